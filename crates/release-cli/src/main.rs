@@ -1,0 +1,91 @@
+//! `release`: runs a project's release policy from a terminal or a CI job.
+//!
+//! This binary is a thin front: it parses arguments, loads the policy, reads files and the
+//! clock, and calls the library crates, which make every decision.
+
+mod commands;
+mod context;
+mod error;
+mod output;
+mod released;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::context::Context;
+use crate::error::{CliError, Outcome};
+
+/// Runs a project's release process from one policy: versions, release candidates, the Docker
+/// tag matrix, changelog, signed tags, publishing checks, hotfixes and rollbacks.
+#[derive(Debug, Parser)]
+#[command(
+    name = "release",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    /// The policy file (default: `release-policy.toml` from the current directory upwards, else
+    /// the built-in policy).
+    #[arg(long, global = true, value_name = "PATH")]
+    policy: Option<PathBuf>,
+    /// Machine-readable JSON output (the same shape in a dry run).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The Docker tag plan for a CI event (T1-T10).
+    Plan(commands::plan::PlanArgs),
+    /// The next version, and whether a version may be released (V4-V8).
+    #[command(subcommand)]
+    Version(commands::version::VersionCommand),
+    /// Show or check the release policy.
+    #[command(subcommand)]
+    Policy(commands::policy::PolicyCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            // clap's own exit code is 2 for usage errors and 0 for --help/--version.
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    match run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::No) => ExitCode::from(1),
+        Err(err) => {
+            if github_actions {
+                // Workflow commands are one line: escape as GitHub documents (%, CR, LF).
+                let escaped = err
+                    .message
+                    .replace('%', "%25")
+                    .replace('\r', "%0D")
+                    .replace('\n', "%0A");
+                println!("::error::{escaped}");
+            }
+            eprintln!("error: {err}");
+            ExitCode::from(err.code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?;
+    let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
+    match cli.command {
+        Command::Plan(args) => commands::plan::run(&ctx, args),
+        Command::Version(command) => commands::version::run(&ctx, command),
+        Command::Policy(command) => commands::policy::run(&ctx, command),
+    }
+}

@@ -1,0 +1,34 @@
+//! The pure core of `release`: the release policy as types and functions.
+//!
+//! Nothing in this crate touches files, processes, the environment, the network or the clock:
+//! everything it needs arrives as arguments. That makes it embeddable in other tools and
+//! testable with plain values.
+//!
+//! - [`version`]: tag names to release versions (V1-V4, V7, V8).
+//! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
+//! - [`policy`]: the policy itself, `release-policy.toml`.
+//! - [`event`]: the CI event (main push, tag push, other).
+//! - [`matrix`]: the Docker tag plan for an event (T1-T10).
+//!
+//! ```
+//! use release_core::{event::{Event, RunTime}, history::History, matrix::TagPlan, policy::Policy};
+//!
+//! let policy = Policy::default();
+//! let history = History::from_tags(["v0.3.0", "v0.3.1"], &policy);
+//! let event = Event::parse(
+//!     "push",
+//!     "refs/tags/v0.4.0",
+//!     "0123456789abcdef0123456789abcdef01234567",
+//!     RunTime::parse_date("2026-07-20")?,
+//!     &policy,
+//! )?;
+//! let plan = TagPlan::compute(&event, &history, &policy)?;
+//! assert_eq!(plan.tags, ["0.4.0", "0.4", "0", "latest", "sha-0123456"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod event;
+pub mod history;
+pub mod matrix;
+pub mod policy;
+pub mod version;

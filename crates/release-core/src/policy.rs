@@ -1,0 +1,445 @@
+//! The release policy as data: every knob of `POLICY.md`, with the built-in defaults.
+//!
+//! A project overrides the defaults in `release-policy.toml`. Every key is optional; unknown
+//! keys are refused (a typo must not silently fall back to a default), and errors carry the
+//! line and column of the offending key.
+//!
+//! ```
+//! use release_core::policy::Policy;
+//!
+//! let policy = Policy::from_toml("tag_prefix = \"release-\"\n[docker]\nmajor_alias_for_zero = false\n")?;
+//! assert_eq!(policy.tag_prefix, "release-");
+//! assert!(!policy.docker.major_alias_for_zero);
+//! assert_eq!(policy.prerelease_channels, vec!["rc".to_string()]); // default kept
+//! # Ok::<(), release_core::policy::PolicyError>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Why a policy file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// The TOML did not parse or did not match the schema (the message carries line and column).
+    #[error("invalid release policy: {0}")]
+    Toml(String),
+    /// The TOML parsed but a value breaks a rule.
+    #[error("invalid release policy: `{key}`: {reason}")]
+    Invalid {
+        /// The offending key, dotted (`docker.sha_length`).
+        key: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// The whole release policy. `Policy::default()` is the built-in policy of `POLICY.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Prefix of release tags (V1): `v` makes `v1.2.3`. May be empty.
+    pub tag_prefix: String,
+    /// Pre-release channels accepted in release tags (V2), e.g. `rc` for `vX.Y.Z-rc.N`.
+    /// The first channel is the one `release rc` cuts.
+    pub prerelease_channels: Vec<String>,
+    /// The branch whose pushes publish `edge` and nightly images (T1).
+    pub main_branch: String,
+    /// Name pattern of hotfix branches (V8); `{version}` is the hotfix version (`0.3.2`).
+    pub hotfix_branch: String,
+    /// Docker tag matrix settings (T1-T10).
+    pub docker: DockerPolicy,
+    /// Changelog and upgrading guide (C1-C6).
+    pub changelog: ChangelogPolicy,
+    /// Tag signing and verification (G1-G5).
+    pub signing: SigningPolicy,
+    /// The test suite run before a stable release (P2).
+    pub checks: ChecksPolicy,
+    /// GitHub Release assets and API (A3).
+    pub github: GithubPolicy,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            tag_prefix: "v".into(),
+            prerelease_channels: vec!["rc".into()],
+            main_branch: "main".into(),
+            hotfix_branch: "hotfix/v{version}".into(),
+            docker: DockerPolicy::default(),
+            changelog: ChangelogPolicy::default(),
+            signing: SigningPolicy::default(),
+            checks: ChecksPolicy::default(),
+            github: GithubPolicy::default(),
+        }
+    }
+}
+
+/// Docker tag matrix settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DockerPolicy {
+    /// Images the tags are published to (A1). The first is the default for `verify`/`rollback`.
+    pub images: Vec<String>,
+    /// Length of the `sha-<sha>` tag (T3): a number of hex characters (4-64) or `"full"`.
+    pub sha_length: ShaLength,
+    /// Publish the major alias `X` for 0.x releases too (T5). `0` carries breaking changes.
+    pub major_alias_for_zero: bool,
+    /// Rolling tag for main pushes (T1).
+    pub edge_tag: String,
+    /// Prefix of the dated main tag (T1, T2): `nightly-` makes `nightly-2026-07-20`.
+    pub nightly_prefix: String,
+    /// Prefix of the commit tag (T3).
+    pub sha_prefix: String,
+    /// OCI labels: `org.opencontainers.image.title` (T10). Empty: derived from the image name.
+    pub title: String,
+    /// OCI labels: `org.opencontainers.image.source`, the repository's web URL (T10).
+    pub source: String,
+    /// OCI labels: `org.opencontainers.image.licenses`, an SPDX expression (T10).
+    pub licenses: String,
+}
+
+impl Default for DockerPolicy {
+    fn default() -> Self {
+        Self {
+            images: vec!["ghcr.io/kubedoio/rustshare-backend".into()],
+            sha_length: ShaLength::Chars(7),
+            major_alias_for_zero: true,
+            edge_tag: "edge".into(),
+            nightly_prefix: "nightly-".into(),
+            sha_prefix: "sha-".into(),
+            title: String::new(),
+            source: "https://github.com/kubedoio/rustshare".into(),
+            licenses: String::new(),
+        }
+    }
+}
+
+/// How much of the commit id goes into `sha-<sha>` (T3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShaLength {
+    /// The first N hex characters.
+    Chars(u8),
+    /// The whole id (40 or 64 characters).
+    Full,
+}
+
+impl Serialize for ShaLength {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ShaLength::Chars(n) => s.serialize_u8(*n),
+            ShaLength::Full => s.serialize_str("full"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ShaLength {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ShaLength;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of characters from 4 to 64, or \"full\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ShaLength, E> {
+                match u8::try_from(v) {
+                    Ok(n) if (4..=64).contains(&n) => Ok(ShaLength::Chars(n)),
+                    _ => Err(E::custom(format!(
+                        "sha_length {v} is out of range: use 4 to 64, or \"full\" (T3)"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ShaLength, E> {
+                if v == "full" {
+                    Ok(ShaLength::Full)
+                } else {
+                    Err(E::custom(format!(
+                        "sha_length \"{v}\" is not \"full\" or a number (T3)"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Where the changelog and the upgrading guide live, and how links are written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChangelogPolicy {
+    /// The Keep a Changelog file (C1), relative to the repository root.
+    pub path: String,
+    /// The upgrading guide (C5), relative to the repository root.
+    pub upgrading: String,
+    /// Web URL of the repository for compare links (C3). Empty: taken from the `origin` remote.
+    pub repository_url: String,
+    /// Base of a version's compare link (C3).
+    pub compare_base: CompareBase,
+}
+
+impl Default for ChangelogPolicy {
+    fn default() -> Self {
+        Self {
+            path: "CHANGELOG.md".into(),
+            upgrading: "docs/upgrading.md".into(),
+            repository_url: String::new(),
+            compare_base: CompareBase::SectionBelow,
+        }
+    }
+}
+
+/// Which version a `[X.Y.Z]: …/compare/vA.B.C...vX.Y.Z` link starts from (C3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompareBase {
+    /// The version section right below the new one.
+    SectionBelow,
+    /// The previous stable release.
+    PreviousStable,
+}
+
+/// Signature formats a tag may carry (G2, G3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureFormat {
+    /// OpenPGP (gpg) signatures.
+    Openpgp,
+    /// SSH signatures (`ssh-keygen -Y sign`).
+    Ssh,
+}
+
+/// What an unsigned annotated RC tag gets (G3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnsignedCandidate {
+    /// Passes with a warning.
+    Warn,
+    /// Refused like an unsigned stable tag.
+    Deny,
+}
+
+/// The trusted signers and what each kind of tag needs (G2, G3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SigningPolicy {
+    /// Armored OpenPGP public keys of the release signers, relative to the repository root.
+    pub openpgp_keys: Vec<String>,
+    /// Allow-list of primary key fingerprints; empty means every primary key in `openpgp_keys`.
+    pub openpgp_fingerprints: Vec<String>,
+    /// SSH allowed-signers file (as `ssh-keygen -Y verify` reads it), relative to the root.
+    pub ssh_allowed_signers: String,
+    /// Signature formats accepted on stable tags.
+    pub stable: Vec<SignatureFormat>,
+    /// Signature formats accepted on release-candidate tags.
+    pub candidate: Vec<SignatureFormat>,
+    /// What an unsigned release-candidate tag gets.
+    pub candidate_unsigned: UnsignedCandidate,
+}
+
+impl Default for SigningPolicy {
+    fn default() -> Self {
+        Self {
+            openpgp_keys: vec!["keys/release-signers.asc".into()],
+            openpgp_fingerprints: Vec::new(),
+            ssh_allowed_signers: ".github/allowed_signers".into(),
+            stable: vec![SignatureFormat::Openpgp],
+            candidate: vec![SignatureFormat::Openpgp, SignatureFormat::Ssh],
+            candidate_unsigned: UnsignedCandidate::Warn,
+        }
+    }
+}
+
+/// The checks a maintainer runs before tagging (P2, P3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChecksPolicy {
+    /// The full test suite before a stable release, one command line each.
+    pub test_commands: Vec<String>,
+    /// The smoke test (RC, hotfix).
+    pub smoke_command: String,
+    /// The restore drill for fixes in a critical path (P3).
+    pub restore_drill_command: String,
+}
+
+impl Default for ChecksPolicy {
+    fn default() -> Self {
+        Self {
+            test_commands: vec![
+                "cargo test --workspace".into(),
+                "cd frontend && npm run test".into(),
+                "./scripts/final-launch-smoke.sh".into(),
+            ],
+            smoke_command: "./scripts/final-launch-smoke.sh".into(),
+            restore_drill_command: "./scripts/run-restore-drill.sh".into(),
+        }
+    }
+}
+
+/// The GitHub Release side of a release (A3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GithubPolicy {
+    /// `owner/name` of the repository. Empty: taken from the `origin` remote.
+    pub repository: String,
+    /// REST API base (GitHub Enterprise: `https://HOST/api/v3`).
+    pub api_base: String,
+    /// Binary asset expected on every GitHub Release, per build target.
+    pub assets: BTreeMap<String, String>,
+}
+
+impl Default for GithubPolicy {
+    fn default() -> Self {
+        Self {
+            repository: "kubedoio/rustshare".into(),
+            api_base: "https://api.github.com".into(),
+            assets: BTreeMap::from([
+                (
+                    "x86_64-unknown-linux-gnu".into(),
+                    "rustshare-backend-x86_64-linux".into(),
+                ),
+                (
+                    "aarch64-unknown-linux-gnu".into(),
+                    "rustshare-backend-aarch64-linux".into(),
+                ),
+            ]),
+        }
+    }
+}
+
+impl Policy {
+    /// Parses and validates a `release-policy.toml` text.
+    pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
+        let policy: Policy = toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// The policy as commented-free TOML (what `release policy show` prints).
+    pub fn to_toml(&self) -> String {
+        // Serialising plain structs of strings, numbers and tables cannot fail.
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks the rules serde cannot express.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let invalid = |key, reason: &str| {
+            Err(PolicyError::Invalid {
+                key,
+                reason: reason.into(),
+            })
+        };
+        if !self
+            .tag_prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        {
+            return invalid(
+                "tag_prefix",
+                "only ASCII letters, digits and `-_./` are allowed",
+            );
+        }
+        if self
+            .tag_prefix
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+        {
+            return invalid(
+                "tag_prefix",
+                "must not start with a digit (it would read as a version)",
+            );
+        }
+        if self.prerelease_channels.is_empty() {
+            return invalid(
+                "prerelease_channels",
+                "at least one channel is needed (default: [\"rc\"])",
+            );
+        }
+        for channel in &self.prerelease_channels {
+            let ok = !channel.is_empty()
+                && channel
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !channel.bytes().all(|b| b.is_ascii_digit());
+            if !ok {
+                return invalid(
+                    "prerelease_channels",
+                    "a channel is a non-numeric SemVer identifier such as \"rc\" or \"beta\"",
+                );
+            }
+        }
+        if self.main_branch.is_empty() {
+            return invalid("main_branch", "must not be empty");
+        }
+        if !self.hotfix_branch.contains("{version}") {
+            return invalid("hotfix_branch", "must contain `{version}`");
+        }
+        let docker_word = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        };
+        if self.docker.edge_tag.is_empty() || !docker_word(&self.docker.edge_tag) {
+            return invalid("docker.edge_tag", "must be a Docker tag (`[A-Za-z0-9_.-]`)");
+        }
+        if !docker_word(&self.docker.nightly_prefix) || !docker_word(&self.docker.sha_prefix) {
+            return invalid(
+                "docker.nightly_prefix",
+                "prefixes may only use `[A-Za-z0-9_.-]`",
+            );
+        }
+        if self.signing.stable.is_empty() {
+            return invalid(
+                "signing.stable",
+                "stable tags must accept at least one format (G2)",
+            );
+        }
+        Ok(())
+    }
+
+    /// The hotfix branch name for a version (V8).
+    pub fn hotfix_branch_for(&self, version: &semver::Version) -> String {
+        self.hotfix_branch
+            .replace("{version}", &version.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_round_trips_through_toml() {
+        let text = Policy::default().to_toml();
+        assert_eq!(Policy::from_toml(&text).ok(), Some(Policy::default()));
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_position() {
+        let err = Policy::from_toml("tag_prefix = \"v\"\nmain_brnach = \"trunk\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("main_brnach"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn sha_length_accepts_number_and_full() {
+        let p = Policy::from_toml("[docker]\nsha_length = 12\n").ok();
+        assert_eq!(p.map(|p| p.docker.sha_length), Some(ShaLength::Chars(12)));
+        let p = Policy::from_toml("[docker]\nsha_length = \"full\"\n").ok();
+        assert_eq!(p.map(|p| p.docker.sha_length), Some(ShaLength::Full));
+        assert!(Policy::from_toml("[docker]\nsha_length = 3\n").is_err());
+        assert!(Policy::from_toml("[docker]\nsha_length = \"short\"\n").is_err());
+    }
+
+    #[test]
+    fn bad_channel_is_refused() {
+        let err = Policy::from_toml("prerelease_channels = [\"r c\"]")
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("prerelease_channels")));
+    }
+}
