@@ -48,6 +48,12 @@ enum Command {
     /// Show or check the release policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// The changelog: lint, prepare a release, notes, add, yank, next version (C1-C6, R4).
+    #[command(subcommand)]
+    Changelog(commands::changelog::ChangelogCommand),
+    /// The upgrading guide: add a version's notes, check they are there (C5).
+    #[command(subcommand)]
+    Upgrading(commands::upgrading::UpgradingCommand),
 }
 
 fn main() -> ExitCode {
@@ -87,5 +93,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
+        Command::Changelog(command) => commands::changelog::run(&ctx, command),
+        Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
     }
 }
