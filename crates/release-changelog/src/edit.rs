@@ -160,6 +160,12 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
         });
     }
     let text = &doc.text;
+    if let Some(at) = doc.blocks.unclosed_fence.or(doc.blocks.unclosed_html) {
+        return Err(Error::Usage(format!(
+            "the code fence or HTML block at line {} is never closed, so everything after it is not Markdown structure: close it first (lint: fence-unclosed)",
+            doc.line_of(at)
+        )));
+    }
     let nl = doc.newline;
     let idx = doc
         .sections
@@ -169,9 +175,14 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
     let below = doc.sections[idx + 1..]
         .iter()
         .find(|s| !s.is_unreleased());
+    // A hotfix of an older line has a newer release right below it; comparing with that
+    // makes no sense, so it compares with the previous stable release instead.
+    let below_is_newer = below.is_some_and(|b| {
+        ReleaseVersion::parse_version(b.version(text), policy).is_ok_and(|bv| bv > version)
+    });
     let base = match policy.changelog.compare_base {
-        CompareBase::SectionBelow => below,
-        CompareBase::PreviousStable => doc
+        CompareBase::SectionBelow if !below_is_newer => below,
+        _ => doc
             .versions()
             .filter_map(|s| {
                 ReleaseVersion::parse_version(s.version(text), policy)
@@ -350,14 +361,17 @@ fn new_heading(
 ) -> String {
     let text = &doc.text;
     let nl = doc.newline;
-    let Some(t) = below else {
+    let fallback = || {
         let marks = "#".repeat(unreleased.heading.level as usize);
         let name = match (inline_url, unreleased.parts.bracketed) {
             (Some(u), _) => format!("[{version}]({u})"),
             (None, true) => format!("[{version}]"),
             (None, false) => version.to_string(),
         };
-        return format!("{marks} {name} - {date}");
+        format!("{marks} {name} - {date}")
+    };
+    let Some(t) = below else {
+        return fallback();
     };
     let h = &t.heading;
     let p = &t.parts;
@@ -387,6 +401,16 @@ fn new_heading(
         .collect();
     let title_text = &text[h.title.start..title_end.max(h.title.start)];
     let new_title = splice(title_text, rel).trim_end().to_string();
+    // The template must read back as this version and date; odd headings get the plain form.
+    let reads_back = title::parse(&new_title).is_some_and(|p| {
+        !p.unreleased
+            && &new_title[p.version.clone()] == version
+            && p.date.is_some_and(|d| &new_title[d] == date)
+            && p.yanked.is_none()
+    });
+    if !reads_back || new_title.contains(['\n', '\r']) {
+        return fallback();
+    }
     if h.setext {
         let underline = text[h.title.end..h.span.end]
             .trim()

@@ -189,8 +189,12 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         def_labels.contains_key(&normalize_label(l))
     });
     let sections: Vec<_> = doc.sections.iter().collect();
+    let mut checked = std::collections::HashSet::new();
     for (i, s) in sections.iter().enumerate() {
         let label = if s.is_unreleased() { "unreleased".to_string() } else { normalize_label(s.version(text)) };
+        if !checked.insert(label.clone()) {
+            continue; // duplicates are reported once, by their own rules
+        }
         if s.parts.bracketed && s.parts.link.is_none() && !def_labels.contains_key(&label) && any_version_defs {
             sink.push("link-missing", Warning, s.heading.title.start, format!("`[{}]` has no link definition", if s.is_unreleased() { "Unreleased" } else { s.version(text) }), "add `[X.Y.Z]: <repo>/compare/vA.B.C...vX.Y.Z` at the end of the file (C3)");
         }

@@ -51,8 +51,13 @@ pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy)
     };
     let from = match released {
         Some(v) => v.clone(),
+        // Released versions: the ones below Unreleased (clap keeps a planned `## 5.0.0 - TBD`
+        // above it).
         None => doc
-            .versions()
+            .sections
+            .iter()
+            .skip_while(|s| !s.is_unreleased())
+            .filter(|s| !s.is_unreleased())
             .filter_map(|s| ReleaseVersion::parse_version(s.version(text), policy).ok())
             .max()
             .ok_or_else(|| Error::Usage("the changelog has no released version to bump from: give --released".into()))?,
@@ -80,7 +85,7 @@ pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy)
         let name = text[c.heading.title.clone()].trim();
         let lower = name.to_ascii_lowercase();
         let n = c.entries.len();
-        let (b, why) = if lower == "removed" || lower.contains("breaking") {
+        let (b, why) = if lower == "removed" || lower.contains("breaking") || lower.contains("removal") {
             (Bump::Breaking, format!("{name} ({n}): breaking"))
         } else if lower == "changed" {
             let marked = c.entries.iter().filter(|e| breaking_marker(&text[(*e).clone()])).count();
@@ -89,7 +94,7 @@ pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy)
             } else {
                 (Bump::Feature, format!("{name} ({n}): feature"))
             }
-        } else if lower == "added" || lower == "deprecated" {
+        } else if lower == "added" || lower == "deprecated" || lower.contains("feature") || lower.contains("addition") {
             (Bump::Feature, format!("{name} ({n}): feature"))
         } else {
             (Bump::Fix, format!("{name} ({n}): fix"))

@@ -183,7 +183,11 @@ pub fn notes(doc: &Changelog, which: &Which) -> Result<Notes, Error> {
 pub fn section_notes(doc: &Changelog, section: &Section) -> Notes {
     let text = &doc.text;
     let range = body_range(doc, section);
-    let body = text[range].to_string();
+    let mut body = text[range].to_string();
+    if !body.is_empty() && !body.ends_with('\n') {
+        // The last line of a file without a final newline: notes always end with one.
+        body.push_str(doc.newline);
+    }
     let mut links = Vec::new();
     let labels = used_labels(&body);
     if !labels.is_empty() {

@@ -71,6 +71,8 @@ pub struct Blocks {
     pub content: Vec<usize>,
     /// The opening line of a fence that is never closed.
     pub unclosed_fence: Option<usize>,
+    /// The opening line of an HTML block that never ends (a comment without `-->`, ...).
+    pub unclosed_html: Option<usize>,
     /// Starts of lines that are merge-conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`).
     pub conflicts: Vec<usize>,
     /// False when the scan stopped early on request.
@@ -718,10 +720,15 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
             out.unclosed_fence = Some(start);
         }
     }
-    if let Some((HtmlEnd::Comment, start)) = html {
-        out.comments.push(Comment {
-            span: start..bytes.len(),
-        });
+    if let Some((kind, start)) = html {
+        if kind != HtmlEnd::Blank {
+            out.unclosed_html = Some(start);
+        }
+        if kind == HtmlEnd::Comment {
+            out.comments.push(Comment {
+                span: start..bytes.len(),
+            });
+        }
     }
     out
 }

@@ -98,7 +98,8 @@ pub fn parse(title: &str) -> Option<TitleParts> {
             return None;
         }
         k += 1;
-    } else if t.get(k).is_some_and(|b| b.is_ascii_alphanumeric()) {
+    } else if !matches!(t.get(k), None | Some(b' ' | b'\t' | b'(' | b',' | b':')) {
+        // `1.2.3]`, `1.2.3x`: not a version heading.
         return None;
     }
     let mut link = None;
