@@ -6,7 +6,14 @@ use crate::scan::{self, Blocks, Heading, LinkDef};
 use crate::title::{self, TitleParts};
 
 /// The Keep a Changelog categories, in the order the format lists them.
-pub const CATEGORIES: [&str; 6] = ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"];
+pub const CATEGORIES: [&str; 6] = [
+    "Added",
+    "Changed",
+    "Deprecated",
+    "Removed",
+    "Fixed",
+    "Security",
+];
 
 /// A `### Category` block inside a version section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,8 +230,7 @@ impl Changelog {
 
     /// 1-based line of an offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        memchr::memchr_iter(b'\n', &self.text.as_bytes()[..offset.min(self.text.len())]).count()
-            + 1
+        memchr::memchr_iter(b'\n', &self.text.as_bytes()[..offset.min(self.text.len())]).count() + 1
     }
 
     /// True when the text ends with a line ending (or is empty).
@@ -280,7 +286,10 @@ fn entries_in(text: &str, blocks: &Blocks, range: Range<usize>) -> Vec<Range<usi
     let i = blocks.items.partition_point(|it| it.start < range.start);
     let mut starts = Vec::new();
     let mut open_content: Option<usize> = None;
-    for it in blocks.items[i..].iter().take_while(|it| it.start < range.end) {
+    for it in blocks.items[i..]
+        .iter()
+        .take_while(|it| it.start < range.end)
+    {
         let top = match open_content {
             None => it.indent <= 3,
             Some(c) => it.indent < c,

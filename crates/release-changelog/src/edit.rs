@@ -147,16 +147,16 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
         .map_err(|e| Error::InvalidVersion(e.to_string()))?;
     let v = version.to_string();
     title::iso_date(opts.date).map_err(Error::InvalidDate)?;
-    let unreleased = single_unreleased(doc)?;
-    if unreleased.is_empty(&doc.blocks) {
-        return Err(Error::EmptyUnreleased {
-            line: doc.line_of(unreleased.heading.span.start),
-        });
-    }
     if let Some(s) = doc.find(&v).first() {
         return Err(Error::VersionExists {
             version: v,
             line: doc.line_of(s.heading.span.start),
+        });
+    }
+    let unreleased = single_unreleased(doc)?;
+    if unreleased.is_empty(&doc.blocks) {
+        return Err(Error::EmptyUnreleased {
+            line: doc.line_of(unreleased.heading.span.start),
         });
     }
     let text = &doc.text;
@@ -172,9 +172,7 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
         .iter()
         .position(|s| std::ptr::eq(s, unreleased))
         .unwrap_or(0);
-    let below = doc.sections[idx + 1..]
-        .iter()
-        .find(|s| !s.is_unreleased());
+    let below = doc.sections[idx + 1..].iter().find(|s| !s.is_unreleased());
     // A hotfix of an older line has a newer release right below it; comparing with that
     // makes no sense, so it compares with the previous stable release instead.
     let below_is_newer = below.is_some_and(|b| {
@@ -254,7 +252,14 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
     let new_url = version_url(below_url.as_deref());
 
     // The new heading, shaped like the section below (or like Unreleased).
-    let heading = new_heading(doc, unreleased, below, &v, opts.date, inline.then_some(new_url.as_deref()).flatten());
+    let heading = new_heading(
+        doc,
+        unreleased,
+        below,
+        &v,
+        opts.date,
+        inline.then_some(new_url.as_deref()).flatten(),
+    );
     let at = unreleased.heading.span.end;
     let lead = if text[..at].ends_with('\n') { "" } else { nl };
     edits.push((at..at, format!("{lead}{nl}{heading}{nl}")));
@@ -302,18 +307,20 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             if let Some(bd) = below_defs.first() {
                 let s = bd.span.start;
                 edits.push((s..s, format!("{}{nl}", block.join(nl))));
-            } else if let Some(first) = doc
-                .blocks
-                .links
-                .iter()
-                .find(|d| d.span.start > unreleased.heading.span.start && is_version_label(&text[d.label.clone()]))
-            {
+            } else if let Some(first) = doc.blocks.links.iter().find(|d| {
+                d.span.start > unreleased.heading.span.start
+                    && is_version_label(&text[d.label.clone()])
+            }) {
                 let s = first.span.start;
                 edits.push((s..s, format!("{}{nl}", block.join(nl))));
             } else {
                 let end = text.len();
                 let sep = if text.ends_with('\n') {
-                    if text.ends_with(&format!("{nl}{nl}")) { "" } else { nl }
+                    if text.ends_with(&format!("{nl}{nl}")) {
+                        ""
+                    } else {
+                        nl
+                    }
                 } else {
                     // Keep the missing final newline missing.
                     edits.push((end..end, format!("{nl}{nl}{}", block.join(nl))));
@@ -332,7 +339,9 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
         }
         changes.push(format!("added the link definition `{vdef}`"));
     } else if style.repo.is_none() {
-        warnings.push("no repository URL and no links in the file: no link definitions written (C3)".into());
+        warnings.push(
+            "no repository URL and no links in the file: no link definitions written (C3)".into(),
+        );
     }
     Ok(Edit {
         text: splice(text, edits),
@@ -388,7 +397,11 @@ fn new_heading(
         _ => h.title.end,
     };
     match &p.date {
-        Some(d) if p.yanked.as_ref().is_none_or(|y| y.end <= d.start || y.start >= d.end) => {
+        Some(d)
+            if p.yanked
+                .as_ref()
+                .is_none_or(|y| y.end <= d.start || y.start >= d.end) =>
+        {
             edits.push((d.clone(), date.to_string()))
         }
         _ => edits.push((title_end..title_end, format!(" - {date}"))),
@@ -444,7 +457,9 @@ pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> 
         return Err(Error::Usage("the entry text is empty".into()));
     }
     if category.trim().is_empty() || category.contains(['\n', '\r']) {
-        return Err(Error::Usage(format!("category {category:?} is not a heading text")));
+        return Err(Error::Usage(format!(
+            "category {category:?} is not a heading text"
+        )));
     }
     let unreleased = single_unreleased(doc)?;
     let text = &doc.text;
@@ -461,13 +476,20 @@ pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> 
     let item = entry
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 0 { format!("{bullet} {l}") } else { format!("  {l}") })
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{bullet} {l}")
+            } else {
+                format!("  {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(nl);
-    let existing = unreleased
-        .categories
-        .iter()
-        .find(|c| text[c.heading.title.clone()].trim().eq_ignore_ascii_case(category.trim()));
+    let existing = unreleased.categories.iter().find(|c| {
+        text[c.heading.title.clone()]
+            .trim()
+            .eq_ignore_ascii_case(category.trim())
+    });
     let mut edits = Vec::new();
     let change;
     if let Some(cat) = existing {
@@ -494,9 +516,10 @@ pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> 
         };
         let marks = "#".repeat(unreleased.heading.level as usize + 1);
         let block = format!("{marks} {name}{nl}{nl}{item}{nl}");
-        let before = unreleased.categories.iter().find(|c| {
-            standard(&text[c.heading.title.clone()]).is_some_and(|(i, _)| i > order)
-        });
+        let before = unreleased
+            .categories
+            .iter()
+            .find(|c| standard(&text[c.heading.title.clone()]).is_some_and(|(i, _)| i > order));
         if let Some(next) = before {
             let s = next.heading.span.start;
             edits.push((s..s, format!("{block}{nl}")));
@@ -548,10 +571,13 @@ pub fn yank(
 ) -> Result<Edit, Error> {
     let reason = reason.trim();
     if reason.is_empty() || reason.contains(['\n', '\r']) {
-        return Err(Error::Usage("--reason must be one line of text (R4)".into()));
+        return Err(Error::Usage(
+            "--reason must be one line of text (R4)".into(),
+        ));
     }
     if let Some(r) = replacement {
-        ReleaseVersion::parse_version(r, policy).map_err(|e| Error::InvalidVersion(e.to_string()))?;
+        ReleaseVersion::parse_version(r, policy)
+            .map_err(|e| Error::InvalidVersion(e.to_string()))?;
     }
     let text = &doc.text;
     let found = doc.find(version);
@@ -559,7 +585,11 @@ pub fn yank(
         [] => {
             return Err(Error::NoSuchVersion {
                 version: version.into(),
-                known: doc.versions().take(5).map(|s| s.version(text).to_string()).collect(),
+                known: doc
+                    .versions()
+                    .take(5)
+                    .map(|s| s.version(text).to_string())
+                    .collect(),
             })
         }
         [one] => *one,
@@ -601,7 +631,10 @@ pub fn yank(
             let width = text[h.title.clone()].chars().count() + " [YANKED]".len();
             let ul_end = ul_start + underline.len();
             if underline.len() < width {
-                edits.push((ul_end..ul_end, ch.to_string().repeat(width - underline.len())));
+                edits.push((
+                    ul_end..ul_end,
+                    ch.to_string().repeat(width - underline.len()),
+                ));
             }
         }
     }
@@ -610,7 +643,9 @@ pub fn yank(
         changes: vec![format!(
             "marked {version} [YANKED] at line {} with the reason{}",
             doc.line_of(h.span.start),
-            replacement.map(|r| format!(" and {r} as the replacement")).unwrap_or_default()
+            replacement
+                .map(|r| format!(" and {r} as the replacement"))
+                .unwrap_or_default()
         )],
         warnings: Vec::new(),
     })

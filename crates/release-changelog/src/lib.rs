@@ -63,7 +63,9 @@ pub enum Error {
         line: usize,
     },
     /// The version already has a section.
-    #[error("version {version} already has a section at line {line} (V5: a version is released once)")]
+    #[error(
+        "version {version} already has a section at line {line} (V5: a version is released once)"
+    )]
     VersionExists {
         /// The version.
         version: String,

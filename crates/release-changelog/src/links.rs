@@ -125,15 +125,27 @@ mod tests {
     #[test]
     fn shapes() {
         let gh = "https://github.com/o/r";
-        assert_eq!(Host::of(gh).compare(gh, "v1", "v2"), "https://github.com/o/r/compare/v1...v2");
+        assert_eq!(
+            Host::of(gh).compare(gh, "v1", "v2"),
+            "https://github.com/o/r/compare/v1...v2"
+        );
         let gl = "https://gitlab.com/o/r";
-        assert_eq!(Host::of(gl).compare(gl, "v1", "HEAD"), "https://gitlab.com/o/r/-/compare/v1...HEAD");
+        assert_eq!(
+            Host::of(gl).compare(gl, "v1", "HEAD"),
+            "https://gitlab.com/o/r/-/compare/v1...HEAD"
+        );
         let bb = "https://bitbucket.org/o/r";
         let url = Host::of(bb).compare(bb, "v1.0.0", "v1.1.0");
         assert_eq!(compare_ends(&url), Some(("v1.0.0".into(), "v1.1.0".into())));
         assert_eq!(repo_of(&url).as_deref(), Some(bb));
-        assert_eq!(compare_ends("https://x/compare/v1.0.0...HEAD"), Some(("v1.0.0".into(), "HEAD".into())));
-        assert_eq!(normalize_repo("git@github.com:o/r.git"), "https://github.com/o/r");
+        assert_eq!(
+            compare_ends("https://x/compare/v1.0.0...HEAD"),
+            Some(("v1.0.0".into(), "HEAD".into()))
+        );
+        assert_eq!(
+            normalize_repo("git@github.com:o/r.git"),
+            "https://github.com/o/r"
+        );
         let az = "https://dev.azure.com/o/p/_git/r";
         let url = Host::of(az).compare(az, "v1.0.0", "v1.1.0");
         assert_eq!(compare_ends(&url), Some(("v1.0.0".into(), "v1.1.0".into())));

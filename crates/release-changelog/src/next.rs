@@ -37,7 +37,11 @@ fn breaking_marker(entry: &str) -> bool {
 /// category) -> breaking; Added, Changed, Deprecated -> feature; Fixed, Security and anything
 /// else -> fix. `released` overrides the newest version found in the changelog.
 /// `Ok(None)` when Unreleased has no entries.
-pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy) -> Result<Option<NextVersion>, Error> {
+pub fn next(
+    doc: &Changelog,
+    released: Option<&ReleaseVersion>,
+    policy: &Policy,
+) -> Result<Option<NextVersion>, Error> {
     let text = &doc.text;
     let unreleased = match doc.unreleased().as_slice() {
         [] => return Err(Error::NoUnreleased),
@@ -60,7 +64,11 @@ pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy)
             .filter(|s| !s.is_unreleased())
             .filter_map(|s| ReleaseVersion::parse_version(s.version(text), policy).ok())
             .max()
-            .ok_or_else(|| Error::Usage("the changelog has no released version to bump from: give --released".into()))?,
+            .ok_or_else(|| {
+                Error::Usage(
+                    "the changelog has no released version to bump from: give --released".into(),
+                )
+            })?,
     };
     let mut bump: Option<Bump> = None;
     let mut reasons = Vec::new();
@@ -76,7 +84,14 @@ pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy)
         }
     };
     if !unreleased.loose_entries.is_empty() {
-        raise(Bump::Fix, format!("{} entries outside categories: fix", unreleased.loose_entries.len()), &mut reasons);
+        raise(
+            Bump::Fix,
+            format!(
+                "{} entries outside categories: fix",
+                unreleased.loose_entries.len()
+            ),
+            &mut reasons,
+        );
     }
     for c in &unreleased.categories {
         if c.entries.is_empty() {
@@ -85,20 +100,32 @@ pub fn next(doc: &Changelog, released: Option<&ReleaseVersion>, policy: &Policy)
         let name = text[c.heading.title.clone()].trim();
         let lower = name.to_ascii_lowercase();
         let n = c.entries.len();
-        let (b, why) = if lower == "removed" || lower.contains("breaking") || lower.contains("removal") {
-            (Bump::Breaking, format!("{name} ({n}): breaking"))
-        } else if lower == "changed" {
-            let marked = c.entries.iter().filter(|e| breaking_marker(&text[(*e).clone()])).count();
-            if marked > 0 {
-                (Bump::Breaking, format!("{name} ({n}, {marked} marked breaking): breaking"))
-            } else {
+        let (b, why) =
+            if lower == "removed" || lower.contains("breaking") || lower.contains("removal") {
+                (Bump::Breaking, format!("{name} ({n}): breaking"))
+            } else if lower == "changed" {
+                let marked = c
+                    .entries
+                    .iter()
+                    .filter(|e| breaking_marker(&text[(*e).clone()]))
+                    .count();
+                if marked > 0 {
+                    (
+                        Bump::Breaking,
+                        format!("{name} ({n}, {marked} marked breaking): breaking"),
+                    )
+                } else {
+                    (Bump::Feature, format!("{name} ({n}): feature"))
+                }
+            } else if lower == "added"
+                || lower == "deprecated"
+                || lower.contains("feature")
+                || lower.contains("addition")
+            {
                 (Bump::Feature, format!("{name} ({n}): feature"))
-            }
-        } else if lower == "added" || lower == "deprecated" || lower.contains("feature") || lower.contains("addition") {
-            (Bump::Feature, format!("{name} ({n}): feature"))
-        } else {
-            (Bump::Fix, format!("{name} ({n}): fix"))
-        };
+            } else {
+                (Bump::Fix, format!("{name} ({n}): fix"))
+            };
         raise(b, why, &mut reasons);
     }
     let Some(bump) = bump else {

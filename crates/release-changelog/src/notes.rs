@@ -84,9 +84,7 @@ pub fn body_range(doc: &Changelog, section: &Section) -> std::ops::Range<usize> 
         }
         // Start of the last line.
         let ls = memchr::memrchr(b'\n', &text[start..e]).map_or(start, |p| start + p + 1);
-        let is_def = defs
-            .binary_search_by(|d| d.span.start.cmp(&ls))
-            .is_ok();
+        let is_def = defs.binary_search_by(|d| d.span.start.cmp(&ls)).is_ok();
         let comment = comments
             .iter()
             .rev()
@@ -202,7 +200,9 @@ pub fn section_notes(doc: &Changelog, section: &Section) -> Notes {
         }
     }
     let h = &section.heading;
-    let heading = text[h.span.clone()].trim_end_matches(['\r', '\n']).to_string();
+    let heading = text[h.span.clone()]
+        .trim_end_matches(['\r', '\n'])
+        .to_string();
     Notes {
         version: if section.is_unreleased() {
             "Unreleased".into()

@@ -337,9 +337,7 @@ fn html_start(rest: &[u8], in_paragraph: bool) -> Option<HtmlEnd> {
     if BLOCK_TAGS
         .iter()
         .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
-        && (after.is_empty()
-            || matches!(after[0], b' ' | b'\t' | b'>')
-            || after.starts_with(b"/>"))
+        && (after.is_empty() || matches!(after[0], b' ' | b'\t' | b'>') || after.starts_with(b"/>"))
     {
         return Some(HtmlEnd::Blank);
     }
@@ -758,10 +756,7 @@ fn trim_range(bytes: &[u8], mut start: usize, mut end: usize) -> Range<usize> {
 
 fn front_matter(bytes: &[u8], lines: &mut Lines<'_>, out: &mut Blocks) {
     let start = lines.pos;
-    let mut probe = Lines {
-        bytes,
-        pos: start,
-    };
+    let mut probe = Lines { bytes, pos: start };
     let Some((s, e, _)) = probe.next() else {
         return;
     };

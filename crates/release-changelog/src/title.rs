@@ -36,7 +36,8 @@ pub fn parse(title: &str) -> Option<TitleParts> {
     if bracketed {
         i += 1;
     }
-    let (unreleased, version) = if t.len() >= i + 10 && t[i..i + 10].eq_ignore_ascii_case(b"unreleased")
+    let (unreleased, version) = if t.len() >= i + 10
+        && t[i..i + 10].eq_ignore_ascii_case(b"unreleased")
     {
         let end = i + 10;
         if t.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
@@ -158,7 +159,10 @@ pub fn parse(title: &str) -> Option<TitleParts> {
                 end = end.min(y.start);
             }
         }
-        if let Some(p) = t[d..end].iter().position(|&b| matches!(b, b')' | b'[' | b'(')) {
+        if let Some(p) = t[d..end]
+            .iter()
+            .position(|&b| matches!(b, b')' | b'[' | b'('))
+        {
             end = d + p;
         }
         while end > d && matches!(t[end - 1], b' ' | b'\t' | b'-' | b',') {
@@ -191,13 +195,17 @@ pub fn iso_date(text: &str) -> Result<time::Date, String> {
     {
         return Err(format!("date {text:?} is not in the form YYYY-MM-DD"));
     }
-    let year: i32 = text[0..4].parse().map_err(|_| format!("bad year in {text:?}"))?;
+    let year: i32 = text[0..4]
+        .parse()
+        .map_err(|_| format!("bad year in {text:?}"))?;
     let month: u8 = text[5..7]
         .parse()
         .map_err(|_| format!("bad month in {text:?}"))?;
-    let day: u8 = text[8..10].parse().map_err(|_| format!("bad day in {text:?}"))?;
-    let month = time::Month::try_from(month)
-        .map_err(|_| format!("date {text:?} has no month {month}"))?;
+    let day: u8 = text[8..10]
+        .parse()
+        .map_err(|_| format!("bad day in {text:?}"))?;
+    let month =
+        time::Month::try_from(month).map_err(|_| format!("date {text:?} has no month {month}"))?;
     time::Date::from_calendar_date(year, month, day)
         .map_err(|_| format!("date {text:?} is not a real calendar date"))
 }
@@ -218,15 +226,29 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(p("[1.2.3] - 2024-01-02"), ("1.2.3".into(), Some("2024-01-02".into()), false, None));
-        assert_eq!(p("1.2.3 (2024-01-02)"), ("1.2.3".into(), Some("2024-01-02".into()), false, None));
+        assert_eq!(
+            p("[1.2.3] - 2024-01-02"),
+            ("1.2.3".into(), Some("2024-01-02".into()), false, None)
+        );
+        assert_eq!(
+            p("1.2.3 (2024-01-02)"),
+            ("1.2.3".into(), Some("2024-01-02".into()), false, None)
+        );
         assert_eq!(p("Version 1.80.0 (2024-07-25)").0, "1.80.0");
         assert_eq!(p("[0.3.0-rc.1] - 2026-05-31").0, "0.3.0-rc.1");
         assert_eq!(
             p("[0.30.2](https://x/releases/tag/v0.30.2) - 2026-06-19"),
-            ("0.30.2".into(), Some("2026-06-19".into()), false, Some("https://x/releases/tag/v0.30.2".into()))
+            (
+                "0.30.2".into(),
+                Some("2026-06-19".into()),
+                false,
+                Some("https://x/releases/tag/v0.30.2".into())
+            )
         );
-        assert_eq!(p("[1.0.0] - 2024-01-02 [YANKED]"), ("1.0.0".into(), Some("2024-01-02".into()), true, None));
+        assert_eq!(
+            p("[1.0.0] - 2024-01-02 [YANKED]"),
+            ("1.0.0".into(), Some("2024-01-02".into()), true, None)
+        );
         assert_eq!(p("v2.0.0 - 03 Jul 2023").1, Some("03 Jul 2023".into()));
         assert_eq!(p("5.0.0 - TBD").1, Some("TBD".into()));
         assert!(parse("[Unreleased] - ReleaseDate").unwrap().unreleased);

@@ -82,7 +82,9 @@ pub fn find_version(text: &str) -> Option<&str> {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.') {
+        if b[i].is_ascii_digit()
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.')
+        {
             let start = i;
             let mut dots = 0;
             let mut j = i;
@@ -100,7 +102,9 @@ pub fn find_version(text: &str) -> Option<&str> {
             if dots == 2 {
                 if j + 1 < b.len() && b[j] == b'-' && b[j + 1].is_ascii_alphanumeric() {
                     j += 1;
-                    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'.' || b[j] == b'-') {
+                    while j < b.len()
+                        && (b[j].is_ascii_alphanumeric() || b[j] == b'.' || b[j] == b'-')
+                    {
                         j += 1;
                     }
                     while matches!(b[j - 1], b'.' | b'-') {
@@ -188,7 +192,8 @@ pub fn read(text: &str) -> Guide {
             Event::Start(Tag::TableRow) => row = Some((line_start(text, range.start), Vec::new())),
             Event::End(TagEnd::TableRow) => {
                 if let (Some(t), Some((start, cells))) = (&mut table, row.take()) {
-                    t.rows.push((start, cells.first().cloned().unwrap_or_default()));
+                    t.rows
+                        .push((start, cells.first().cloned().unwrap_or_default()));
                 }
             }
             Event::Start(Tag::TableCell) => cell = Some(String::new()),
@@ -202,10 +207,13 @@ pub fn read(text: &str) -> Guide {
             }
             Event::End(TagEnd::Table) => {
                 if let Some(mut t) = table.take() {
-                    let keyed = header_cells.first().is_some_and(|h| h.eq_ignore_ascii_case("version"));
+                    let keyed = header_cells
+                        .first()
+                        .is_some_and(|h| h.eq_ignore_ascii_case("version"));
                     if keyed {
                         // The head's range covers the header line; the delimiter row follows.
-                        let header_line_end = line_end_after(text, line_start(text, head_end.saturating_sub(1)));
+                        let header_line_end =
+                            line_end_after(text, line_start(text, head_end.saturating_sub(1)));
                         let after_delim = line_end_after(text, header_line_end);
                         t.insert_at = t.rows.first().map_or(after_delim, |r| r.0);
                         tables.push(t);
@@ -230,7 +238,10 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 fn cell(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }
 
 fn sentence(text: &str) -> String {
@@ -259,8 +270,14 @@ impl UpgradeNotes {
             .chain(&self.env_removed)
             .chain(self.env_renamed.iter().flat_map(|(a, b)| [a, b]));
         for n in names {
-            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'*') {
-                return Err(Error::Usage(format!("{n:?} is not an environment variable name (letters, digits, `_`)")));
+            if n.is_empty()
+                || !n
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'*')
+            {
+                return Err(Error::Usage(format!(
+                    "{n:?} is not an environment variable name (letters, digits, `_`)"
+                )));
             }
         }
         for (b, _) in &self.breaking {
@@ -273,24 +290,46 @@ impl UpgradeNotes {
 
     fn breaking_cells(&self) -> Option<(String, String)> {
         if self.breaking.is_empty() {
-            return self.none.then(|| ("No breaking changes.".to_string(), "No action needed beyond the general upgrade steps.".to_string()));
+            return self.none.then(|| {
+                (
+                    "No breaking changes.".to_string(),
+                    "No action needed beyond the general upgrade steps.".to_string(),
+                )
+            });
         }
         let changes: Vec<String> = self.breaking.iter().map(|(b, _)| sentence(b)).collect();
-        let migrations: Vec<String> = self.breaking.iter().filter_map(|(_, m)| m.as_deref().map(sentence)).collect();
-        let migration = if migrations.is_empty() { "—".to_string() } else { migrations.join(" ") };
+        let migrations: Vec<String> = self
+            .breaking
+            .iter()
+            .filter_map(|(_, m)| m.as_deref().map(sentence))
+            .collect();
+        let migration = if migrations.is_empty() {
+            "—".to_string()
+        } else {
+            migrations.join(" ")
+        };
         Some((changes.join(" "), migration))
     }
 
     fn env_cells(&self) -> Option<(String, String)> {
         if !self.has_env() {
-            return self.none.then(|| ("No changes.".to_string(), "No environment variables were added, removed or renamed.".to_string()));
+            return self.none.then(|| {
+                (
+                    "No changes.".to_string(),
+                    "No environment variables were added, removed or renamed.".to_string(),
+                )
+            });
         }
         let mut kinds = Vec::new();
         let mut details = Vec::new();
         if !self.env_added.is_empty() {
             kinds.push("new");
             for (n, d) in &self.env_added {
-                details.push(if d.trim().is_empty() { format!("New: `{n}`.") } else { format!("New: `{n}` — {}", sentence(d)) });
+                details.push(if d.trim().is_empty() {
+                    format!("New: `{n}`.")
+                } else {
+                    format!("New: `{n}` — {}", sentence(d))
+                });
             }
         }
         if !self.env_removed.is_empty() {
@@ -317,8 +356,15 @@ impl UpgradeNotes {
 }
 
 /// Adds a version's notes to the guide, in the shape the guide already has.
-pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> Result<Edit, Error> {
-    let v = ReleaseVersion::parse_version(version, policy).map_err(|e| Error::InvalidVersion(e.to_string()))?.to_string();
+pub fn add(
+    text: &str,
+    version: &str,
+    notes: &UpgradeNotes,
+    policy: &Policy,
+) -> Result<Edit, Error> {
+    let v = ReleaseVersion::parse_version(version, policy)
+        .map_err(|e| Error::InvalidVersion(e.to_string()))?
+        .to_string();
     notes.validate()?;
     let guide = read(text);
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
@@ -329,7 +375,10 @@ pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> 
         for t in &guide.tables {
             if let Some((line, _)) = t.rows.iter().find(|(_, c)| c.trim_start_matches('v') == v) {
                 let l = text[..*line].matches('\n').count() + 1;
-                return Err(Error::Usage(format!("the {} table already has a row for {v} at line {l} (C5)", topic_name(t.topic))));
+                return Err(Error::Usage(format!(
+                    "the {} table already has a row for {v} at line {l} (C5)",
+                    topic_name(t.topic)
+                )));
             }
         }
         for t in &guide.tables {
@@ -356,15 +405,27 @@ pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> 
             } else {
                 edits.push((at..at, format!("{line}{nl}")));
             }
-            changes.push(format!("added a {v} row on top of the {} table", topic_name(t.topic)));
+            changes.push(format!(
+                "added a {v} row on top of the {} table",
+                topic_name(t.topic)
+            ));
         }
         if edits.is_empty() {
-            return Err(Error::Usage("nothing written: the guide's tables need --breaking or env changes, or --none".into()));
+            return Err(Error::Usage(
+                "nothing written: the guide's tables need --breaking or env changes, or --none"
+                    .into(),
+            ));
         }
     } else {
-        if let Some(s) = guide.sections.iter().find(|s| s.version.trim_start_matches('v') == v) {
+        if let Some(s) = guide
+            .sections
+            .iter()
+            .find(|s| s.version.trim_start_matches('v') == v)
+        {
             let l = text[..s.span.start].matches('\n').count() + 1;
-            return Err(Error::Usage(format!("the guide already has a section for {v} at line {l} (C5)")));
+            return Err(Error::Usage(format!(
+                "the guide already has a section for {v} at line {l} (C5)"
+            )));
         }
         let (level, title) = match guide.sections.first() {
             Some(s) => (s.level, s.title.replacen(&s.version, &v, 1)),
@@ -372,9 +433,18 @@ pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> 
         };
         let marks = "#".repeat(level as usize);
         let sub = "#".repeat(level as usize + 1);
-        let mut block = vec![format!("{marks} {title}"), String::new(), format!("{sub} Breaking changes"), String::new()];
+        let mut block = vec![
+            format!("{marks} {title}"),
+            String::new(),
+            format!("{sub} Breaking changes"),
+            String::new(),
+        ];
         if notes.breaking.is_empty() {
-            block.push(if notes.none { "No breaking changes.".into() } else { "None recorded.".into() });
+            block.push(if notes.none {
+                "No breaking changes.".into()
+            } else {
+                "None recorded.".into()
+            });
         } else {
             for (b, m) in &notes.breaking {
                 block.push(format!("- {}", sentence(b)));
@@ -388,7 +458,11 @@ pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> 
         block.push(String::new());
         if notes.has_env() {
             for (n, d) in &notes.env_added {
-                block.push(if d.trim().is_empty() { format!("- New: `{n}`.") } else { format!("- New: `{n}` — {}", sentence(d)) });
+                block.push(if d.trim().is_empty() {
+                    format!("- New: `{n}`.")
+                } else {
+                    format!("- New: `{n}` — {}", sentence(d))
+                });
             }
             for n in &notes.env_removed {
                 block.push(format!("- Removed: `{n}`."));
@@ -397,7 +471,11 @@ pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> 
                 block.push(format!("- Renamed: `{a}` → `{b}`."));
             }
         } else {
-            block.push(if notes.none { "No environment variable changes.".into() } else { "None recorded.".into() });
+            block.push(if notes.none {
+                "No environment variable changes.".into()
+            } else {
+                "None recorded.".into()
+            });
         }
         let body = block.join(nl);
         match guide.sections.first() {
@@ -415,13 +493,21 @@ pub fn add(text: &str, version: &str, notes: &UpgradeNotes, policy: &Policy) -> 
                 } else {
                     "\n\n"
                 };
-                let sep = if sep == "\n\n" { format!("{nl}{nl}") } else { sep.to_string() };
+                let sep = if sep == "\n\n" {
+                    format!("{nl}{nl}")
+                } else {
+                    sep.to_string()
+                };
                 edits.push((text.len()..text.len(), format!("{sep}{body}{nl}")));
             }
         }
         changes.push(format!("added the section `{title}`"));
     }
-    Ok(Edit { text: splice(text, edits), changes, warnings })
+    Ok(Edit {
+        text: splice(text, edits),
+        changes,
+        warnings,
+    })
 }
 
 fn topic_name(t: Topic) -> &'static str {
@@ -450,7 +536,11 @@ pub fn check(text: &str, version: &str) -> CheckReport {
     let v = version.trim_start_matches(['v', 'V']).to_string();
     let guide = read(text);
     let mut missing = Vec::new();
-    let shape = if guide.tables.is_empty() { "sections" } else { "tables" };
+    let shape = if guide.tables.is_empty() {
+        "sections"
+    } else {
+        "tables"
+    };
     if guide.tables.is_empty() {
         if !guide.sections.iter().any(|s| s.version == v) {
             missing.push(format!("a section for {v}"));
@@ -462,5 +552,10 @@ pub fn check(text: &str, version: &str) -> CheckReport {
             }
         }
     }
-    CheckReport { version: v, shape, ok: missing.is_empty(), missing }
+    CheckReport {
+        version: v,
+        shape,
+        ok: missing.is_empty(),
+        missing,
+    }
 }

@@ -46,20 +46,26 @@ fn no_final_newline_in_the_last_entry() {
 #[test]
 fn unclosed_html_block_at_the_end() {
     assert!(!check("## [Unreleased]\n\n- x\n\n<!DOCTYPE never closed\n"));
-    assert!(!check("## [Unreleased]\n\n- x\n\n<!-- a comment never closed\n"));
+    assert!(!check(
+        "## [Unreleased]\n\n- x\n\n<!-- a comment never closed\n"
+    ));
 }
 
 /// Fuzz finding 3: a `~~~` fence with an info string opened in Unreleased and never closed.
 #[test]
 fn unclosed_tilde_fence_in_unreleased() {
-    assert!(!check("## [Unreleased]\n\n- x\n~~~~~~### Compatibility\n\n- y\n"));
+    assert!(!check(
+        "## [Unreleased]\n\n- x\n~~~~~~### Compatibility\n\n- y\n"
+    ));
 }
 
 /// Fuzz finding 4: `## 0.25.5] - 2024-02-08` was read as a version heading and used as the
 /// template of the new heading, which then did not read back as a heading for 99.0.0.
 #[test]
 fn broken_heading_is_not_a_template() {
-    assert!(check("## [Unreleased]\n\n- x\n\n## 0.25.5] - 2024-02-08\n\n- y\n"));
+    assert!(check(
+        "## [Unreleased]\n\n- x\n\n## 0.25.5] - 2024-02-08\n\n- y\n"
+    ));
     let doc = Changelog::parse("## 0.25.5] - 2024-02-08\n");
     assert!(doc.sections.is_empty());
 }

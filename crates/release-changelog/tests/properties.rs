@@ -63,7 +63,10 @@ fn noise() -> impl Strategy<Value = String> {
         Just("~~~\n## [6.6.6]\n~~~\n\n".to_string()),
         Just("> ## [5.5.5] - quoted\n\n".to_string()),
         Just("<div>\n## [4.4.4] inside an HTML block\n</div>\n\n".to_string()),
-        Just("<details>\n\n## [3.3.3] after a blank line: a heading again\n\n</details>\n\n".to_string()),
+        Just(
+            "<details>\n\n## [3.3.3] after a blank line: a heading again\n\n</details>\n\n"
+                .to_string()
+        ),
         Just("Setext title\n============\n\n".to_string()),
         Just("- an item\n---\n\n".to_string()),
         Just("- an item\n## [2.2.2] interrupts the list\n\n".to_string()),
@@ -84,66 +87,75 @@ struct Doc {
 
 fn document() -> impl Strategy<Value = Doc> {
     (
-        any::<bool>(),                               // BOM
-        any::<bool>(),                               // front matter
-        any::<bool>(),                               // CRLF
-        any::<bool>(),                               // final newline
-        0..3usize,                                   // unreleased heading style
+        any::<bool>(), // BOM
+        any::<bool>(), // front matter
+        any::<bool>(), // CRLF
+        any::<bool>(), // final newline
+        0..3usize,     // unreleased heading style
         noise(),
-        prop::collection::vec(category(), 1..4),     // unreleased
+        prop::collection::vec(category(), 1..4), // unreleased
         prop::collection::vec((prop::collection::vec(category(), 0..3), noise()), 0..4),
-        0..3usize,                                   // link style: none, footer, scattered
+        0..3usize, // link style: none, footer, scattered
     )
-        .prop_map(|(bom, fm, crlf, final_nl, ustyle, pre, unreleased, versions, links)| {
-            let mut t = String::new();
-            if fm {
-                t.push_str("---\ntitle: x\n# not a heading\n---\n\n");
-            }
-            t.push_str("# Changelog\n\nAll notable changes.\n\n");
-            t.push_str(&pre);
-            t.push_str(match ustyle {
-                0 => "## [Unreleased]\n\n",
-                1 => "## [Unreleased] - ReleaseDate\n\n",
-                _ => "Unreleased\n----------\n\n",
-            });
-            t.push_str(&unreleased.concat());
-            let n = versions.len();
-            let mut names = Vec::new();
-            for (i, (cats, noise)) in versions.iter().enumerate() {
-                let v = format!("1.{}.0", n - i);
-                t.push_str(&format!("## [{v}] - 2024-0{}-01\n\n", 9 - i));
-                t.push_str(&cats.concat());
-                t.push_str(noise);
-                if links == 2 && i == 0 {
-                    t.push_str("[#12]: https://github.com/o/r/issues/12\n\n");
+        .prop_map(
+            |(bom, fm, crlf, final_nl, ustyle, pre, unreleased, versions, links)| {
+                let mut t = String::new();
+                if fm {
+                    t.push_str("---\ntitle: x\n# not a heading\n---\n\n");
                 }
-                names.push(v);
-            }
-            if links >= 1 && ustyle < 2 {
-                t.push_str(&format!(
-                    "[Unreleased]: https://github.com/o/r/compare/v{}...HEAD\n",
-                    names.first().map_or("0.0.0", String::as_str)
-                ));
-                for (i, v) in names.iter().enumerate() {
-                    match names.get(i + 1) {
-                        Some(b) => t.push_str(&format!("[{v}]: https://github.com/o/r/compare/v{b}...v{v}\n")),
-                        None => t.push_str(&format!("[{v}]: https://github.com/o/r/releases/tag/v{v}\n")),
+                t.push_str("# Changelog\n\nAll notable changes.\n\n");
+                t.push_str(&pre);
+                t.push_str(match ustyle {
+                    0 => "## [Unreleased]\n\n",
+                    1 => "## [Unreleased] - ReleaseDate\n\n",
+                    _ => "Unreleased\n----------\n\n",
+                });
+                t.push_str(&unreleased.concat());
+                let n = versions.len();
+                let mut names = Vec::new();
+                for (i, (cats, noise)) in versions.iter().enumerate() {
+                    let v = format!("1.{}.0", n - i);
+                    t.push_str(&format!("## [{v}] - 2024-0{}-01\n\n", 9 - i));
+                    t.push_str(&cats.concat());
+                    t.push_str(noise);
+                    if links == 2 && i == 0 {
+                        t.push_str("[#12]: https://github.com/o/r/issues/12\n\n");
+                    }
+                    names.push(v);
+                }
+                if links >= 1 && ustyle < 2 {
+                    t.push_str(&format!(
+                        "[Unreleased]: https://github.com/o/r/compare/v{}...HEAD\n",
+                        names.first().map_or("0.0.0", String::as_str)
+                    ));
+                    for (i, v) in names.iter().enumerate() {
+                        match names.get(i + 1) {
+                            Some(b) => t.push_str(&format!(
+                                "[{v}]: https://github.com/o/r/compare/v{b}...v{v}\n"
+                            )),
+                            None => t.push_str(&format!(
+                                "[{v}]: https://github.com/o/r/releases/tag/v{v}\n"
+                            )),
+                        }
                     }
                 }
-            }
-            if !final_nl {
-                while t.ends_with('\n') {
-                    t.pop();
+                if !final_nl {
+                    while t.ends_with('\n') {
+                        t.pop();
+                    }
                 }
-            }
-            if crlf {
-                t = t.replace('\n', "\r\n");
-            }
-            if bom {
-                t.insert(0, '\u{feff}');
-            }
-            Doc { text: t, versions: names }
-        })
+                if crlf {
+                    t = t.replace('\n', "\r\n");
+                }
+                if bom {
+                    t.insert(0, '\u{feff}');
+                }
+                Doc {
+                    text: t,
+                    versions: names,
+                }
+            },
+        )
 }
 
 /// Lines of `doc` that are not link definitions, with the offset each ends at.
@@ -181,7 +193,11 @@ fn reference_heading_lines(text: &str) -> Vec<usize> {
     for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
         match ev {
             Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => depth += 1,
-            Event::End(pulldown_cmark::TagEnd::BlockQuote(_) | pulldown_cmark::TagEnd::List(_) | pulldown_cmark::TagEnd::Item) => depth -= 1,
+            Event::End(
+                pulldown_cmark::TagEnd::BlockQuote(_)
+                | pulldown_cmark::TagEnd::List(_)
+                | pulldown_cmark::TagEnd::Item,
+            ) => depth -= 1,
             Event::Start(Tag::Heading { .. }) if depth == 0 => {
                 out.push(text[..range.start + shift].matches('\n').count() + 1)
             }

@@ -18,7 +18,6 @@ pub struct Context {
     pub policy_path: Option<PathBuf>,
     /// The directory the policy's relative paths are resolved against: the policy file's folder,
     /// or the current directory for the built-in policy.
-    #[allow(dead_code)] // the changelog and git commands resolve policy paths
     pub root: PathBuf,
     /// `--json`: machine-readable output.
     pub json: bool,
@@ -57,7 +56,6 @@ impl Context {
     }
 
     /// A path from the policy, resolved against the policy's root.
-    #[allow(dead_code)] // the changelog and git commands resolve policy paths
     pub fn resolve(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }

@@ -172,7 +172,10 @@ fn lint(ctx: &Context, args: FileArgs) -> CliResult {
     let path = path(ctx, &args);
     let doc = Changelog::parse(read_text(&path)?);
     let diags = cl::lint(&doc, &ctx.policy);
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     if ctx.json {
         output::print_json(&LintReport {
@@ -227,7 +230,12 @@ pub fn finish_edit(
     edit: cl::Edit,
     dry_run: bool,
 ) -> CliResult {
-    let name = path.display().to_string();
+    // The diff names the file relative to the repository root, as `git diff` does.
+    let name = path
+        .strip_prefix(&ctx.root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
     let diff = cl::save::unified_diff(&name, old, &edit.text);
     if !dry_run && edit.text != old {
         cl::save::save_atomic(path, &edit.text)
@@ -330,27 +338,35 @@ struct NextReport {
 fn next(ctx: &Context, args: NextArgs) -> CliResult {
     let path = path(ctx, &args.file);
     let doc = Changelog::parse(read_text(&path)?);
-    let released: Option<ReleaseVersion> = if args.released.given() {
-        let history = args.released.history(&ctx.policy)?;
-        Some(history.newest_stable().cloned().ok_or_else(|| {
-            CliError::input("--released names no stable release to bump from")
-        })?)
-    } else {
-        None
-    };
+    let released: Option<ReleaseVersion> =
+        if args.released.given() {
+            let history = args.released.history(&ctx.policy)?;
+            Some(history.newest_stable().cloned().ok_or_else(|| {
+                CliError::input("--released names no stable release to bump from")
+            })?)
+        } else {
+            None
+        };
     let next = cl::next(&doc, released.as_ref(), &ctx.policy).map_err(|e| lib_err(&path, e))?;
     let tag = next.as_ref().and_then(|n| {
         ReleaseVersion::parse_version(&n.version, &ctx.policy)
             .ok()
             .map(|v| v.tag(&ctx.policy))
     });
-    let outcome = if next.is_some() { Outcome::Ok } else { Outcome::No };
+    let outcome = if next.is_some() {
+        Outcome::Ok
+    } else {
+        Outcome::No
+    };
     if ctx.json {
         output::print_json(&NextReport { next, tag })?;
     } else {
         match next {
             Some(n) => println!("{}", n.version),
-            None => eprintln!("{}: Unreleased has no entries: nothing to release", path.display()),
+            None => eprintln!(
+                "{}: Unreleased has no entries: nothing to release",
+                path.display()
+            ),
         }
     }
     Ok(outcome)

@@ -98,7 +98,11 @@ fn add(ctx: &Context, args: AddArgs) -> CliResult {
             .env_added
             .push((name.trim().to_string(), desc.trim().to_string()));
     }
-    notes.env_removed = args.env_removed.iter().map(|n| n.trim().to_string()).collect();
+    notes.env_removed = args
+        .env_removed
+        .iter()
+        .map(|n| n.trim().to_string())
+        .collect();
     for r in &args.env_renamed {
         let Some((old, new)) = r.split_once('=') else {
             return Err(CliError::input(format!(
