@@ -547,8 +547,7 @@ pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> 
             } else {
                 let at = unreleased.heading.span.end;
                 let lead = if text[..at].ends_with('\n') { "" } else { nl };
-                let tail = if at == text.len() { "" } else { "" };
-                edits.push((at..at, format!("{lead}{nl}{block}{tail}")));
+                edits.push((at..at, format!("{lead}{nl}{block}")));
             }
         }
         change = format!("added the category `{name}` to Unreleased with the entry");

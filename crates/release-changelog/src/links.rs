@@ -119,6 +119,7 @@ pub fn tag_prefix<'a>(tag: &'a str, version: &str) -> Option<&'a str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -206,7 +206,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                                 "date-format",
                                 Warning,
                                 d.start,
-                                format!("{e}"),
+                                e.to_string(),
                                 "write dates as YYYY-MM-DD (ISO 8601)",
                             );
                         } else {

@@ -210,10 +210,9 @@ fn list_marker(rest: &[u8]) -> Option<(usize, bool)> {
                 .iter()
                 .take_while(|&&b| b == b' ' || b == b'\t')
                 .count();
-            if width + spaces == rest.len() {
-                Some((width + 1, ordered)) // empty item
-            } else if spaces > 4 {
-                Some((width + 1, ordered)) // indented code inside the item
+            if width + spaces == rest.len() || spaces > 4 {
+                // An empty item, or indented code inside the item.
+                Some((width + 1, ordered))
             } else {
                 Some((width + spaces, ordered))
             }
@@ -492,7 +491,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
     let mut item: Option<usize> = None; // content indent of the open list item
     let mut in_conflict = false;
 
-    while let Some((s, e, next)) = lines.next() {
+    for (s, e, next) in lines {
         let line = &bytes[s..e];
         let (indent, ws) = indentation(line);
         let rest = &line[ws..];

@@ -211,6 +211,7 @@ pub fn iso_date(text: &str) -> Result<time::Date, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

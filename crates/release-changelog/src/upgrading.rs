@@ -484,19 +484,12 @@ pub fn add(
                 edits.push((at..at, format!("{body}{nl}{nl}")));
             }
             None => {
-                let sep = if text.is_empty() {
-                    ""
-                } else if text.ends_with(&format!("{nl}{nl}")) {
-                    ""
+                let sep = if text.is_empty() || text.ends_with(&format!("{nl}{nl}")) {
+                    String::new()
                 } else if text.ends_with('\n') {
-                    nl
+                    nl.to_string()
                 } else {
-                    "\n\n"
-                };
-                let sep = if sep == "\n\n" {
                     format!("{nl}{nl}")
-                } else {
-                    sep.to_string()
                 };
                 edits.push((text.len()..text.len(), format!("{sep}{body}{nl}")));
             }

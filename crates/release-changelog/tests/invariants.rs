@@ -1,6 +1,8 @@
 //! The invariants the fuzz target checks, and one regression test per fuzz finding (each
 //! reduced by hand to the shape that broke; the fuzz inputs themselves are not kept).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use release_changelog::{lint, notes, prepare, Changelog, PrepareOptions, Which};
 use release_core::policy::Policy;
 

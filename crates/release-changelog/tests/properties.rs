@@ -3,6 +3,8 @@
 //! Unreleased body; the block scanner agrees with pulldown-cmark on headings; `lint`, `notes`
 //! and `prepare` never panic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use release_changelog::{lint, notes, prepare, Changelog, PrepareOptions, Which};

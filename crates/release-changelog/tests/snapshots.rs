@@ -1,6 +1,8 @@
 //! Snapshots of every operation on the fixtures in `tests/fixtures/` (all written for this
 //! project), and exact checks of line endings, byte order marks and final newlines.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use release_changelog::save::unified_diff;
 use release_changelog::upgrading::{self, UpgradeNotes};
 use release_changelog::{add, lint, next, notes, prepare, yank, Changelog, PrepareOptions, Which};

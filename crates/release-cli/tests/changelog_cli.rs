@@ -1,6 +1,8 @@
 //! `release changelog ...` and `release upgrading ...` end to end: the real binary on real
 //! files in temporary folders.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use std::path::Path;
 use std::process::{Command, Output};
 
