@@ -289,6 +289,25 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             });
         };
         let vdef = format!("[{v}]: {vurl}");
+        // Definitions inside the Unreleased entries move with them: an edit there would
+        // change the new section's notes, so new definitions go outside (C2: nothing else
+        // in the moved entries changes).
+        let moved = unreleased.heading.span.start..crate::notes::body_range(doc, unreleased).end;
+        let outside = |p: usize| p <= moved.start || p >= moved.end;
+        let unreleased_defs: Vec<&LinkDef> = unreleased_defs
+            .into_iter()
+            .filter(|d| {
+                let ok = outside(d.span.start);
+                if !ok {
+                    warnings.push(format!("the [Unreleased] link definition at line {} sits among the Unreleased entries: left as it is", doc.line_of(d.span.start)));
+                }
+                ok
+            })
+            .collect();
+        let below_defs: Vec<&LinkDef> = below_defs
+            .into_iter()
+            .filter(|d| outside(d.span.start))
+            .collect();
         if let Some(ud) = unreleased_defs.first() {
             edits.push((ud.url.clone(), uurl));
             changes.push(format!("[Unreleased] link now compares {tag}...HEAD"));
@@ -309,6 +328,7 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
                 edits.push((s..s, format!("{}{nl}", block.join(nl))));
             } else if let Some(first) = doc.blocks.links.iter().find(|d| {
                 d.span.start > unreleased.heading.span.start
+                    && outside(d.span.start)
                     && is_version_label(&text[d.label.clone()])
             }) {
                 let s = first.span.start;

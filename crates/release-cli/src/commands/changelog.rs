@@ -28,6 +28,8 @@ pub enum ChangelogCommand {
     /// Suggest the next version from Unreleased's categories (V4). Exit 1 when there is
     /// nothing to release.
     Next(NextArgs),
+    /// List the sections: version, date, yanked, line.
+    List(FileArgs),
 }
 
 /// The file to work on.
@@ -133,6 +135,7 @@ pub fn run(ctx: &Context, command: ChangelogCommand) -> CliResult {
         ChangelogCommand::Add(args) => add(ctx, args),
         ChangelogCommand::Yank(args) => yank(ctx, args),
         ChangelogCommand::Next(args) => next(ctx, args),
+        ChangelogCommand::List(args) => list(ctx, args),
     }
 }
 
@@ -370,4 +373,42 @@ fn next(ctx: &Context, args: NextArgs) -> CliResult {
         }
     }
     Ok(outcome)
+}
+
+#[derive(Debug, Serialize)]
+struct ListedSection {
+    version: String,
+    date: Option<String>,
+    yanked: bool,
+    line: usize,
+    entries: usize,
+}
+
+fn list(ctx: &Context, args: FileArgs) -> CliResult {
+    let path = path(ctx, &args);
+    let doc = Changelog::parse(read_text(&path)?);
+    let text = &doc.text;
+    let sections: Vec<ListedSection> = doc
+        .sections
+        .iter()
+        .map(|s| ListedSection {
+            version: if s.is_unreleased() {
+                "Unreleased".into()
+            } else {
+                s.version(text).to_string()
+            },
+            date: s.date(text).map(str::to_string),
+            yanked: s.parts.yanked.is_some(),
+            line: doc.line_of(s.heading.span.start),
+            entries: s.entries().count(),
+        })
+        .collect();
+    if ctx.json {
+        output::print_json(&sections)?;
+    } else {
+        for s in &sections {
+            println!("{}", s.version);
+        }
+    }
+    Ok(Outcome::Ok)
 }
