@@ -17,7 +17,8 @@
 # acceptance checks: lint has no errors, `prepare 0.7.0 --date 2026-07-20` is exactly the hand
 # edit, and the upgrading guide takes a new version's rows in both tables.
 #
-# parse-changelog is installed with `cargo install parse-changelog --locked` when missing.
+# parse-changelog is installed with `cargo install parse-changelog --locked` when missing, so
+# the comparison always runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +27,15 @@ if [ "$#" -eq 0 ]; then
   exit 2
 fi
 
-cargo build --quiet --release --locked -p release-cli
-REL="$PWD/target/release/release"
+# CONFORMANCE_PROFILE=dev reuses the debug binary the test suite built (CI); the default is
+# a release build.
+if [ "${CONFORMANCE_PROFILE:-release}" = dev ]; then
+  cargo build --quiet --locked -p release-cli
+  REL="$PWD/target/debug/release"
+else
+  cargo build --quiet --release --locked -p release-cli
+  REL="$PWD/target/release/release"
+fi
 if ! command -v parse-changelog >/dev/null 2>&1; then
   echo "installing parse-changelog (cargo install parse-changelog --locked)"
   cargo install --quiet parse-changelog --locked
