@@ -39,7 +39,7 @@ gen() {
     print "# Changelog\n\nAll notable changes to this project will be documented in this file.\n"
     print "## [Unreleased]\n\n### Added\n\n- Something new that is not released yet.\n"
     size = 200; n = 0
-    while (size < target) { n++; size += 560 }
+    n = int(target / 285)
     for (i = n; i >= 1; i--) {
       v = sprintf("%d.%d.%d", int(i / 10000), int(i / 100) % 100, i % 100)
       s = sprintf("## [%s] - 20%02d-%02d-%02d\n\n### Added\n\n- Added the widget number %d ([#%d]).\n- Improved `frobnicate` for case %d.\n\n### Fixed\n\n- Fixed a crash when the input is empty.\n- Fixed a typo in the help text.\n", v, 10 + int(i / 10000) % 80, 1 + int(i / 100) % 12, 1 + i % 28, i, i, i)
@@ -72,8 +72,12 @@ for input in "rust:$CORPUS/rust-lang__rust__CHANGELOG.md" "ratatui:$CORPUS/ratat
   label="${input%%:*}"
   f="${input#*:}"
   size=$(stat -c %s "$f")
-  oldest="$("$REL" changelog list --file "$f" | grep -vx Unreleased | tail -n 1)"
-  latest="$("$REL" changelog list --file "$f" | grep -vx Unreleased | head -n 1)"
+  # The oldest version both tools can extract (parse-changelog refuses `0.1`-style versions).
+  oldest=""
+  for v in $("$REL" changelog list --file "$f" | grep -vx Unreleased | tac); do
+    if "$PC" "$f" "$v" >/dev/null 2>&1; then oldest="$v"; break; fi
+  done
+  latest="$("$REL" changelog list --file "$f" | grep -vx Unreleased | sed -n 1p)"
   cmp -s <("$REL" changelog notes --latest --file "$f" | sed '/./,$!d') <("$PC" "$f" | sed '/./,$!d') ||
     echo "note: notes --latest of $label differ from parse-changelog's (see the conformance script)"
 
@@ -81,11 +85,15 @@ for input in "rust:$CORPUS/rust-lang__rust__CHANGELOG.md" "ratatui:$CORPUS/ratat
   us_latest=$(bench us-latest "$REL changelog notes --latest --file $f")
   pc_oldest=$(bench pc-oldest "$PC $f $oldest")
   us_oldest=$(bench us-oldest "$REL changelog notes $oldest --file $f")
-  us_lint=$(bench us-lint "$REL changelog lint --file $f" || true)
+  us_lint=$(bench us-lint -i "$REL changelog lint --file $f")
   cp "$f" "$TMP/work.md"
   # prepare needs a non-empty Unreleased: files without one get an entry first.
   if ! "$REL" changelog list --file "$f" | grep -qx Unreleased; then
-    printf '## [Unreleased]\n\n### Fixed\n\n- Benchmark entry.\n\n' | cat - "$f" >"$TMP/src.md"
+    if grep -qm1 -E '^Version [0-9]' "$f"; then # RELEASES.md style: setext level 1
+      printf 'Unreleased\n==========\n\nFixed\n-----\n- Benchmark entry.\n\n' | cat - "$f" >"$TMP/src.md"
+    else
+      printf '## [Unreleased]\n\n### Fixed\n\n- Benchmark entry.\n\n' | cat - "$f" >"$TMP/src.md"
+    fi
   else
     "$REL" changelog add --category Fixed "Benchmark entry." --file "$TMP/work.md" >/dev/null
     cp "$TMP/work.md" "$TMP/src.md"
@@ -94,11 +102,24 @@ for input in "rust:$CORPUS/rust-lang__rust__CHANGELOG.md" "ratatui:$CORPUS/ratat
     --prepare "cp $TMP/src.md $TMP/work.md" \
     "$REL changelog prepare 99.0.0 --date 2026-01-01 --repo-url https://github.com/acme/big --file $TMP/work.md" >/dev/null
   us_prepare=$(median "$TMP/us-prepare.json")
+  # The same on tmpfs, where fsync costs nothing: the compute part of prepare.
+  us_prepare_shm=""
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    SHM="$(mktemp -d /dev/shm/bench-changelog.XXXXXX)"
+    cp "$TMP/src.md" "$SHM/src.md"
+    hyperfine --style none --warmup 2 --runs "$RUNS" -N --export-json "$TMP/us-prepare-shm.json" \
+      --prepare "cp $SHM/src.md $SHM/work.md" \
+      "$REL changelog prepare 99.0.0 --date 2026-01-01 --repo-url https://github.com/acme/big --file $SHM/work.md" >/dev/null
+    us_prepare_shm=$(median "$TMP/us-prepare-shm.json")
+    rm -rf "$SHM"
+  fi
 
   printf '%-14s %-16s %8sms %8sms %7s\n' "$label" "notes --latest" "$(ms "$us_latest")" "$(ms "$pc_latest")" "$(ratio "$us_latest" "$pc_latest")"
   printf '%-14s %-16s %8sms %8sms %7s\n' "$label" "notes $oldest" "$(ms "$us_oldest")" "$(ms "$pc_oldest")" "$(ratio "$us_oldest" "$pc_oldest")"
   printf '%-14s %-16s %8sms %8sms %7s\n' "$label" "lint" "$(ms "$us_lint")" "$(ms "$pc_oldest")" "$(ratio "$us_lint" "$pc_oldest")"
-  printf '%-14s %-16s %8sms %8sms %7s\n' "$label" "prepare" "$(ms "$us_prepare")" "$(ms "$pc_oldest")" "$(ratio "$us_prepare" "$pc_oldest")"
+  printf '%-14s %-16s %8sms %8sms %7s\n' "$label" "prepare (disk)" "$(ms "$us_prepare")" "$(ms "$pc_oldest")" "$(ratio "$us_prepare" "$pc_oldest")"
+  [ -z "$us_prepare_shm" ] ||
+    printf '%-14s %-16s %8sms %8sms %7s\n' "$label" "prepare (tmpfs)" "$(ms "$us_prepare_shm")" "$(ms "$pc_oldest")" "$(ratio "$us_prepare_shm" "$pc_oldest")"
 
   cp "$TMP/src.md" "$TMP/work.md"
   m_notes=$(maxrss "$REL" changelog notes "$oldest" --file "$f")
@@ -108,4 +129,5 @@ for input in "rust:$CORPUS/rust-lang__rust__CHANGELOG.md" "ratatui:$CORPUS/ratat
   kb=$((size / 1024))
   echo "$label: file ${kb} KB; max RSS: notes ${m_notes} KB ($(ratio "$m_notes" "$kb")x), lint ${m_lint} KB ($(ratio "$m_lint" "$kb")x), prepare ${m_prep} KB ($(ratio "$m_prep" "$kb")x), parse-changelog ${m_pc} KB ($(ratio "$m_pc" "$kb")x)"
 done
+echo "prepare (disk) includes the fsync of the atomic save; prepare (tmpfs) runs where fsync is free."
 echo "ratios: release / parse-changelog medians ($RUNS runs after 2 warm-ups); lint and prepare are compared with parse-changelog's extraction of the oldest version (a full read)."

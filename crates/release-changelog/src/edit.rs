@@ -138,10 +138,52 @@ fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> Link
     LinkStyle { repo, host, prefix }
 }
 
+/// An edit as splices into the original text, before it is applied: writing it straight to a
+/// file keeps a huge changelog from being held twice in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// Non-overlapping `(range, replacement)` pairs.
+    pub splices: Vec<(Range<usize>, String)>,
+    /// What the edit does, one line each.
+    pub changes: Vec<String>,
+    /// Things the user should know.
+    pub warnings: Vec<String>,
+}
+
+impl Planned {
+    /// The edited text.
+    pub fn apply(self, original: &str) -> Edit {
+        Edit {
+            text: splice(original, self.splices),
+            changes: self.changes,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Writes the edited text without building it.
+    pub fn write_to(&self, original: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut sorted: Vec<&(Range<usize>, String)> = self.splices.iter().collect();
+        sorted.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut pos = 0;
+        for (range, replacement) in sorted {
+            let start = range.start.max(pos);
+            out.write_all(&original.as_bytes()[pos..start])?;
+            out.write_all(replacement.as_bytes())?;
+            pos = range.end.max(start);
+        }
+        out.write_all(&original.as_bytes()[pos..])
+    }
+}
+
 /// Moves every Unreleased entry into a new `## [VERSION] - DATE` section right below a fresh,
 /// empty `## [Unreleased]` (C2), and writes the `[Unreleased]` and `[VERSION]` links in the
 /// file's style (C3). Nothing else changes (C4).
 pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error> {
+    plan_prepare(doc, opts).map(|p| p.apply(&doc.text))
+}
+
+/// [`prepare`] as splices, not yet applied.
+pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planned, Error> {
     let policy = opts.policy;
     let version = ReleaseVersion::parse_version(opts.version, policy)
         .map_err(|e| Error::InvalidVersion(e.to_string()))?;
@@ -154,7 +196,7 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
         });
     }
     let unreleased = single_unreleased(doc)?;
-    if unreleased.is_empty(&doc.blocks) {
+    if doc.is_empty_section(unreleased) {
         return Err(Error::EmptyUnreleased {
             line: doc.line_of(unreleased.heading.span.start),
         });
@@ -282,8 +324,8 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             unreleased_url(unreleased_defs.first().map(|d| &text[d.url.clone()])),
         ) else {
             warnings.push("no repository URL (give --repo-url or set changelog.repository_url): no link definitions written (C3)".into());
-            return Ok(Edit {
-                text: splice(text, edits),
+            return Ok(Planned {
+                splices: edits,
                 changes,
                 warnings,
             });
@@ -345,8 +387,8 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
                     // Keep the missing final newline missing.
                     edits.push((end..end, format!("{nl}{nl}{}", block.join(nl))));
                     changes.push(format!("added the link definition `{vdef}`"));
-                    return Ok(Edit {
-                        text: splice(text, edits),
+                    return Ok(Planned {
+                        splices: edits,
                         changes,
                         warnings,
                     });
@@ -363,8 +405,8 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             "no repository URL and no links in the file: no link definitions written (C3)".into(),
         );
     }
-    Ok(Edit {
-        text: splice(text, edits),
+    Ok(Planned {
+        splices: edits,
         changes,
         warnings,
     })

@@ -12,6 +12,15 @@ use crate::error::{CliError, CliResult, Outcome};
 use crate::output;
 use crate::released::ReleasedArgs;
 
+/// Prints a line on stdout; a closed pipe (`| head`) is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 /// `release changelog ...`
 #[derive(Debug, Subcommand)]
 pub enum ChangelogCommand {
@@ -193,7 +202,7 @@ fn lint(ctx: &Context, args: FileArgs) -> CliResult {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            println!(
+            say!(
                 "{}:{}:{}: {sev}[{}]: {} (hint: {})",
                 path.display(),
                 d.line,
@@ -203,7 +212,7 @@ fn lint(ctx: &Context, args: FileArgs) -> CliResult {
                 d.hint
             );
         }
-        println!("{errors} error(s), {warnings} warning(s)");
+        say!("{errors} error(s), {warnings} warning(s)");
     }
     Ok(if errors > 0 { Outcome::No } else { Outcome::Ok })
 }
@@ -239,7 +248,12 @@ pub fn finish_edit(
         .unwrap_or(path)
         .display()
         .to_string();
-    let diff = cl::save::unified_diff(&name, old, &edit.text);
+    // The diff costs a line diff of the whole file: only when it is shown.
+    let diff = if dry_run || ctx.json {
+        cl::save::unified_diff(&name, old, &edit.text)
+    } else {
+        String::new()
+    };
     if !dry_run && edit.text != old {
         cl::save::save_atomic(path, &edit.text)
             .map_err(|e| CliError::env(format!("cannot write {name}: {e}")))?;
@@ -260,7 +274,7 @@ pub fn finish_edit(
         print!("{diff}");
     } else {
         for c in &edit.changes {
-            println!("{name}: {c}");
+            say!("{name}: {c}");
         }
     }
     Ok(Outcome::Ok)
@@ -274,12 +288,31 @@ fn today() -> String {
 fn prepare(ctx: &Context, args: PrepareArgs) -> CliResult {
     let path = path(ctx, &args.file);
     let old = read_text(&path)?;
-    let doc = Changelog::parse(old.clone());
+    // prepare needs the sections and link definitions, not every category and entry.
+    let doc = Changelog::parse_sections(old);
     let date = args.date.unwrap_or_else(today);
     let mut opts = cl::PrepareOptions::new(&args.release, &date, &ctx.policy);
     opts.repo_url = args.repo_url.as_deref();
-    let edit = cl::prepare(&doc, &opts).map_err(|e| lib_err(&path, e))?;
-    finish_edit(ctx, &path, &old, edit, args.dry_run)
+    let planned = cl::plan_prepare(&doc, &opts).map_err(|e| lib_err(&path, e))?;
+    if args.dry_run || ctx.json {
+        let edit = planned.apply(&doc.text);
+        return finish_edit(ctx, &path, &doc.text, edit, args.dry_run);
+    }
+    // Written straight from the splices: the new text is never held in memory.
+    cl::save::save_atomic_with(&path, |w| planned.write_to(&doc.text, w))
+        .map_err(|e| CliError::env(format!("cannot write {}: {e}", path.display())))?;
+    for w in &planned.warnings {
+        eprintln!("warning: {w}");
+    }
+    let name = path
+        .strip_prefix(&ctx.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    for c in &planned.changes {
+        say!("{name}: {c}");
+    }
+    Ok(Outcome::Ok)
 }
 
 fn notes(ctx: &Context, args: NotesArgs) -> CliResult {
@@ -290,11 +323,12 @@ fn notes(ctx: &Context, args: NotesArgs) -> CliResult {
         (None, true, _) => Which::Latest,
         _ => Which::Unreleased,
     };
-    // `--latest` without links reads only as far as it needs to.
+    // Notes need sections and link definitions only; `--latest` without links reads only as
+    // far as the first released section.
     let doc = if which == Which::Latest && !args.with_links && !ctx.json {
         Changelog::parse_latest(text)
     } else {
-        Changelog::parse(text)
+        Changelog::parse_sections(text)
     };
     let n = cl::notes(&doc, &which).map_err(|e| lib_err(&path, e))?;
     if ctx.json {
@@ -365,7 +399,7 @@ fn next(ctx: &Context, args: NextArgs) -> CliResult {
         output::print_json(&NextReport { next, tag })?;
     } else {
         match next {
-            Some(n) => println!("{}", n.version),
+            Some(n) => say!("{}", n.version),
             None => eprintln!(
                 "{}: Unreleased has no entries: nothing to release",
                 path.display()
@@ -406,8 +440,13 @@ fn list(ctx: &Context, args: FileArgs) -> CliResult {
     if ctx.json {
         output::print_json(&sections)?;
     } else {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
         for s in &sections {
-            println!("{}", s.version);
+            // A closed pipe (`| head`) ends the listing quietly.
+            if writeln!(out, "{}", s.version).is_err() {
+                break;
+            }
         }
     }
     Ok(Outcome::Ok)
