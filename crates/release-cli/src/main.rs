@@ -6,6 +6,7 @@
 mod commands;
 mod context;
 mod error;
+mod gitctx;
 mod output;
 mod released;
 
@@ -48,6 +49,16 @@ enum Command {
     /// Show or check the release policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// Create a signed annotated release tag on HEAD (dry run without --execute).
+    Tag(commands::tag::TagArgs),
+    /// Verify a release tag strictly (G1-G4): exit 0 only when it passes.
+    VerifyTag(commands::verify_tag::VerifyTagArgs),
+    /// Release candidates: the next candidate tag, and cutting it (V7, P1).
+    #[command(subcommand)]
+    Rc(commands::rc::RcCommand),
+    /// Hotfix branches (V8, P3): start one, and check it was merged back.
+    #[command(subcommand)]
+    Hotfix(commands::hotfix::HotfixCommand),
 }
 
 fn main() -> ExitCode {
@@ -87,5 +98,9 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
+        Command::Tag(args) => commands::tag::run(&ctx, args),
+        Command::VerifyTag(args) => commands::verify_tag::run(&ctx, args),
+        Command::Rc(command) => commands::rc::run(&ctx, command),
+        Command::Hotfix(command) => commands::hotfix::run(&ctx, command),
     }
 }

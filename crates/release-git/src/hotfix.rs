@@ -97,7 +97,7 @@ pub fn plan_hotfix(
             policy.changelog.path, policy.changelog.upgrading
         ),
         format!("release tag {tag} --execute"),
-        format!("release tag {tag} --push   (or: git push origin refs/tags/{tag})"),
+        format!("release tag {tag} --push --execute   (or: git push origin refs/tags/{tag})"),
         format!("git switch {main} && git merge --no-ff {branch}"),
         format!("release hotfix status {tag}"),
     ]);

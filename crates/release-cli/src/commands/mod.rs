@@ -1,5 +1,9 @@
 //! One module per subcommand. Each has its clap arguments and a `run(&Context, args)`.
 
+pub mod hotfix;
 pub mod plan;
 pub mod policy;
+pub mod rc;
+pub mod tag;
+pub mod verify_tag;
 pub mod version;

@@ -132,7 +132,7 @@ pub fn run(ctx: &Context, args: PlanArgs) -> CliResult {
     let time = run_time(args.time.as_deref(), args.date.as_deref())?;
     let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
         .map_err(CliError::input)?;
-    let history = args.released.history(policy)?;
+    let history = crate::gitctx::history(ctx, &args.released)?;
     let plan = TagPlan::compute(&event, &history, policy).map_err(CliError::input)?;
     let images = if args.images.is_empty() {
         policy.docker.images.clone()

@@ -93,10 +93,10 @@ struct CheckReport {
     reason: Option<String>,
 }
 
-/// Loads the history for a version command. Later issues read the repository's tags when no
-/// `--released` is given; until then an absent history means "nothing released yet".
+/// Loads the history for a version command: `--released`/`--released-file` when given, else
+/// the repository's tags.
 fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliError> {
-    released.history(&ctx.policy)
+    crate::gitctx::history(ctx, released)
 }
 
 /// Runs `release version ...`.
