@@ -71,6 +71,12 @@ struct PushReport {
 
 /// Runs `release tag`.
 pub fn run(ctx: &Context, args: TagArgs) -> CliResult {
+    if let Some(c) = args.target.chars().find(|c| c.is_control()) {
+        return Err(CliError::input(format!(
+            "tag {:?} contains the control character {c:?}: a line break would inject tag object headers (G4)",
+            args.target
+        )));
+    }
     let version = ReleaseVersion::parse_version(&args.target, &ctx.policy).map_err(CliError::input)?;
     tag_version(ctx, &version, &args.options)
 }
