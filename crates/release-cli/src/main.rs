@@ -8,11 +8,12 @@ mod context;
 mod error;
 mod output;
 mod released;
+mod repo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::context::Context;
 use crate::error::{CliError, Outcome};
@@ -48,6 +49,12 @@ enum Command {
     /// Show or check the release policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// Set a repository up: policy, changelog, upgrading guide, release workflows.
+    Init(commands::init::InitArgs),
+    /// Print the shell completion script.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (or write all pages with --dir).
+    Man(commands::completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -87,5 +94,8 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
+        Command::Init(args) => commands::init::run(&ctx, args),
+        Command::Completions(args) => commands::completions::completions(Cli::command(), args),
+        Command::Man(args) => commands::completions::man(Cli::command(), args),
     }
 }
