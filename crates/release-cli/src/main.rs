@@ -9,11 +9,12 @@ mod error;
 mod gitctx;
 mod output;
 mod released;
+mod repo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::context::Context;
 use crate::error::{CliError, Outcome};
@@ -59,6 +60,12 @@ enum Command {
     /// Hotfix branches (V8, P3): start one, and check it was merged back.
     #[command(subcommand)]
     Hotfix(commands::hotfix::HotfixCommand),
+    /// Set a repository up: policy, changelog, upgrading guide, release workflows.
+    Init(commands::init::InitArgs),
+    /// Print the shell completion script.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (or write all pages with --dir).
+    Man(commands::completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -102,5 +109,8 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::VerifyTag(args) => commands::verify_tag::run(&ctx, args),
         Command::Rc(command) => commands::rc::run(&ctx, command),
         Command::Hotfix(command) => commands::hotfix::run(&ctx, command),
+        Command::Init(args) => commands::init::run(&ctx, args),
+        Command::Completions(args) => commands::completions::completions(Cli::command(), args),
+        Command::Man(args) => commands::completions::man(Cli::command(), args),
     }
 }

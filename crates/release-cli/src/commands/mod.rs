@@ -1,6 +1,8 @@
 //! One module per subcommand. Each has its clap arguments and a `run(&Context, args)`.
 
+pub mod completions;
 pub mod hotfix;
+pub mod init;
 pub mod plan;
 pub mod policy;
 pub mod rc;
