@@ -21,12 +21,20 @@ pub fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliErr
     if released.given() {
         return released.history(&ctx.policy);
     }
-    let repo = open_repo(ctx)?;
+    let repo = Repo::discover(&ctx.root).map_err(|e| {
+        CliError::env(format!(
+            "{e}; the release history comes from the repository's tags, or give it with --released/--released-file (--released '' when nothing has been released)"
+        ))
+    })?;
     release_git::history::release_history(&repo, &ctx.policy).map_err(CliError::env)
 }
 
 /// The history for a command that already has the repository open.
-pub fn history_of(ctx: &Context, repo: &Repo, released: &ReleasedArgs) -> Result<History, CliError> {
+pub fn history_of(
+    ctx: &Context,
+    repo: &Repo,
+    released: &ReleasedArgs,
+) -> Result<History, CliError> {
     if released.given() {
         return released.history(&ctx.policy);
     }

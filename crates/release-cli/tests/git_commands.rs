@@ -33,7 +33,13 @@ fn stderr(o: &Output) -> String {
 
 #[track_caller]
 fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", stdout(o), stderr(o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
     stdout(o)
 }
 
@@ -62,16 +68,25 @@ fn git_tag_v(repo: &TestRepo, name: &str) -> bool {
 #[test]
 fn maintainer_cuts_two_candidates_a_release_and_a_hotfix() {
     let repo = TestRepo::new();
-    assert_eq!(ok(&release(&repo, &["rc", "next", "0.4.0", "--released", ""])).trim(), "v0.4.0-rc.1");
+    assert_eq!(
+        ok(&release(&repo, &["rc", "next", "0.4.0", "--released", ""])).trim(),
+        "v0.4.0-rc.1"
+    );
     ok(&release(&repo, &["rc", "tag", "0.4.0", "--execute"]));
     repo.write("fix.txt", "fix\n");
     repo.commit("fix found on staging");
-    assert_eq!(ok(&release(&repo, &["rc", "next", "0.4.0"])).trim(), "v0.4.0-rc.2");
+    assert_eq!(
+        ok(&release(&repo, &["rc", "next", "0.4.0"])).trim(),
+        "v0.4.0-rc.2"
+    );
     ok(&release(&repo, &["rc", "tag", "0.4.0", "--execute"]));
     ok(&release(&repo, &["tag", "0.4.0", "--execute"]));
     // Hotfix from the line's last stable tag.
     let start = ok(&release(&repo, &["hotfix", "start", "--execute"]));
-    assert!(start.contains("created branch hotfix/v0.4.1 from v0.4.0"), "{start}");
+    assert!(
+        start.contains("created branch hotfix/v0.4.1 from v0.4.0"),
+        "{start}"
+    );
     repo.git(&["switch", "-q", "hotfix/v0.4.1"]);
     repo.write("hotfix.txt", "minimal fix\n");
     repo.commit("fix: the minimal fix");
@@ -82,21 +97,45 @@ fn maintainer_cuts_two_candidates_a_release_and_a_hotfix() {
         assert!(git_tag_v(&repo, tag), "git tag -v {tag}");
     }
     // Not merged back yet, then merged.
-    code(&release(&repo, &["hotfix", "status", "v0.4.1"]), 1, "NOT merged into refs/heads/main");
+    code(
+        &release(&repo, &["hotfix", "status", "v0.4.1"]),
+        1,
+        "NOT merged into refs/heads/main",
+    );
     repo.git(&["switch", "-q", "main"]);
-    repo.git(&["merge", "-q", "--no-ff", "hotfix/v0.4.1", "-m", "merge hotfix"]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "hotfix/v0.4.1",
+        "-m",
+        "merge hotfix",
+    ]);
     let merged = ok(&release(&repo, &["hotfix", "status"]));
-    assert!(merged.contains("v0.4.1") && merged.contains("is merged into refs/heads/main"), "{merged}");
+    assert!(
+        merged.contains("v0.4.1") && merged.contains("is merged into refs/heads/main"),
+        "{merged}"
+    );
     // The history now comes from the repository.
-    assert_eq!(ok(&release(&repo, &["version", "next", "--bump", "fix"])).trim(), "0.4.2");
+    assert_eq!(
+        ok(&release(&repo, &["version", "next", "--bump", "fix"])).trim(),
+        "0.4.2"
+    );
 }
 
 #[test]
 fn ssh_signed_tag_round_trip() {
     let repo = TestRepo::new();
     repo.git(&["config", "gpg.format", "ssh"]);
-    repo.git(&["config", "user.signingkey", keys().ssh_alice.to_str().unwrap()]);
-    let out = ok(&release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]));
+    repo.git(&[
+        "config",
+        "user.signingkey",
+        keys().ssh_alice.to_str().unwrap(),
+    ]);
+    let out = ok(&release(
+        &repo,
+        &["tag", "1.0.0", "--execute", "--released", ""],
+    ));
     assert!(out.contains("ssh signature verified"), "{out}");
     let v: serde_json::Value =
         serde_json::from_str(&ok(&release(&repo, &["verify-tag", "v1.0.0", "--json"]))).unwrap();
@@ -109,15 +148,27 @@ fn ssh_signed_tag_round_trip() {
 fn tag_dry_run_prints_the_object_and_writes_nothing() {
     let repo = TestRepo::new();
     let head = repo.head();
-    let out = ok(&release(&repo, &["tag", "1.0.0", "-m", "First stable", "--released", ""]));
+    let out = ok(&release(
+        &repo,
+        &["tag", "1.0.0", "-m", "First stable", "--released", ""],
+    ));
     assert!(out.contains(&format!("object {head}")), "{out}");
-    assert!(out.contains("tag v1.0.0") && out.contains("First stable"), "{out}");
+    assert!(
+        out.contains("tag v1.0.0") && out.contains("First stable"),
+        "{out}"
+    );
     assert!(out.contains("--execute"), "{out}");
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&release(&repo, &["tag", "1.0.0", "--json", "--released", ""]))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ok(&release(
+        &repo,
+        &["tag", "1.0.0", "--json", "--released", ""],
+    )))
+    .unwrap();
     assert_eq!(json["dry_run"], true);
     assert_eq!(json["commit"], head);
-    assert!(json["payload"].as_str().unwrap().starts_with(&format!("object {head}\ntype commit\ntag v1.0.0\n")));
+    assert!(json["payload"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("object {head}\ntype commit\ntag v1.0.0\n")));
     assert_eq!(repo.git(&["tag", "-l"]), "");
 }
 
@@ -125,27 +176,59 @@ fn tag_dry_run_prints_the_object_and_writes_nothing() {
 fn tag_refuses_a_dirty_tree() {
     let repo = TestRepo::new();
     repo.write("README.md", "changed\n");
-    code(&release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]), 1, "the working tree is dirty (README.md)");
+    code(
+        &release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]),
+        1,
+        "the working tree is dirty (README.md)",
+    );
     assert_eq!(repo.git(&["tag", "-l"]), "");
 }
 
 #[test]
 fn tag_refuses_what_v5_v6_v7_forbid() {
     let repo = TestRepo::new();
-    ok(&release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]));
+    ok(&release(
+        &repo,
+        &["tag", "1.0.0", "--execute", "--released", ""],
+    ));
     repo.commit("next");
     code(&release(&repo, &["tag", "1.0.0", "--execute"]), 1, "(V5)");
     code(&release(&repo, &["tag", "0.9.0", "--execute"]), 1, "(V6)");
-    code(&release(&repo, &["tag", "1.0.0-rc.1", "--execute"]), 1, "(V7)");
-    code(&release(&repo, &["rc", "next", "1.0.0"]), 1, "already stable");
+    code(
+        &release(&repo, &["tag", "1.0.0-rc.1", "--execute"]),
+        1,
+        "(V7)",
+    );
+    code(
+        &release(&repo, &["rc", "next", "1.0.0"]),
+        1,
+        "already stable",
+    );
 }
 
 #[test]
 fn tag_refuses_an_unsigned_stable_tag() {
     let repo = TestRepo::new();
-    code(&release(&repo, &["tag", "1.0.0", "--no-sign", "--execute", "--released", ""]), 1, "must be signed (G2)");
+    code(
+        &release(
+            &repo,
+            &["tag", "1.0.0", "--no-sign", "--execute", "--released", ""],
+        ),
+        1,
+        "must be signed (G2)",
+    );
     // An unsigned candidate is allowed, with a warning.
-    let out = release(&repo, &["tag", "1.0.0-rc.1", "--no-sign", "--execute", "--released", ""]);
+    let out = release(
+        &repo,
+        &[
+            "tag",
+            "1.0.0-rc.1",
+            "--no-sign",
+            "--execute",
+            "--released",
+            "",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("warning: unsigned release candidate"));
 }
@@ -154,22 +237,41 @@ fn tag_refuses_an_unsigned_stable_tag() {
 fn tag_signed_by_an_untrusted_key_is_not_created() {
     let repo = TestRepo::new();
     repo.git(&["config", "user.signingkey", &keys().mallory]);
-    code(&release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]), 1, "not in the trusted keyring");
+    code(
+        &release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]),
+        1,
+        "not in the trusted keyring",
+    );
     assert_eq!(repo.git(&["tag", "-l"]), "");
 }
 
 #[test]
 fn tag_refuses_bad_names() {
     let repo = TestRepo::new();
-    code(&release(&repo, &["tag", "v1.0.0\ntype tree", "--released", ""]), 2, "control character");
-    code(&release(&repo, &["tag", "v１.0.0", "--released", ""]), 2, "non-ASCII");
-    code(&release(&repo, &["tag", "1.0.0+build.5", "--released", ""]), 2, "build metadata");
+    code(
+        &release(&repo, &["tag", "v1.0.0\ntype tree", "--released", ""]),
+        2,
+        "control character",
+    );
+    code(
+        &release(&repo, &["tag", "v１.0.0", "--released", ""]),
+        2,
+        "non-ASCII",
+    );
+    code(
+        &release(&repo, &["tag", "1.0.0+build.5", "--released", ""]),
+        2,
+        "build metadata",
+    );
 }
 
 #[test]
 fn push_creates_the_remote_tag_and_reports_a_rejected_ref() {
     let repo = TestRepo::new();
-    let origin = tempfile::Builder::new().prefix("rgo-").tempdir_in("/tmp").unwrap();
+    let origin = tempfile::Builder::new()
+        .prefix("rgo-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let status = Command::new("git")
         .args(["init", "-q", "--bare"])
         .arg(origin.path())
@@ -177,29 +279,90 @@ fn push_creates_the_remote_tag_and_reports_a_rejected_ref() {
         .unwrap();
     assert!(status.success());
     repo.git(&["remote", "add", "origin", origin.path().to_str().unwrap()]);
-    let out = ok(&release(&repo, &["tag", "1.0.0", "--execute", "--push", "--released", ""]));
-    assert!(out.contains("pushed refs/tags/v1.0.0 to origin: new"), "{out}");
+    let out = ok(&release(
+        &repo,
+        &["tag", "1.0.0", "--execute", "--push", "--released", ""],
+    ));
+    assert!(
+        out.contains("pushed refs/tags/v1.0.0 to origin: new"),
+        "{out}"
+    );
     // The remote already has another v1.1.0: the push is rejected, and said so.
-    let other = tempfile::Builder::new().prefix("rgc-").tempdir_in("/tmp").unwrap();
+    let other = tempfile::Builder::new()
+        .prefix("rgc-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let clone = |args: &[&str]| {
         let mut c = Command::new("git");
-        c.args(["-c", "user.name=Other", "-c", "user.email=other@example.org"]).args(args);
+        c.args([
+            "-c",
+            "user.name=Other",
+            "-c",
+            "user.email=other@example.org",
+        ])
+        .args(args);
         repo.env(&mut c);
         assert!(c.status().unwrap().success(), "git {args:?}");
     };
-    clone(&["clone", "-q", origin.path().to_str().unwrap(), other.path().to_str().unwrap()]);
-    clone(&["-C", other.path().to_str().unwrap(), "commit", "-q", "--allow-empty", "-m", "elsewhere"]);
-    clone(&["-C", other.path().to_str().unwrap(), "tag", "-a", "-m", "x", "v1.1.0"]);
-    clone(&["-C", other.path().to_str().unwrap(), "push", "-q", "origin", "refs/tags/v1.1.0"]);
+    clone(&[
+        "clone",
+        "-q",
+        origin.path().to_str().unwrap(),
+        other.path().to_str().unwrap(),
+    ]);
+    clone(&[
+        "-C",
+        other.path().to_str().unwrap(),
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "elsewhere",
+    ]);
+    clone(&[
+        "-C",
+        other.path().to_str().unwrap(),
+        "tag",
+        "-a",
+        "-m",
+        "x",
+        "v1.1.0",
+    ]);
+    clone(&[
+        "-C",
+        other.path().to_str().unwrap(),
+        "push",
+        "-q",
+        "origin",
+        "refs/tags/v1.1.0",
+    ]);
     repo.commit("local work");
-    code(&release(&repo, &["tag", "1.1.0", "--execute", "--push", "--released", "v1.0.0"]), 1, "was rejected");
+    code(
+        &release(
+            &repo,
+            &[
+                "tag",
+                "1.1.0",
+                "--execute",
+                "--push",
+                "--released",
+                "v1.0.0",
+            ],
+        ),
+        1,
+        "was rejected",
+    );
 }
 
 #[test]
 fn push_is_refused_in_ci() {
     let repo = TestRepo::new();
     code(
-        &release_env(&repo, &["tag", "1.0.0", "--execute", "--push", "--released", ""], &[("CI", "true")]),
+        &release_env(
+            &repo,
+            &["tag", "1.0.0", "--execute", "--push", "--released", ""],
+            &[("CI", "true")],
+        ),
         1,
         "(G5)",
     );
@@ -217,22 +380,38 @@ fn verify_tag_json_lists_every_check() {
     assert_eq!(checks.len(), 11);
     assert_eq!(checks[2]["id"], "annotated");
     assert_eq!(checks[2]["result"], "fail");
-    assert!(checks[2]["detail"].as_str().unwrap().contains("lightweight tag"));
+    assert!(checks[2]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("lightweight tag"));
     assert_eq!(checks[10]["result"], "skip");
 }
 
 #[test]
 fn verify_tag_expect_sha() {
     let repo = TestRepo::new();
-    ok(&release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]));
+    ok(&release(
+        &repo,
+        &["tag", "1.0.0", "--execute", "--released", ""],
+    ));
     let head = repo.head();
-    ok(&release(&repo, &["verify-tag", "v1.0.0", "--expect-sha", &head]));
+    ok(&release(
+        &repo,
+        &["verify-tag", "v1.0.0", "--expect-sha", &head],
+    ));
     code(
-        &release(&repo, &["verify-tag", "v1.0.0", "--expect-sha", &"3".repeat(40)]),
+        &release(
+            &repo,
+            &["verify-tag", "v1.0.0", "--expect-sha", &"3".repeat(40)],
+        ),
         1,
         "refused by the expected-commit check",
     );
-    code(&release(&repo, &["verify-tag", "v1.0.0", "--expect-sha", &head[..8]]), 2, "abbreviated");
+    code(
+        &release(&repo, &["verify-tag", "v1.0.0", "--expect-sha", &head[..8]]),
+        2,
+        "abbreviated",
+    );
 }
 
 #[test]
@@ -241,18 +420,45 @@ fn history_comes_from_the_repository_tags() {
     for t in ["v0.3.0", "v0.3.1", "v0.4.0", "docs-1"] {
         repo.git(&["tag", t]);
     }
-    assert_eq!(ok(&release(&repo, &["version", "next", "--bump", "feature"])).trim(), "0.4.1");
+    assert_eq!(
+        ok(&release(&repo, &["version", "next", "--bump", "feature"])).trim(),
+        "0.4.1"
+    );
     // A hotfix of 0.3 after 0.4.0 gets no `latest` (the plan read the tags).
     let sha = repo.head();
     let plan: serde_json::Value = serde_json::from_str(&ok(&release(
         &repo,
-        &["plan", "--ref", "refs/tags/v0.3.2", "--sha", &sha, "--date", "2026-01-01", "--json"],
+        &[
+            "plan",
+            "--ref",
+            "refs/tags/v0.3.2",
+            "--sha",
+            &sha,
+            "--date",
+            "2026-01-01",
+            "--json",
+        ],
     )))
     .unwrap();
-    let tags: Vec<&str> = plan["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-    assert!(tags.contains(&"0.3") && !tags.contains(&"latest"), "{tags:?}");
+    let tags: Vec<&str> = plan["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        tags.contains(&"0.3") && !tags.contains(&"latest"),
+        "{tags:?}"
+    );
     // --released still wins.
-    assert_eq!(ok(&release(&repo, &["version", "next", "--bump", "fix", "--released", "v2.0.0"])).trim(), "2.0.1");
+    assert_eq!(
+        ok(&release(
+            &repo,
+            &["version", "next", "--bump", "fix", "--released", "v2.0.0"]
+        ))
+        .trim(),
+        "2.0.1"
+    );
 }
 
 #[test]
@@ -262,15 +468,22 @@ fn shallow_or_tagless_clones_are_reported_not_treated_as_no_releases() {
     repo.commit("two");
     repo.commit("three");
     let url = format!("file://{}", repo.path().display());
-    let shallow = tempfile::Builder::new().prefix("rgh-").tempdir_in("/tmp").unwrap();
-    let tagless = tempfile::Builder::new().prefix("rgt-").tempdir_in("/tmp").unwrap();
+    let shallow = tempfile::Builder::new()
+        .prefix("rgh-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let tagless = tempfile::Builder::new()
+        .prefix("rgt-")
+        .tempdir_in("/tmp")
+        .unwrap();
     for (dir, extra) in [(&shallow, "--depth=1"), (&tagless, "--no-tags")] {
         let mut c = Command::new("git");
         c.args(["clone", "-q", extra, &url]).arg(dir.path());
         repo.env(&mut c);
         assert!(c.status().unwrap().success());
         let mut r = Command::new(env!("CARGO_BIN_EXE_release"));
-        r.args(["version", "next", "--bump", "fix"]).current_dir(dir.path());
+        r.args(["version", "next", "--bump", "fix"])
+            .current_dir(dir.path());
         repo.env(&mut r);
         let out = r.output().unwrap();
         code(&out, 3, "fetch tags: git fetch --tags --unshallow");

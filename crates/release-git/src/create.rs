@@ -83,7 +83,10 @@ pub fn plan_tag(
         .signature()
         .map_err(|e| GitError::git("git config user.name and user.email must be set", e))?;
     let (time, offset) = options.time.unwrap_or_else(|| {
-        (signature.when().seconds(), signature.when().offset_minutes())
+        (
+            signature.when().seconds(),
+            signature.when().offset_minutes(),
+        )
     });
     let tagger = Tagger {
         name: signature.name().unwrap_or_default().to_string(),
@@ -108,7 +111,11 @@ pub fn plan_tag(
     let plan = TagPlan {
         tag: name.into(),
         version: version.to_string(),
-        stage: if version.is_stable() { "stable" } else { "candidate" },
+        stage: if version.is_stable() {
+            "stable"
+        } else {
+            "candidate"
+        },
         commit: commit.to_string(),
         payload: String::from_utf8_lossy(&payload).into_owned(),
         signing,

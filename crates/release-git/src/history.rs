@@ -25,13 +25,11 @@ pub fn tag_names(repo: &Repo) -> Result<Vec<String>, GitError> {
         .references_glob("refs/tags/*")
         .map_err(|e| GitError::git("cannot list refs/tags", e))?;
     let mut names = Vec::new();
-    for name in refs.names() {
-        // A ref whose name is not UTF-8 is reported by git2 as an error item; it is not a
-        // release tag, so it is skipped rather than failing the whole listing.
-        if let Ok(name) = name {
-            if let Some(short) = name.strip_prefix("refs/tags/") {
-                names.push(short.to_string());
-            }
+    // A ref whose name is not UTF-8 is an error item in git2; it cannot be a release tag, so it
+    // is skipped rather than failing the whole listing.
+    for name in refs.names().flatten() {
+        if let Some(short) = name.strip_prefix("refs/tags/") {
+            names.push(short.to_string());
         }
     }
     Ok(names)

@@ -14,7 +14,9 @@ pub struct Repo {
 
 impl std::fmt::Debug for Repo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Repo").field("path", &self.repo.path()).finish()
+        f.debug_struct("Repo")
+            .field("path", &self.repo.path())
+            .finish()
     }
 }
 
@@ -164,11 +166,23 @@ mod tests {
     fn remote_urls_normalise() {
         let cases = [
             ("git@github.com:o/r.git", Some("https://github.com/o/r")),
-            ("ssh://git@github.com:22/o/r.git", Some("https://github.com/o/r")),
+            (
+                "ssh://git@github.com:22/o/r.git",
+                Some("https://github.com/o/r"),
+            ),
             ("https://github.com/o/r", Some("https://github.com/o/r")),
-            ("https://tok:x-oauth@github.com/o/r.git", Some("https://github.com/o/r")),
-            ("git://example.org/group/sub/r.git", Some("https://example.org/group/sub/r")),
-            ("http://localhost:3000/o/r", Some("https://localhost:3000/o/r")),
+            (
+                "https://tok:x-oauth@github.com/o/r.git",
+                Some("https://github.com/o/r"),
+            ),
+            (
+                "git://example.org/group/sub/r.git",
+                Some("https://example.org/group/sub/r"),
+            ),
+            (
+                "http://localhost:3000/o/r",
+                Some("https://localhost:3000/o/r"),
+            ),
             ("/srv/r.git", None),
             ("file:///srv/r.git", None),
             ("https://github.com/", None),

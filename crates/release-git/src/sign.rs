@@ -71,7 +71,10 @@ impl SigningConfig {
                 self.program,
                 self.key_file_display()
             ),
-            _ => format!("{} --status-fd=2 -bsau {} < <payload>", self.program, self.key),
+            _ => format!(
+                "{} --status-fd=2 -bsau {} < <payload>",
+                self.program, self.key
+            ),
         }
     }
 

@@ -65,7 +65,10 @@ impl Tagger {
                     "git config {what} is empty: the tagger needs a name and an e-mail"
                 )));
             }
-            if value.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+            if value
+                .chars()
+                .any(|c| c.is_control() || c == '<' || c == '>')
+            {
                 return Err(GitError::input(format!(
                     "git config {what} {value:?} contains `<`, `>` or a control character"
                 )));
@@ -101,7 +104,10 @@ impl Tagger {
         }
         let time: i64 = time.parse().ok()?;
         let tzb = tz.as_bytes();
-        if tzb.len() != 5 || !matches!(tzb[0], b'+' | b'-') || !tzb[1..].iter().all(u8::is_ascii_digit) {
+        if tzb.len() != 5
+            || !matches!(tzb[0], b'+' | b'-')
+            || !tzb[1..].iter().all(u8::is_ascii_digit)
+        {
             return None;
         }
         let hours: i32 = tz[1..3].parse().ok()?;
@@ -141,7 +147,9 @@ impl SigKind {
             b"-----BEGIN PGP SIGNATURE-----" => {
                 Some((SigKind::Openpgp, b"-----END PGP SIGNATURE-----"))
             }
-            b"-----BEGIN PGP MESSAGE-----" => Some((SigKind::Openpgp, b"-----END PGP MESSAGE-----")),
+            b"-----BEGIN PGP MESSAGE-----" => {
+                Some((SigKind::Openpgp, b"-----END PGP MESSAGE-----"))
+            }
             b"-----BEGIN SSH SIGNATURE-----" => {
                 Some((SigKind::Ssh, b"-----END SSH SIGNATURE-----"))
             }
@@ -288,12 +296,8 @@ pub fn parse_headers(data: &[u8]) -> Result<(Headers, usize), String> {
     if !["commit", "tree", "blob", "tag"].contains(&kind) {
         return Err(format!("`type {kind}` is not an object type"));
     }
-    let tagger = Tagger::parse(values[3]).ok_or_else(|| {
-        format!(
-            "`tagger {}` is not `Name <email> SECONDS +ZZZZ`",
-            values[3]
-        )
-    })?;
+    let tagger = Tagger::parse(values[3])
+        .ok_or_else(|| format!("`tagger {}` is not `Name <email> SECONDS +ZZZZ`", values[3]))?;
     let headers = Headers {
         object: object.into(),
         kind: kind.into(),
@@ -355,7 +359,9 @@ pub fn split_signature(body: &[u8]) -> Result<(usize, SignatureBlock<'_>), Strin
         return Err(armor("the signature block has no END line"));
     };
     if block[end_index].1 != end_line {
-        return Err(armor("the signature block's END line does not match its BEGIN line"));
+        return Err(armor(
+            "the signature block's END line does not match its BEGIN line",
+        ));
     }
     let (end_offset, end_text) = block[end_index];
     let after = end_offset + end_text.len();
@@ -396,29 +402,42 @@ mod tests {
     #[test]
     fn refuses_text_after_signature() {
         let t = tag("m\n-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\nmore\n");
-        assert!(matches!(parse(t.as_bytes()), Err(ParseProblem::Armor(m)) if m.contains("after the signature")));
+        assert!(
+            matches!(parse(t.as_bytes()), Err(ParseProblem::Armor(m)) if m.contains("after the signature"))
+        );
     }
 
     #[test]
     fn refuses_header_order_and_extra_headers() {
         let t = format!("type commit\nobject {OBJ}\ntag v1\ntagger A <a@x> 1 +0000\n\nm\n");
         assert!(matches!(parse(t.as_bytes()), Err(ParseProblem::Headers(_))));
-        let t = format!("object {OBJ}\ntype commit\ntag v1\ntagger A <a@x> 1 +0000\nencoding x\n\nm\n");
-        assert!(matches!(parse(t.as_bytes()), Err(ParseProblem::Headers(m)) if m.contains("5 header lines")));
+        let t =
+            format!("object {OBJ}\ntype commit\ntag v1\ntagger A <a@x> 1 +0000\nencoding x\n\nm\n");
+        assert!(
+            matches!(parse(t.as_bytes()), Err(ParseProblem::Headers(m)) if m.contains("5 header lines"))
+        );
     }
 
     #[test]
     fn validates_names() {
         let p = Policy::default();
         assert!(validate_tag_name("v1.0.0", &p).is_ok());
-        assert!(validate_tag_name("v1.0.0\ntype tree", &p).unwrap_err().message.contains("control character"));
+        assert!(validate_tag_name("v1.0.0\ntype tree", &p)
+            .unwrap_err()
+            .message
+            .contains("control character"));
         assert!(validate_tag_name("v1.0.0-rc.1", &p).is_ok());
         assert!(validate_tag_name("v1.0.0-rc..1", &p).is_err());
     }
 
     #[test]
     fn tagger_round_trips() {
-        let t = Tagger { name: "A B".into(), email: "a@b".into(), time: 5, offset_minutes: -90 };
+        let t = Tagger {
+            name: "A B".into(),
+            email: "a@b".into(),
+            time: 5,
+            offset_minutes: -90,
+        };
         assert_eq!(t.to_header(), "A B <a@b> 5 -0130");
         assert_eq!(Tagger::parse(&t.to_header()), Some(t));
     }

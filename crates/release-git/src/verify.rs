@@ -194,7 +194,8 @@ impl Verification {
                 self.record(id, CheckResult::Skip, "not run");
             }
         }
-        self.checks.sort_by_key(|c| CheckId::ALL.iter().position(|i| *i == c.id));
+        self.checks
+            .sort_by_key(|c| CheckId::ALL.iter().position(|i| *i == c.id));
         self.ok = self.failure().is_none();
         self
     }
@@ -278,7 +279,10 @@ pub fn verify_tag(
         Err(detail) => return Ok(v.fail(CheckId::Name, detail)),
     };
     v.stage = Some(stage_name(&version));
-    v.pass(CheckId::Name, format!("{name} is a {} release tag", stage_name(&version)));
+    v.pass(
+        CheckId::Name,
+        format!("{name} is a {} release tag", stage_name(&version)),
+    );
     let refname = format!("refs/tags/{name}");
     let reference = match repo.git2().find_reference(&refname) {
         Ok(r) => r,
@@ -314,8 +318,14 @@ pub fn verify_object(
         Err(detail) => return Ok(v.fail(CheckId::Name, detail)),
     };
     v.stage = Some(stage_name(&version));
-    v.pass(CheckId::Name, format!("{name} is a {} release tag", stage_name(&version)));
-    v.pass(CheckId::Ref, format!("new tag object {oid} for refs/tags/{name}"));
+    v.pass(
+        CheckId::Name,
+        format!("{name} is a {} release tag", stage_name(&version)),
+    );
+    v.pass(
+        CheckId::Ref,
+        format!("new tag object {oid} for refs/tags/{name}"),
+    );
     verify_checked_object(repo, v, &version, oid, trust, expect.as_deref())
 }
 
@@ -448,7 +458,11 @@ fn verify_checked_object(
         },
     );
     let stable = version.is_stable();
-    let accepted = if stable { &trust.stable } else { &trust.candidate };
+    let accepted = if stable {
+        &trust.stable
+    } else {
+        &trust.candidate
+    };
     let stage_key = if stable { "stable" } else { "candidate" };
     match signature {
         None if stable => {
@@ -524,7 +538,11 @@ fn verify_checked_object(
             ))
         }
         Some(want) => v.pass(CheckId::ExpectedCommit, format!("commit {want}")),
-        None => v.record(CheckId::ExpectedCommit, CheckResult::Skip, "no expected commit given"),
+        None => v.record(
+            CheckId::ExpectedCommit,
+            CheckResult::Skip,
+            "no expected commit given",
+        ),
     }
     Ok(v.finish())
 }

@@ -23,7 +23,11 @@ fn pack_tags(repo: &TestRepo, majors: u32) -> usize {
             }
         }
     }
-    names.extend(["docs-2024".to_string(), "v9.99.100-rc.1".into(), "v1.2".into()]);
+    names.extend([
+        "docs-2024".to_string(),
+        "v9.99.100-rc.1".into(),
+        "v1.2".into(),
+    ]);
     names.sort();
     for n in &names {
         text.push_str(&format!("{head} refs/tags/{n}\n"));
@@ -48,7 +52,10 @@ fn history_from_100000_packed_tags_is_correct_and_fast() {
     assert_eq!(history.ignored().len(), 2);
     assert_eq!(history.newest_stable().unwrap().to_string(), "9.99.99");
     assert_eq!(history.newest().unwrap().to_string(), "9.99.100-rc.1");
-    assert_eq!(history.newest_stable_in_line(3, 7).unwrap().to_string(), "3.7.99");
+    assert_eq!(
+        history.newest_stable_in_line(3, 7).unwrap().to_string(),
+        "3.7.99"
+    );
     // Generous for a debug build on a shared 2-core machine; the release build takes ~0.1 s
     // (scripts/bench-git.sh).
     assert!(took < Duration::from_secs(10), "took {took:?}");
@@ -59,26 +66,50 @@ fn shallow_clone_is_an_environment_error() {
     let repo = TestRepo::new();
     repo.git(&["tag", "-a", "-m", "r", "v0.1.0"]);
     repo.commit("two");
-    let dir = tempfile::Builder::new().prefix("rgh-").tempdir_in("/tmp").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("rgh-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let url = format!("file://{}", repo.path().display());
-    repo.git(&["clone", "-q", "--depth=1", &url, dir.path().to_str().unwrap()]);
+    repo.git(&[
+        "clone",
+        "-q",
+        "--depth=1",
+        &url,
+        dir.path().to_str().unwrap(),
+    ]);
     let r = Repo::discover(dir.path()).unwrap();
     assert!(r.is_shallow());
     let err = release_history(&r, &Policy::default()).unwrap_err();
     assert_eq!(err.kind, release_git::ErrorKind::Environment);
-    assert!(err.message.contains("shallow clone") && err.message.contains(FETCH_TAGS), "{err}");
+    assert!(
+        err.message.contains("shallow clone") && err.message.contains(FETCH_TAGS),
+        "{err}"
+    );
 }
 
 #[test]
 fn clone_without_tags_is_an_environment_error() {
     let repo = TestRepo::new();
     repo.git(&["tag", "-a", "-m", "r", "v0.1.0"]);
-    let dir = tempfile::Builder::new().prefix("rgt-").tempdir_in("/tmp").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("rgt-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let url = format!("file://{}", repo.path().display());
-    repo.git(&["clone", "-q", "--no-tags", &url, dir.path().to_str().unwrap()]);
+    repo.git(&[
+        "clone",
+        "-q",
+        "--no-tags",
+        &url,
+        dir.path().to_str().unwrap(),
+    ]);
     let r = Repo::discover(dir.path()).unwrap();
     let err = release_history(&r, &Policy::default()).unwrap_err();
-    assert!(err.message.contains("has a remote but no tags") && err.message.contains(FETCH_TAGS), "{err}");
+    assert!(
+        err.message.contains("has a remote but no tags") && err.message.contains(FETCH_TAGS),
+        "{err}"
+    );
     // After fetching the tags the history is there.
     let mut c = std::process::Command::new("git");
     c.arg("-C").arg(dir.path()).args(["fetch", "-q", "--tags"]);
@@ -99,12 +130,20 @@ fn local_repository_without_remote_or_tags_has_an_empty_history() {
 #[test]
 fn repository_facts() {
     let repo = TestRepo::new();
-    repo.git(&["remote", "add", "origin", "git@github.com:release-rs/demo.git"]);
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "git@github.com:release-rs/demo.git",
+    ]);
     let r = Repo::discover(&repo.path().join("keys")).unwrap();
     assert_eq!(r.head_commit().unwrap().to_string(), repo.head());
     assert_eq!(r.current_branch().unwrap().as_deref(), Some("main"));
     assert!(r.dirty_paths().unwrap().is_empty());
-    assert_eq!(r.origin_web_url().as_deref(), Some("https://github.com/release-rs/demo"));
+    assert_eq!(
+        r.origin_web_url().as_deref(),
+        Some("https://github.com/release-rs/demo")
+    );
     repo.write("new.txt", "x");
     assert_eq!(r.dirty_paths().unwrap(), vec!["new.txt".to_string()]);
     repo.git(&["checkout", "-q", "--detach"]);

@@ -65,7 +65,10 @@ fn good_openpgp_stable_tag_passes() {
     assert_eq!(v.signer.as_deref(), Some(keys().alice.as_str()));
     assert_eq!(v.format, Some("openpgp"));
     assert_eq!(v.commit.as_deref(), Some(repo.head().as_str()));
-    assert!(v.checks.iter().all(|c| c.result == CheckResult::Pass), "{v:#?}");
+    assert!(
+        v.checks.iter().all(|c| c.result == CheckResult::Pass),
+        "{v:#?}"
+    );
     // git itself agrees (with the signer's keyring).
     assert!(repo.git_output(&["tag", "-v", "v1.0.0"]).status.success());
 }
@@ -77,27 +80,45 @@ fn good_ssh_tag_passes() {
     let v = verify(&repo, "v1.0.0");
     assert!(v.ok, "{v:#?}");
     assert_eq!(v.format, Some("ssh"));
-    assert!(v.signer.as_deref().unwrap().starts_with("alice@example.org (SHA256:"));
+    assert!(v
+        .signer
+        .as_deref()
+        .unwrap()
+        .starts_with("alice@example.org (SHA256:"));
 }
 
 #[test]
 fn lightweight_tag_is_refused() {
     let repo = TestRepo::new();
     repo.git(&["tag", "v1.0.0"]);
-    refused(&verify(&repo, "v1.0.0"), CheckId::Annotated, "lightweight tag");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Annotated,
+        "lightweight tag",
+    );
 }
 
 #[test]
 fn unsigned_stable_tag_is_refused() {
     let repo = TestRepo::new();
-    repo.raw_tag("v1.0.0", payload(&repo.head(), "commit", "v1.0.0", "m\n").as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "unsigned stable tag");
+    repo.raw_tag(
+        "v1.0.0",
+        payload(&repo.head(), "commit", "v1.0.0", "m\n").as_bytes(),
+    );
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "unsigned stable tag",
+    );
 }
 
 #[test]
 fn unsigned_candidate_passes_with_a_warning() {
     let repo = TestRepo::new();
-    repo.raw_tag("v1.0.0-rc.1", payload(&repo.head(), "commit", "v1.0.0-rc.1", "m\n").as_bytes());
+    repo.raw_tag(
+        "v1.0.0-rc.1",
+        payload(&repo.head(), "commit", "v1.0.0-rc.1", "m\n").as_bytes(),
+    );
     let v = verify(&repo, "v1.0.0-rc.1");
     assert!(v.ok, "{v:#?}");
     let warning = v.warnings().next().expect("a warning");
@@ -108,10 +129,17 @@ fn unsigned_candidate_passes_with_a_warning() {
 #[test]
 fn unsigned_candidate_is_refused_under_deny() {
     let repo = TestRepo::new();
-    repo.raw_tag("v1.0.0-rc.1", payload(&repo.head(), "commit", "v1.0.0-rc.1", "m\n").as_bytes());
+    repo.raw_tag(
+        "v1.0.0-rc.1",
+        payload(&repo.head(), "commit", "v1.0.0-rc.1", "m\n").as_bytes(),
+    );
     let mut policy = policy_of(&repo);
     policy.signing.candidate_unsigned = release_core::policy::UnsignedCandidate::Deny;
-    refused(&verify_with(&repo, "v1.0.0-rc.1", &policy, None), CheckId::Signature, "candidate_unsigned = \"deny\"");
+    refused(
+        &verify_with(&repo, "v1.0.0-rc.1", &policy, None),
+        CheckId::Signature,
+        "candidate_unsigned = \"deny\"",
+    );
 }
 
 #[test]
@@ -120,14 +148,22 @@ fn signature_by_untrusted_key_is_refused() {
     gpg_tag(&repo, "v1.0.0", &keys().mallory);
     // git tag -v accepts it: the key is in the user's keyring.
     assert!(repo.git_output(&["tag", "-v", "v1.0.0"]).status.success());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "not in the trusted keyring");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "not in the trusted keyring",
+    );
 }
 
 #[test]
 fn trusted_looking_key_outside_the_allow_list_is_refused() {
     let repo = TestRepo::new();
     gpg_tag(&repo, "v1.0.0", &keys().carol);
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "not in the allow-list");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "not in the allow-list",
+    );
 }
 
 #[test]
@@ -145,7 +181,11 @@ fn missing_public_key_file_is_refused() {
     gpg_tag(&repo, "v1.0.0", &keys().alice);
     let mut policy = policy_of(&repo);
     policy.signing.openpgp_keys = vec!["keys/missing.asc".into()];
-    refused(&verify_with(&repo, "v1.0.0", &policy, None), CheckId::Signature, "keys/missing.asc does not exist");
+    refused(
+        &verify_with(&repo, "v1.0.0", &policy, None),
+        CheckId::Signature,
+        "keys/missing.asc does not exist",
+    );
 }
 
 #[test]
@@ -154,7 +194,11 @@ fn no_trusted_key_configured_is_refused_with_how_to_fix() {
     gpg_tag(&repo, "v1.0.0", &keys().alice);
     let mut policy = policy_of(&repo);
     policy.signing.openpgp_keys.clear();
-    refused(&verify_with(&repo, "v1.0.0", &policy, None), CheckId::Signature, "openpgp_keys = [\"keys/release-signers.asc\"]");
+    refused(
+        &verify_with(&repo, "v1.0.0", &policy, None),
+        CheckId::Signature,
+        "openpgp_keys = [\"keys/release-signers.asc\"]",
+    );
 }
 
 #[test]
@@ -164,7 +208,11 @@ fn modified_payload_is_refused() {
     let sig = gpg_sign(&keys().alice, p.as_bytes());
     let forged = p.replace("Release\n", "Release!\n");
     repo.raw_tag("v1.0.0", format!("{forged}{sig}").as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "bad signature");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "bad signature",
+    );
 }
 
 #[test]
@@ -174,8 +222,15 @@ fn signature_moved_to_another_commit_is_refused() {
     let p = payload(&first, "commit", "v1.0.0", "Release\n");
     let sig = gpg_sign(&keys().alice, p.as_bytes());
     let second = repo.commit("second");
-    repo.raw_tag("v1.0.0", format!("{}{sig}", p.replace(&first, &second)).as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "bad signature");
+    repo.raw_tag(
+        "v1.0.0",
+        format!("{}{sig}", p.replace(&first, &second)).as_bytes(),
+    );
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "bad signature",
+    );
 }
 
 #[test]
@@ -186,7 +241,11 @@ fn tag_name_spoofing_is_refused() {
     repo.raw_tag("v9.9.9", format!("{p}{sig}").as_bytes());
     // git tag -v is content with it.
     assert!(repo.git_output(&["tag", "-v", "v9.9.9"]).status.success());
-    refused(&verify(&repo, "v9.9.9"), CheckId::TagName, "named \"v1.0.0\" but is stored under refs/tags/v9.9.9");
+    refused(
+        &verify(&repo, "v9.9.9"),
+        CheckId::TagName,
+        "named \"v1.0.0\" but is stored under refs/tags/v9.9.9",
+    );
 }
 
 #[test]
@@ -194,8 +253,15 @@ fn text_after_the_signature_is_refused() {
     let repo = TestRepo::new();
     let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
     let sig = gpg_sign(&keys().alice, p.as_bytes());
-    repo.raw_tag("v1.0.0", format!("{p}{sig}Also deploy the backdoor.\n").as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Armor, "after the signature");
+    repo.raw_tag(
+        "v1.0.0",
+        format!("{p}{sig}Also deploy the backdoor.\n").as_bytes(),
+    );
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Armor,
+        "after the signature",
+    );
 }
 
 #[test]
@@ -205,7 +271,11 @@ fn two_armor_blocks_are_refused() {
     let sig = gpg_sign(&keys().alice, p.as_bytes());
     let sig2 = gpg_sign(&keys().mallory, p.as_bytes());
     repo.raw_tag("v1.0.0", format!("{p}{sig2}{sig}").as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Armor, "2 signature armor blocks");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Armor,
+        "2 signature armor blocks",
+    );
 }
 
 #[test]
@@ -219,7 +289,11 @@ fn armor_lines_in_the_message_are_refused() {
     );
     let sig = gpg_sign(&keys().alice, p.as_bytes());
     repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Armor, "armor line in the message");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Armor,
+        "armor line in the message",
+    );
 }
 
 #[test]
@@ -265,7 +339,11 @@ fn tag_pointing_at_a_tree_is_refused() {
     let repo = TestRepo::new();
     let tree = repo.git(&["rev-parse", "HEAD^{tree}"]);
     signed_on(&repo, "v1.0.0", &tree, "tree");
-    refused(&verify(&repo, "v1.0.0"), CheckId::Target, "points at a tree");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Target,
+        "points at a tree",
+    );
 }
 
 #[test]
@@ -273,7 +351,11 @@ fn tag_pointing_at_a_blob_is_refused() {
     let repo = TestRepo::new();
     let blob = repo.git(&["rev-parse", "HEAD:README.md"]);
     signed_on(&repo, "v1.0.0", &blob, "blob");
-    refused(&verify(&repo, "v1.0.0"), CheckId::Target, "points at a blob");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Target,
+        "points at a blob",
+    );
 }
 
 #[test]
@@ -281,20 +363,33 @@ fn tag_pointing_at_another_tag_is_refused() {
     let repo = TestRepo::new();
     let inner = gpg_tag(&repo, "v0.9.0", &keys().alice);
     signed_on(&repo, "v1.0.0", &inner, "tag");
-    refused(&verify(&repo, "v1.0.0"), CheckId::Target, "nested tags are refused");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Target,
+        "nested tags are refused",
+    );
 }
 
 #[test]
 fn type_header_not_matching_the_object_is_refused() {
     let repo = TestRepo::new();
     signed_on(&repo, "v1.0.0", &repo.head(), "tree");
-    refused(&verify(&repo, "v1.0.0"), CheckId::Type, "says tree but object");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Type,
+        "says tree but object",
+    );
 }
 
 #[test]
 fn target_missing_from_the_repository_is_refused() {
     let repo = TestRepo::new();
-    signed_on(&repo, "v1.0.0", "1111111111111111111111111111111111111111", "commit");
+    signed_on(
+        &repo,
+        "v1.0.0",
+        "1111111111111111111111111111111111111111",
+        "commit",
+    );
     refused(&verify(&repo, "v1.0.0"), CheckId::Type, "does not exist");
 }
 
@@ -311,7 +406,12 @@ fn header_injection_in_a_name_is_refused() {
 #[test]
 fn non_ascii_look_alike_names_are_refused() {
     let repo = TestRepo::new();
-    for name in ["v１.0.0", "v1.0.0\u{2010}rc.1", "\u{0475}1.0.0", "v1.0.0-rс.1"] {
+    for name in [
+        "v１.0.0",
+        "v1.0.0\u{2010}rc.1",
+        "\u{0475}1.0.0",
+        "v1.0.0-rс.1",
+    ] {
         refused(&verify(&repo, name), CheckId::Name, "non-ASCII");
     }
 }
@@ -320,14 +420,26 @@ fn non_ascii_look_alike_names_are_refused() {
 fn a_name_that_is_not_a_release_tag_is_refused() {
     let repo = TestRepo::new();
     refused(&verify(&repo, "v1.0"), CheckId::Name, "three numbers");
-    refused(&verify(&repo, "v1.0.0+build.1"), CheckId::Name, "build metadata");
-    refused(&verify(&repo, "v1.0.0-beta.1"), CheckId::Name, "not allowed by the policy");
+    refused(
+        &verify(&repo, "v1.0.0+build.1"),
+        CheckId::Name,
+        "build metadata",
+    );
+    refused(
+        &verify(&repo, "v1.0.0-beta.1"),
+        CheckId::Name,
+        "not allowed by the policy",
+    );
 }
 
 #[test]
 fn missing_ref_is_refused() {
     let repo = TestRepo::new();
-    refused(&verify(&repo, "v1.2.3"), CheckId::Ref, "refs/tags/v1.2.3 does not exist");
+    refused(
+        &verify(&repo, "v1.2.3"),
+        CheckId::Ref,
+        "refs/tags/v1.2.3 does not exist",
+    );
 }
 
 #[test]
@@ -354,7 +466,8 @@ fn abbreviated_expected_sha_is_bad_input() {
     let policy = policy_of(&repo);
     let trust = Trust::from_policy(&policy.signing, repo.path());
     let r = Repo::discover(repo.path()).unwrap();
-    let err = verify::verify_tag(&r, "v1.0.0", &policy, &trust, Some(&repo.head()[..7])).unwrap_err();
+    let err =
+        verify::verify_tag(&r, "v1.0.0", &policy, &trust, Some(&repo.head()[..7])).unwrap_err();
     assert_eq!(err.kind, release_git::ErrorKind::Input);
     assert!(err.message.contains("abbreviated ids are refused"));
 }
@@ -378,13 +491,23 @@ fn ssh_wrong_namespace_is_refused() {
 fn ssh_key_not_in_allowed_signers_is_refused() {
     let repo = TestRepo::new();
     ssh_tag(&repo, "v1.0.0", &keys().ssh_mallory, ALICE, "git");
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "not allowed for any principal");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "not allowed for any principal",
+    );
 }
 
 #[test]
 fn ssh_key_expired_in_allowed_signers_is_refused() {
     let repo = TestRepo::new();
-    ssh_tag(&repo, "v1.0.0", &keys().ssh_eve, "Eve Expired <eve@example.org>", "git");
+    ssh_tag(
+        &repo,
+        "v1.0.0",
+        &keys().ssh_eve,
+        "Eve Expired <eve@example.org>",
+        "git",
+    );
     refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "expired");
 }
 
@@ -394,7 +517,11 @@ fn ssh_on_a_stable_tag_is_refused_when_the_policy_wants_openpgp() {
     ssh_tag(&repo, "v1.0.0", &keys().ssh_alice, ALICE, "git");
     let mut policy = policy_of(&repo);
     policy.signing.stable = vec![release_core::policy::SignatureFormat::Openpgp];
-    refused(&verify_with(&repo, "v1.0.0", &policy, None), CheckId::Signature, "ssh signatures are not accepted on stable tags");
+    refused(
+        &verify_with(&repo, "v1.0.0", &policy, None),
+        CheckId::Signature,
+        "ssh signatures are not accepted on stable tags",
+    );
 }
 
 #[test]
@@ -403,7 +530,11 @@ fn missing_allowed_signers_file_is_refused() {
     ssh_tag(&repo, "v1.0.0", &keys().ssh_alice, ALICE, "git");
     let mut policy = policy_of(&repo);
     policy.signing.ssh_allowed_signers = "nope/allowed_signers".into();
-    refused(&verify_with(&repo, "v1.0.0", &policy, None), CheckId::Signature, "no SSH allowed-signers file");
+    refused(
+        &verify_with(&repo, "v1.0.0", &policy, None),
+        CheckId::Signature,
+        "no SSH allowed-signers file",
+    );
 }
 
 #[test]
@@ -414,7 +545,11 @@ fn swapped_headers_are_refused() {
         repo.head()
     );
     repo.raw_tag("v1.0.0", p.as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Headers, "expected `object");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Headers,
+        "expected `object",
+    );
 }
 
 #[test]
@@ -433,14 +568,21 @@ fn missing_tagger_is_refused() {
     let repo = TestRepo::new();
     let p = format!("object {}\ntype commit\ntag v1.0.0\n\nm\n", repo.head());
     repo.raw_tag("v1.0.0", p.as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Headers, "expected exactly 4");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Headers,
+        "expected exactly 4",
+    );
 }
 
 #[test]
 fn oversized_tag_is_refused() {
     let repo = TestRepo::new();
     let big = "x".repeat(release_git::tagobj::MAX_TAG_SIZE + 10);
-    repo.raw_tag("v1.0.0", payload(&repo.head(), "commit", "v1.0.0", &format!("{big}\n")).as_bytes());
+    repo.raw_tag(
+        "v1.0.0",
+        payload(&repo.head(), "commit", "v1.0.0", &format!("{big}\n")).as_bytes(),
+    );
     refused(&verify(&repo, "v1.0.0"), CheckId::Size, "the limit is");
 }
 

@@ -66,7 +66,11 @@ fn start(ctx: &Context, args: StartArgs) -> CliResult {
             "plan": plan,
         }))?;
     } else {
-        let verb = if args.execute { "created" } else { "would create" };
+        let verb = if args.execute {
+            "created"
+        } else {
+            "would create"
+        };
         println!(
             "{verb} branch {} from {} ({}) for hotfix {}",
             plan.branch, plan.from_tag, plan.from_commit, plan.version

@@ -77,7 +77,8 @@ pub fn run(ctx: &Context, args: TagArgs) -> CliResult {
             args.target
         )));
     }
-    let version = ReleaseVersion::parse_version(&args.target, &ctx.policy).map_err(CliError::input)?;
+    let version =
+        ReleaseVersion::parse_version(&args.target, &ctx.policy).map_err(CliError::input)?;
     tag_version(ctx, &version, &args.options)
 }
 
@@ -93,7 +94,12 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         );
     }
     let repo = gitctx::open_repo(ctx)?;
-    if flags.push && repo.git2().find_reference(&format!("refs/tags/{name}")).is_ok() {
+    if flags.push
+        && repo
+            .git2()
+            .find_reference(&format!("refs/tags/{name}"))
+            .is_ok()
+    {
         return push_existing(ctx, &repo, &name, flags.execute);
     }
     let history = gitctx::history_of(ctx, &repo, &flags.released)?;
@@ -164,11 +170,11 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
 
 /// `--push` of a tag that exists already: it must pass the gate, then it is pushed.
 fn push_existing(ctx: &Context, repo: &Repo, name: &str, execute: bool) -> CliResult {
-    let v = match release_git::verify::verify_tag(repo, name, &ctx.policy, &gitctx::trust(ctx), None)
-    {
-        Ok(v) => v,
-        Err(e) => return gitctx::fail(ctx, e),
-    };
+    let v =
+        match release_git::verify::verify_tag(repo, name, &ctx.policy, &gitctx::trust(ctx), None) {
+            Ok(v) => v,
+            Err(e) => return gitctx::fail(ctx, e),
+        };
     if let Some(f) = v.failure() {
         return gitctx::fail(
             ctx,
@@ -219,8 +225,14 @@ fn do_push(ctx: &Context, repo: &Repo, name: &str) -> Result<PushReport, CliErro
 
 fn print_push(p: &PushReport) {
     match &p.result {
-        Some(r) if r.ok() => println!("pushed {} to {}: {} {}", r.refspec, r.remote, r.status, r.summary),
-        Some(r) => eprintln!("push of {} to {} was rejected: {}", r.refspec, r.remote, r.summary),
+        Some(r) if r.ok() => println!(
+            "pushed {} to {}: {} {}",
+            r.refspec, r.remote, r.status, r.summary
+        ),
+        Some(r) => eprintln!(
+            "push of {} to {} was rejected: {}",
+            r.refspec, r.remote, r.summary
+        ),
         None => println!("would run: {}", p.command),
     }
 }
@@ -245,7 +257,10 @@ fn print_dry_run(ctx: &Context, plan: &TagPlan, push: bool) -> CliResult {
             push,
         })?;
     } else {
-        println!("dry run: would create {} on {}; the tag object:", plan.tag, plan.commit);
+        println!(
+            "dry run: would create {} on {}; the tag object:",
+            plan.tag, plan.commit
+        );
         println!();
         for line in plan.payload.lines() {
             println!("    {line}");

@@ -44,7 +44,12 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
                     _ => "unsigned".into(),
                 }
             ),
-            Some(f) => println!("{}: refused by the {} check: {}", v.tag, f.id.as_str(), f.detail),
+            Some(f) => println!(
+                "{}: refused by the {} check: {}",
+                v.tag,
+                f.id.as_str(),
+                f.detail
+            ),
         }
         for c in &v.checks {
             let r = match c.result {

@@ -69,15 +69,23 @@ fn fingerprint_of(home: &Path, uid: &str) -> String {
 }
 
 fn gen_key(home: &Path, uid: &str, extra: &[&str], expire: &str) -> String {
-    run(gpg(home)
-        .args(extra)
-        .args(["--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", expire]));
+    run(gpg(home).args(extra).args([
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        uid,
+        "ed25519",
+        "sign",
+        expire,
+    ]));
     fingerprint_of(home, uid)
 }
 
 /// Removes fixture homes older than an hour left by earlier runs (and stops their agents).
 fn sweep_stale() {
-    let Ok(entries) = std::fs::read_dir("/tmp") else { return };
+    let Ok(entries) = std::fs::read_dir("/tmp") else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         if !name.to_string_lossy().starts_with("rgk-") {
@@ -127,7 +135,12 @@ pub fn keys() -> &'static Keys {
             }
         }
         let alice = gen_key(&home, ALICE, &[], "never");
-        let carol = gen_key(&home, "Carol Lookalike <alice@example.org.evil>", &[], "never");
+        let carol = gen_key(
+            &home,
+            "Carol Lookalike <alice@example.org.evil>",
+            &[],
+            "never",
+        );
         let mallory = gen_key(&home, "Mallory <mallory@example.org>", &[], "never");
         let eve = gen_key(
             &home,
@@ -146,7 +159,10 @@ pub fn keys() -> &'static Keys {
         run(gpg(&scratch).arg("--import").arg(&rex_pub_file));
         let rev = std::fs::read_to_string(rex_home.join(format!("openpgp-revocs.d/{rex}.rev")))
             .unwrap()
-            .replace(":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----");
+            .replace(
+                ":-----BEGIN PGP PUBLIC KEY BLOCK-----",
+                "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+            );
         let rev_file = base.join("rex.rev");
         std::fs::write(&rev_file, rev).unwrap();
         run(gpg(&scratch).arg("--import").arg(&rev_file));
@@ -173,7 +189,10 @@ pub fn keys() -> &'static Keys {
         };
         let ssh_alice = ssh_key("alice", Some(("alice@example.org", "")));
         let ssh_bob = ssh_key("bob", Some(("bob@example.org", "")));
-        let ssh_eve = ssh_key("eve", Some(("eve@example.org", "valid-before=\"20200101\" ")));
+        let ssh_eve = ssh_key(
+            "eve",
+            Some(("eve@example.org", "valid-before=\"20200101\" ")),
+        );
         let ssh_mallory = ssh_key("mallory", None);
         Keys {
             base,
@@ -212,7 +231,10 @@ impl TestRepo {
     /// A repository with one commit holding the policy and the trusted keys.
     pub fn new() -> TestRepo {
         let keys = keys();
-        let dir = tempfile::Builder::new().prefix("rgr-").tempdir_in("/tmp").unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("rgr-")
+            .tempdir_in("/tmp")
+            .unwrap();
         let repo = TestRepo { dir };
         repo.git(&["init", "-q", "-b", "main"]);
         repo.git(&["config", "user.name", "Alice Release"]);
@@ -335,7 +357,11 @@ pub fn gpg_sign_in(home: &Path, key: &str, payload: &[u8], extra: &[&str]) -> St
     let mut child = cmd.spawn().unwrap();
     child.stdin.take().unwrap().write_all(payload).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -345,7 +371,10 @@ pub fn gpg_sign(key: &str, payload: &[u8]) -> String {
 
 /// An SSH signature of `payload` with the key file in a namespace.
 pub fn ssh_sign(key: &Path, namespace: &str, payload: &[u8]) -> String {
-    let dir = tempfile::Builder::new().prefix("rgs-").tempdir_in("/tmp").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("rgs-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let file = dir.path().join("p");
     std::fs::write(&file, payload).unwrap();
     run(Command::new("ssh-keygen")
