@@ -4,6 +4,9 @@
 //! never "nothing has been released": CI checkouts are often both, and a wrong "no releases"
 //! would move `latest` backwards.
 
+use std::collections::HashSet;
+use std::path::Path;
+
 use git2::Oid;
 use release_core::history::History;
 use release_core::policy::Policy;
@@ -14,12 +17,23 @@ use crate::GitError;
 /// The fix printed with every "tags may be missing" error.
 pub const FETCH_TAGS: &str = "fetch tags: git fetch --tags --unshallow";
 
-/// Every tag name under `refs/tags/`, in the order the ref store yields them.
+/// Every tag name under `refs/tags/` (packed and loose), in no particular order.
 ///
-/// Uses `references_glob` (packed refs are read once, ~25 ms for 100,000 tags) rather than
-/// `tag_names` (which sorts and peels). Names that are not UTF-8 are skipped: they cannot be
-/// release tags.
+/// A repository with the classic files ref store is read directly: `packed-refs` once (one
+/// read, one pass over the lines) plus the loose files under `refs/tags/`. That is what git
+/// itself does, and it takes ~10 ms for 100,000 packed tags where libgit2's
+/// `references_glob("refs/tags/*")` takes ~80 ms (its iterator copies the whole packed-refs
+/// cache). Anything else (reftable, `GIT_NAMESPACE`, an unreadable file) goes through
+/// `references_glob`. Names that are not UTF-8 are skipped: they cannot be release tags.
 pub fn tag_names(repo: &Repo) -> Result<Vec<String>, GitError> {
+    if let Some(names) = files_tag_names(repo.git2().commondir()) {
+        return Ok(names);
+    }
+    glob_tag_names(repo)
+}
+
+/// The tag names through libgit2's `references_glob` (any ref store).
+pub fn glob_tag_names(repo: &Repo) -> Result<Vec<String>, GitError> {
     let mut refs = repo
         .git2()
         .references_glob("refs/tags/*")
@@ -33,6 +47,67 @@ pub fn tag_names(repo: &Repo) -> Result<Vec<String>, GitError> {
         }
     }
     Ok(names)
+}
+
+/// Reads tag names from the files ref store; `None` when that is not the store in use or
+/// something is unexpected (the caller then asks libgit2).
+fn files_tag_names(common: &Path) -> Option<Vec<String>> {
+    if std::env::var_os("GIT_NAMESPACE").is_some() || common.join("reftable").exists() {
+        return None;
+    }
+    let mut loose = Vec::new();
+    let tags_dir = common.join("refs").join("tags");
+    if tags_dir.is_dir() {
+        walk_loose(&tags_dir, String::new(), &mut loose)?;
+    }
+    let packed = match std::fs::read(common.join("packed-refs")) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(_) => return None,
+    };
+    let loose_set: HashSet<&str> = loose.iter().map(String::as_str).collect();
+    let mut names = Vec::new();
+    for line in packed.split(|&b| b == b'\n') {
+        // `<oid> refs/tags/NAME`; `#` starts the header, `^` a peeled id.
+        let Some(space) = line.iter().position(|&b| b == b' ') else {
+            continue;
+        };
+        if matches!(line.first(), Some(b'#' | b'^') | None) {
+            continue;
+        }
+        let Some(name) = line[space + 1..].strip_prefix(b"refs/tags/") else {
+            continue;
+        };
+        let name = name.strip_suffix(b"\r").unwrap_or(name);
+        if let Ok(name) = std::str::from_utf8(name) {
+            if !loose_set.contains(name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names.extend(loose);
+    Some(names)
+}
+
+fn walk_loose(dir: &Path, prefix: String, out: &mut Vec<String>) -> Option<()> {
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let file_type = entry.file_type().ok()?;
+        let full = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if file_type.is_dir() {
+            walk_loose(&entry.path(), full, out)?;
+        } else if !name.ends_with(".lock") {
+            out.push(full);
+        }
+    }
+    Some(())
 }
 
 /// The release history from the repository's tags, refusing clones whose tags may be missing.

@@ -15,6 +15,7 @@
 //! - [`hotfix`]: hotfix branches (V8, P3) and whether a hotfix was merged back.
 //! - [`push`]: `git push --porcelain origin refs/tags/NAME` (G5).
 
+mod armor;
 pub mod create;
 pub mod history;
 pub mod hotfix;

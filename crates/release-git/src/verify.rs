@@ -590,48 +590,67 @@ fn verify_openpgp(
             )));
         }
     }
-    let gpg = tools::find_on_path("gpg")?;
-    let home = tools::short_tempdir()?;
-    let mut args = gpg_base(home.path());
-    args.push(OsStr::new("--import"));
-    args.extend(trust.openpgp_keys.iter().map(|p| p.as_os_str()));
-    let import = tools::run(&gpg, &args, b"", &[])?;
-    let imported: BTreeSet<String> = status_lines(&import.stdout)
-        .filter(|(kw, _)| *kw == "IMPORT_OK")
-        .filter_map(|(_, rest)| rest.get(1).map(|f| f.to_ascii_uppercase()))
-        .collect();
-    if imported.is_empty() {
+    // The trusted keys become the only keyring of a fresh home: de-armored and concatenated,
+    // an OpenPGP keyring file that gpg reads directly (`--no-default-keyring --keyring`), so
+    // one gpg run verifies. Every key in it came from the policy's files, so with an empty
+    // allow-list any primary key that made a good signature is trusted.
+    let mut keyring = Vec::new();
+    for file in &trust.openpgp_keys {
+        let text = std::fs::read(file).map_err(|e| {
+            GitError::env(format!(
+                "cannot read trusted key file {}: {e}",
+                file.display()
+            ))
+        })?;
+        match crate::armor::dearmor_keys(&text) {
+            Ok(bytes) => keyring.extend(bytes),
+            Err(e) => {
+                return Ok(Err(format!(
+                    "the trusted key file {} is not an OpenPGP key file: {e}",
+                    file.display()
+                )))
+            }
+        }
+    }
+    if keyring.is_empty() {
         return Ok(Err(format!(
-            "no OpenPGP public key could be imported from {} (signing.openpgp_keys): {}",
-            trust.names.0,
-            tools::stderr_excerpt(&import)
+            "no OpenPGP public key in {} (signing.openpgp_keys)",
+            trust.names.0
         )));
     }
-    let allow: BTreeSet<String> = if trust.openpgp_fingerprints.is_empty() {
-        imported
-    } else {
-        trust.openpgp_fingerprints.iter().cloned().collect()
-    };
+    let gpg = tools::find_on_path("gpg")?;
+    let home = tools::short_tempdir()?;
+    let keyring_file = home.path().join("trusted.gpg");
+    std::fs::write(&keyring_file, &keyring)
+        .map_err(|e| GitError::env(format!("cannot write the temporary keyring: {e}")))?;
+    let allow: Option<BTreeSet<String>> = (!trust.openpgp_fingerprints.is_empty())
+        .then(|| trust.openpgp_fingerprints.iter().cloned().collect());
     let sig_file = home.path().join("tag.sig");
     std::fs::write(&sig_file, signature)
         .map_err(|e| GitError::env(format!("cannot write the signature file: {e}")))?;
     let mut args = gpg_base(home.path());
     args.extend([
+        OsStr::new("--no-default-keyring"),
+        OsStr::new("--keyring"),
+        keyring_file.as_os_str(),
         OsStr::new("--trust-model"),
         OsStr::new("always"),
+        OsStr::new("--no-auto-check-trustdb"),
         OsStr::new("--verify"),
         sig_file.as_os_str(),
         OsStr::new("-"),
     ]);
     let out = tools::run(&gpg, &args, payload, &[])?;
-    Ok(judge_gpg_status(&out.stdout, &allow).map_err(|reason| {
-        let stderr = tools::stderr_excerpt(&out);
-        if reason.starts_with("gpg gave no verdict") && !stderr.is_empty() {
-            format!("{reason}: {stderr}")
-        } else {
-            reason
-        }
-    }))
+    Ok(
+        judge_gpg_status(&out.stdout, allow.as_ref()).map_err(|reason| {
+            let stderr = tools::stderr_excerpt(&out);
+            if reason.starts_with("gpg gave no verdict") && !stderr.is_empty() {
+                format!("{reason}: {stderr}")
+            } else {
+                reason
+            }
+        }),
+    )
 }
 
 fn status_lines(out: &[u8]) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
@@ -645,8 +664,9 @@ fn status_lines(out: &[u8]) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
 }
 
 /// Judges gpg's `--status-fd` output: exactly one GOODSIG, one VALIDSIG with class 00 and an
-/// allow-listed primary key, and none of BADSIG, ERRSIG, EXPSIG, EXPKEYSIG, REVKEYSIG.
-pub fn judge_gpg_status(status: &[u8], allow: &BTreeSet<String>) -> Result<String, String> {
+/// allow-listed primary key (`None`: any key of the dedicated keyring), and none of BADSIG,
+/// ERRSIG, EXPSIG, EXPKEYSIG, REVKEYSIG.
+pub fn judge_gpg_status(status: &[u8], allow: Option<&BTreeSet<String>>) -> Result<String, String> {
     let (mut good, mut newsig) = (0usize, 0usize);
     let mut valid: Vec<Vec<String>> = Vec::new();
     for (keyword, fields) in status_lines(status) {
@@ -701,7 +721,7 @@ pub fn judge_gpg_status(status: &[u8], allow: &BTreeSet<String>) -> Result<Strin
         .or_else(|| fields.first())
         .map(|f| f.to_ascii_uppercase())
         .unwrap_or_default();
-    if !allow.contains(&primary) {
+    if allow.is_some_and(|allow| !allow.contains(&primary)) {
         return Err(format!(
             "signed by primary key {primary}, which is not in the allow-list (signing.openpgp_fingerprints)"
         ));

@@ -149,3 +149,25 @@ fn repository_facts() {
     repo.git(&["checkout", "-q", "--detach"]);
     assert_eq!(r.current_branch().unwrap(), None);
 }
+
+#[test]
+fn direct_ref_store_read_agrees_with_libgit2() {
+    let repo = TestRepo::new();
+    pack_tags(&repo, 1);
+    // Loose tags too, nested names, one both packed and loose, and a lock file.
+    repo.git(&["tag", "v7.0.0"]);
+    repo.git(&["tag", "-a", "-m", "x", "team/v1.0.0"]);
+    repo.git(&["tag", "-f", "v0.5.5"]);
+    std::fs::write(repo.path().join(".git/refs/tags/v8.0.0.lock"), "").unwrap();
+    let r = Repo::discover(repo.path()).unwrap();
+    let mut fast = tag_names(&r).unwrap();
+    let mut slow = release_git::history::glob_tag_names(&r).unwrap();
+    fast.sort();
+    slow.sort();
+    assert_eq!(fast.len(), 10_000 + 3 + 2);
+    assert_eq!(fast, slow);
+    // A deleted packed tag is gone from both.
+    repo.git(&["tag", "-d", "v0.0.1"]);
+    let r = Repo::discover(repo.path()).unwrap();
+    assert!(!tag_names(&r).unwrap().iter().any(|n| n == "v0.0.1"));
+}
