@@ -78,6 +78,49 @@ pub fn push_tag(root: &Path, name: &str, in_ci: bool) -> Result<PushResult, GitE
     }
     Err(GitError::env(format!(
         "git push of {refspec} to origin failed: {}",
-        tools::stderr_excerpt(&output)
+        redact_credentials(&tools::stderr_excerpt(&output))
     )))
+}
+
+/// Hides `user:password@` in URLs a message may quote (a token in a remote URL must never
+/// reach output or logs).
+pub fn redact_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '\'' || c == '"')
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(at) => {
+                out.push_str("***");
+                rest = &tail[at..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_credentials;
+
+    #[test]
+    fn credentials_are_redacted() {
+        assert_eq!(
+            redact_credentials(
+                "fatal: unable to access 'https://x:ghp_secret@github.com/o/r/': 403"
+            ),
+            "fatal: unable to access 'https://***@github.com/o/r/': 403"
+        );
+        assert_eq!(redact_credentials("To /srv/o.git"), "To /srv/o.git");
+        assert_eq!(
+            redact_credentials("https://github.com/o/r"),
+            "https://github.com/o/r"
+        );
+    }
 }

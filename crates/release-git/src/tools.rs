@@ -62,6 +62,9 @@ where
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // The C locale: gpg and ssh-keygen messages stay parseable, and gpg skips loading locale
+    // files at start-up.
+    command.env("LC_ALL", "C").env_remove("LANGUAGE");
     for (k, v) in envs {
         command.env(k, v);
     }

@@ -61,7 +61,14 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
             println!("  {r:<4}  {:<15} {}", c.id.as_str(), c.detail);
         }
     }
+    let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     for w in v.warnings() {
+        if github_actions {
+            println!(
+                "::warning::{}",
+                w.detail.replace('%', "%25").replace('\n', "%0A")
+            );
+        }
         eprintln!("warning: {}", w.detail);
     }
     Ok(if v.ok { Outcome::Ok } else { Outcome::No })
