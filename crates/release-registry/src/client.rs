@@ -858,20 +858,13 @@ impl Registry {
         } else {
             Access::Pull
         };
-        let (manifest, befores) = if options.check {
-            // The checks go out together with the source GET: one round trip for all.
-            let this = self.clone();
-            let r = repo.clone();
-            let t = targets.to_vec();
-            let checks = tokio::spawn(async move { this.resolve_many(&r, &t).await });
-            let manifest = self.get_manifest_as(repo, source, access).await?;
-            let befores = checks.await.map_err(|e| RegistryError::Protocol {
-                what: "HEAD".into(),
-                detail: e.to_string(),
-            })?;
-            (manifest, Some(befores))
+        // The source GET goes first: it settles auth (one token for the whole operation), so
+        // the checks and puts that follow in parallel do not each fetch their own.
+        let manifest = self.get_manifest_as(repo, source, access).await?;
+        let befores = if options.check {
+            Some(self.resolve_many(repo, targets).await)
         } else {
-            (self.get_manifest_as(repo, source, access).await?, None)
+            None
         };
         let mut reports = Vec::new();
         for (i, tag) in targets.iter().enumerate() {

@@ -41,6 +41,8 @@ pub struct CredentialSource {
     pub github_actor: Option<String>,
     /// How long a credential helper may take.
     pub helper_timeout: Duration,
+    /// A folder searched for `docker-credential-*` before `PATH` (tests, bundled helpers).
+    pub helper_path: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +92,7 @@ impl CredentialSource {
             github_token: github_token.filter(|t| !t.is_empty()).map(Secret::new),
             github_actor: github_actor.filter(|a| !a.is_empty()),
             helper_timeout: Duration::from_secs(10),
+            helper_path: None,
         }
     }
 
@@ -203,7 +206,11 @@ impl CredentialSource {
             )));
         }
         let program = format!("docker-credential-{name}");
-        let mut child = tokio::process::Command::new(&program)
+        let path = match &self.helper_path {
+            Some(dir) if dir.join(&program).is_file() => dir.join(&program),
+            _ => PathBuf::from(&program),
+        };
+        let mut child = tokio::process::Command::new(&path)
             .arg("get")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
