@@ -88,8 +88,16 @@ pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Message> {
     let mut parts = first.split(' ');
     let method = parts.next()?.to_string();
     let path = parts.next()?.to_string();
-    let mut msg = Message { method, path, headers, ..Message::default() };
-    let len: usize = msg.header("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let mut msg = Message {
+        method,
+        path,
+        headers,
+        ..Message::default()
+    };
+    let len: usize = msg
+        .header("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
     msg.body = body;
@@ -98,7 +106,15 @@ pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Message> {
 
 /// Writes a response and closes the connection.
 pub fn write_response(stream: &mut TcpStream, resp: &Message, head_only: bool) {
-    let mut out = format!("HTTP/1.1 {} {}\r\n", resp.status, if resp.reason.is_empty() { "X" } else { &resp.reason });
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        resp.status,
+        if resp.reason.is_empty() {
+            "X"
+        } else {
+            &resp.reason
+        }
+    );
     let mut has_len = false;
     for (k, v) in &resp.headers {
         if k.eq_ignore_ascii_case("connection") || k.eq_ignore_ascii_case("transfer-encoding") {
@@ -129,15 +145,23 @@ pub fn write_response(stream: &mut TcpStream, resp: &Message, head_only: bool) {
 /// One HTTP/1.0 exchange (the server closes the connection, so the body runs to EOF).
 pub fn http(addr: &str, req: &Message) -> Message {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     let mut out = format!("{} {} HTTP/1.0\r\nHost: {addr}\r\n", req.method, req.path);
     for (k, v) in &req.headers {
-        if k.eq_ignore_ascii_case("host") || k.eq_ignore_ascii_case("connection") || k.eq_ignore_ascii_case("content-length") {
+        if k.eq_ignore_ascii_case("host")
+            || k.eq_ignore_ascii_case("connection")
+            || k.eq_ignore_ascii_case("content-length")
+        {
             continue;
         }
         out.push_str(&format!("{k}: {v}\r\n"));
     }
-    out.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", req.body.len()));
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        req.body.len()
+    ));
     stream.write_all(out.as_bytes()).unwrap();
     stream.write_all(&req.body).unwrap();
     let mut reader = BufReader::new(stream);
@@ -150,21 +174,34 @@ pub fn http(addr: &str, req: &Message) -> Message {
     if req.method != "HEAD" {
         let _ = reader.read_to_end(&mut body);
     }
-    Message { status, reason, headers, body, ..Message::default() }
+    Message {
+        status,
+        reason,
+        headers,
+        body,
+        ..Message::default()
+    }
 }
 
 pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Message {
     Message {
         method: method.into(),
         path: path.into(),
-        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         body: body.to_vec(),
         ..Message::default()
     }
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
@@ -240,7 +277,10 @@ fn stop_server(addr: &str, stop: &AtomicBool) {
 pub enum Auth {
     None,
     /// htpasswd with one user.
-    Basic { user: String, password: String },
+    Basic {
+        user: String,
+        password: String,
+    },
     /// Token auth through a [`TokenServer`].
     Token(Arc<TokenServer>),
 }
@@ -289,7 +329,12 @@ impl RegistryServer {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("docker-registry runs (scripts/test installs it)");
-        let server = RegistryServer { addr, dir: dir.to_path_buf(), child, log };
+        let server = RegistryServer {
+            addr,
+            dir: dir.to_path_buf(),
+            child,
+            log,
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if TcpStream::connect(&server.addr).is_ok() {
@@ -298,7 +343,11 @@ impl RegistryServer {
                     break;
                 }
             }
-            assert!(Instant::now() < deadline, "registry did not start: {}", std::fs::read_to_string(&server.log).unwrap_or_default());
+            assert!(
+                Instant::now() < deadline,
+                "registry did not start: {}",
+                std::fs::read_to_string(&server.log).unwrap_or_default()
+            );
             thread::sleep(Duration::from_millis(25));
         }
         server
@@ -314,8 +363,13 @@ impl RegistryServer {
                 let rest = &l[start + 1..];
                 let end = rest.find(" HTTP/")?;
                 let req = &rest[..end];
-                (req.starts_with("GET ") || req.starts_with("HEAD ") || req.starts_with("PUT ") || req.starts_with("POST ") || req.starts_with("PATCH ") || req.starts_with("DELETE "))
-                    .then(|| req.to_string())
+                (req.starts_with("GET ")
+                    || req.starts_with("HEAD ")
+                    || req.starts_with("PUT ")
+                    || req.starts_with("POST ")
+                    || req.starts_with("PATCH ")
+                    || req.starts_with("DELETE "))
+                .then(|| req.to_string())
             })
             .collect()
     }
@@ -334,8 +388,16 @@ impl Drop for RegistryServer {
 /// Pushes a blob (monolithic upload) and returns its digest.
 pub fn push_blob(addr: &str, repo: &str, bytes: &[u8]) -> String {
     let digest = sha256(bytes);
-    let r = http(addr, &request("POST", &format!("/v2/{repo}/blobs/uploads/"), &[], b""));
-    assert_eq!(r.status, 202, "upload start: {}", String::from_utf8_lossy(&r.body));
+    let r = http(
+        addr,
+        &request("POST", &format!("/v2/{repo}/blobs/uploads/"), &[], b""),
+    );
+    assert_eq!(
+        r.status,
+        202,
+        "upload start: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     let location = r.header("location").unwrap().to_string();
     let path = match location.find("/v2/") {
         Some(i) => location[i..].to_string(),
@@ -344,19 +406,45 @@ pub fn push_blob(addr: &str, repo: &str, bytes: &[u8]) -> String {
     let sep = if path.contains('?') { '&' } else { '?' };
     let r = http(
         addr,
-        &request("PUT", &format!("{path}{sep}digest={digest}"), &[("Content-Type", "application/octet-stream")], bytes),
+        &request(
+            "PUT",
+            &format!("{path}{sep}digest={digest}"),
+            &[("Content-Type", "application/octet-stream")],
+            bytes,
+        ),
     );
-    assert_eq!(r.status, 201, "upload end: {}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        r.status,
+        201,
+        "upload end: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     digest
 }
 
 /// Puts a manifest under a tag (or digest) and returns its digest.
-pub fn push_manifest(addr: &str, repo: &str, reference: &str, media_type: &str, bytes: &[u8]) -> String {
+pub fn push_manifest(
+    addr: &str,
+    repo: &str,
+    reference: &str,
+    media_type: &str,
+    bytes: &[u8],
+) -> String {
     let r = http(
         addr,
-        &request("PUT", &format!("/v2/{repo}/manifests/{reference}"), &[("Content-Type", media_type)], bytes),
+        &request(
+            "PUT",
+            &format!("/v2/{repo}/manifests/{reference}"),
+            &[("Content-Type", media_type)],
+            bytes,
+        ),
     );
-    assert_eq!(r.status, 201, "manifest put {reference}: {}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        r.status,
+        201,
+        "manifest put {reference}: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     sha256(bytes)
 }
 
@@ -373,7 +461,9 @@ pub fn push_image(addr: &str, repo: &str, tag: &str, seed: &str) -> String {
 /// Builds (and pushes the blobs of) a single-platform manifest; returns the manifest bytes and
 /// size.
 pub fn image_manifest(addr: &str, repo: &str, seed: &str, arch: &str) -> (Vec<u8>, usize) {
-    let config = format!(r#"{{"architecture":"{arch}","os":"linux","config":{{"Labels":{{"seed":"{seed}"}}}},"rootfs":{{"type":"layers","diff_ids":[]}}}}"#);
+    let config = format!(
+        r#"{{"architecture":"{arch}","os":"linux","config":{{"Labels":{{"seed":"{seed}"}}}},"rootfs":{{"type":"layers","diff_ids":[]}}}}"#
+    );
     let layer = format!("layer of {seed} for {arch}\n");
     let cd = push_blob(addr, repo, config.as_bytes());
     let ld = push_blob(addr, repo, layer.as_bytes());
@@ -398,7 +488,15 @@ pub fn push_index(addr: &str, repo: &str, tag: &str, seed: &str, attestations: b
         format!("{{ \"mediaType\": \"{OCI_MANIFEST}\", \"digest\": \"{arm_d}\", \"size\": {arm_len}, \"platform\": {{ \"architecture\": \"arm64\", \"os\": \"linux\", \"variant\": \"v8\" }} }}"),
     ];
     if attestations {
-        let (att, att_len) = attestation_manifest(addr, repo, seed, &["https://spdx.dev/Document", "https://slsa.dev/provenance/v0.2"]);
+        let (att, att_len) = attestation_manifest(
+            addr,
+            repo,
+            seed,
+            &[
+                "https://spdx.dev/Document",
+                "https://slsa.dev/provenance/v0.2",
+            ],
+        );
         let att_d = push_manifest(addr, repo, &sha256(&att), OCI_MANIFEST, &att);
         entries.push(format!(
             "{{\"mediaType\":\"{OCI_MANIFEST}\",\"digest\":\"{att_d}\",\"size\":{att_len},\"annotations\":{{\"vnd.docker.reference.digest\":\"{amd_d}\",\"vnd.docker.reference.type\":\"attestation-manifest\"}},\"platform\":{{\"architecture\":\"unknown\",\"os\":\"unknown\"}}}}"
@@ -412,7 +510,12 @@ pub fn push_index(addr: &str, repo: &str, tag: &str, seed: &str, attestations: b
 }
 
 /// A manifest whose layers are in-toto statements with the given predicate types.
-pub fn attestation_manifest(addr: &str, repo: &str, seed: &str, predicates: &[&str]) -> (Vec<u8>, usize) {
+pub fn attestation_manifest(
+    addr: &str,
+    repo: &str,
+    seed: &str,
+    predicates: &[&str],
+) -> (Vec<u8>, usize) {
     let config = b"{}";
     let cd = push_blob(addr, repo, config);
     let layers: Vec<String> = predicates
@@ -459,7 +562,12 @@ pub fn push_cosign_att(addr: &str, repo: &str, subject: &str, predicates: &[&str
 }
 
 /// OCI 1.1 fallback tag `sha256-<hex>`: an index of referrers with artifact types.
-pub fn push_fallback_referrers(addr: &str, repo: &str, subject: &str, artifact_types: &[(&str, Option<&str>)]) {
+pub fn push_fallback_referrers(
+    addr: &str,
+    repo: &str,
+    subject: &str,
+    artifact_types: &[(&str, Option<&str>)],
+) {
     let config = b"{}";
     let cd = push_blob(addr, repo, config);
     let mut entries = Vec::new();
@@ -470,15 +578,32 @@ pub fn push_fallback_referrers(addr: &str, repo: &str, subject: &str, artifact_t
             "{{\"schemaVersion\":2,\"mediaType\":\"{OCI_MANIFEST}\",\"artifactType\":\"{artifact}\",\"config\":{{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"{cd}\",\"size\":2}},\"layers\":[{{\"mediaType\":\"{artifact}\",\"digest\":\"{ld}\",\"size\":{}}}],\"subject\":{{\"mediaType\":\"{OCI_MANIFEST}\",\"digest\":\"{subject}\",\"size\":1}}}}",
             payload.len()
         );
-        let d = push_manifest(addr, repo, &sha256(m.as_bytes()), OCI_MANIFEST, m.as_bytes());
-        let ann = predicate.map(|p| format!(",\"annotations\":{{\"dev.sigstore.bundle.predicateType\":\"{p}\"}}")).unwrap_or_default();
+        let d = push_manifest(
+            addr,
+            repo,
+            &sha256(m.as_bytes()),
+            OCI_MANIFEST,
+            m.as_bytes(),
+        );
+        let ann = predicate
+            .map(|p| format!(",\"annotations\":{{\"dev.sigstore.bundle.predicateType\":\"{p}\"}}"))
+            .unwrap_or_default();
         entries.push(format!(
             "{{\"mediaType\":\"{OCI_MANIFEST}\",\"digest\":\"{d}\",\"size\":{},\"artifactType\":\"{artifact}\"{ann}}}",
             m.len()
         ));
     }
-    let index = format!("{{\"schemaVersion\":2,\"mediaType\":\"{OCI_INDEX}\",\"manifests\":[{}]}}", entries.join(","));
-    push_manifest(addr, repo, &subject.replace(':', "-"), OCI_INDEX, index.as_bytes());
+    let index = format!(
+        "{{\"schemaVersion\":2,\"mediaType\":\"{OCI_INDEX}\",\"manifests\":[{}]}}",
+        entries.join(",")
+    );
+    push_manifest(
+        addr,
+        repo,
+        &subject.replace(':', "-"),
+        OCI_INDEX,
+        index.as_bytes(),
+    );
 }
 
 /// Reads a tag's digest straight from the registry (not through the code under test).
@@ -488,7 +613,18 @@ pub fn registry_digest(addr: &str, repo: &str, tag: &str) -> Option<String> {
         &request(
             "GET",
             &format!("/v2/{repo}/manifests/{tag}"),
-            &[("Accept", OCI_INDEX), ("Accept", OCI_MANIFEST), ("Accept", "application/vnd.docker.distribution.manifest.v2+json"), ("Accept", "application/vnd.docker.distribution.manifest.list.v2+json")],
+            &[
+                ("Accept", OCI_INDEX),
+                ("Accept", OCI_MANIFEST),
+                (
+                    "Accept",
+                    "application/vnd.docker.distribution.manifest.v2+json",
+                ),
+                (
+                    "Accept",
+                    "application/vnd.docker.distribution.manifest.list.v2+json",
+                ),
+            ],
             b"",
         ),
     );
@@ -518,7 +654,12 @@ pub fn seed_releases(addr: &str) -> Seeded {
 pub fn push_manifest_copy(addr: &str, repo: &str, from: &str, to: &[&str]) {
     let r = http(
         addr,
-        &request("GET", &format!("/v2/{repo}/manifests/{from}"), &[("Accept", OCI_INDEX), ("Accept", OCI_MANIFEST)], b""),
+        &request(
+            "GET",
+            &format!("/v2/{repo}/manifests/{from}"),
+            &[("Accept", OCI_INDEX), ("Accept", OCI_MANIFEST)],
+            b"",
+        ),
     );
     assert_eq!(r.status, 200);
     let ct = r.header("content-type").unwrap().to_string();
@@ -560,7 +701,18 @@ impl TokenServer {
         let key = dir.join("token.key");
         let cert = dir.join("token.crt");
         let out = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=test-issuer", "-days", "2", "-keyout"])
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=test-issuer",
+                "-days",
+                "2",
+                "-keyout",
+            ])
             .arg(&key)
             .arg("-out")
             .arg(&cert)
@@ -607,7 +759,12 @@ impl TokenServer {
         if let Some(basic) = &self.basic {
             let want = format!("Basic {}", b64(basic.as_bytes(), false));
             if req.header("authorization") != Some(want.as_str()) {
-                return Message { status: 401, body: br#"{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}"#.to_vec(), ..Message::default() };
+                return Message {
+                    status: 401,
+                    body: br#"{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}"#
+                        .to_vec(),
+                    ..Message::default()
+                };
             }
         }
         let query = req.path.split_once('?').map(|(_, q)| q).unwrap_or("");
@@ -632,26 +789,55 @@ impl TokenServer {
                 };
                 access.push(format!(
                     r#"{{"type":"repository","name":"{name}","actions":[{}]}}"#,
-                    actions.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(",")
+                    actions
+                        .iter()
+                        .map(|a| format!("\"{a}\""))
+                        .collect::<Vec<_>>()
+                        .join(",")
                 ));
             }
         }
         let n = self.issued.fetch_add(1, Ordering::SeqCst);
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         let expired = n < self.expired_first.load(Ordering::SeqCst);
-        let (iat, exp) = if expired { (now - 3600, now - 1800) } else { (now - 10, now + 300) };
+        let (iat, exp) = if expired {
+            (now - 3600, now - 1800)
+        } else {
+            (now - 10, now + 300)
+        };
         let token = self.sign(&format!(
             r#"{{"iss":"test-issuer","sub":"tester","aud":"{service}","exp":{exp},"nbf":{iat},"iat":{iat},"jti":"t{n}","access":[{}]}}"#,
             access.join(",")
         ));
-        let body = format!(r#"{{"token":"{token}","expires_in":300,"issued_at":"2026-01-01T00:00:00Z"}}"#);
-        Message { status: 200, headers: vec![("Content-Type".into(), "application/json".into())], body: body.into_bytes(), ..Message::default() }
+        let body =
+            format!(r#"{{"token":"{token}","expires_in":300,"issued_at":"2026-01-01T00:00:00Z"}}"#);
+        Message {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.into_bytes(),
+            ..Message::default()
+        }
     }
 
     fn sign(&self, claims: &str) -> String {
-        let der = Command::new("openssl").args(["x509", "-outform", "DER", "-in"]).arg(&self.cert).output().unwrap().stdout;
-        let header = format!(r#"{{"typ":"JWT","alg":"RS256","x5c":["{}"]}}"#, b64(&der, false));
-        let input = format!("{}.{}", b64(header.as_bytes(), true), b64(claims.as_bytes(), true));
+        let der = Command::new("openssl")
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&self.cert)
+            .output()
+            .unwrap()
+            .stdout;
+        let header = format!(
+            r#"{{"typ":"JWT","alg":"RS256","x5c":["{}"]}}"#,
+            b64(&der, false)
+        );
+        let input = format!(
+            "{}.{}",
+            b64(header.as_bytes(), true),
+            b64(claims.as_bytes(), true)
+        );
         let mut child = Command::new("openssl")
             .args(["dgst", "-sha256", "-sign"])
             .arg(&self.key)
@@ -659,7 +845,12 @@ impl TokenServer {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
         let sig = child.wait_with_output().unwrap().stdout;
         format!("{input}.{}", b64(&sig, true))
     }
@@ -727,11 +918,15 @@ impl Proxy {
         let upstream = upstream.to_string();
         let (log2, rules2) = (log.clone(), rules.clone());
         let (addr, stop) = serve(move |req, stream| {
-            log2.lock().unwrap().push(format!("{} {}", req.method, req.path));
+            log2.lock()
+                .unwrap()
+                .push(format!("{} {}", req.method, req.path));
             let fault: Option<Arc<Fault>> = {
                 let mut rules = rules2.lock().unwrap();
                 let pos = rules.iter().position(|r| {
-                    r.times > 0 && r.method.is_none_or(|m| m == req.method) && req.path.contains(&r.path_contains)
+                    r.times > 0
+                        && r.method.is_none_or(|m| m == req.method)
+                        && req.path.contains(&r.path_contains)
                 });
                 pos.map(|i| {
                     if rules[i].times != usize::MAX {
@@ -766,11 +961,27 @@ impl Proxy {
                 }
             }
         });
-        Proxy { addr, log, rules, stop }
+        Proxy {
+            addr,
+            log,
+            rules,
+            stop,
+        }
     }
 
-    pub fn add(&self, method: Option<&'static str>, path_contains: &str, times: usize, fault: Fault) {
-        self.rules.lock().unwrap().push(Rule { method, path_contains: path_contains.into(), times, fault: Arc::new(fault) });
+    pub fn add(
+        &self,
+        method: Option<&'static str>,
+        path_contains: &str,
+        times: usize,
+        fault: Fault,
+    ) {
+        self.rules.lock().unwrap().push(Rule {
+            method,
+            path_contains: path_contains.into(),
+            times,
+            fault: Arc::new(fault),
+        });
     }
 
     pub fn requests(&self) -> Vec<String> {
@@ -778,7 +989,10 @@ impl Proxy {
     }
 
     pub fn count(&self, prefix: &str) -> usize {
-        self.requests().iter().filter(|r| r.starts_with(prefix)).count()
+        self.requests()
+            .iter()
+            .filter(|r| r.starts_with(prefix))
+            .count()
     }
 
     pub fn clear(&self) {
@@ -795,7 +1009,10 @@ impl Drop for Proxy {
 pub fn status(code: u16, headers: &[(&str, &str)], body: &str) -> Message {
     Message {
         status: code,
-        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         body: body.as_bytes().to_vec(),
         ..Message::default()
     }
@@ -833,17 +1050,28 @@ impl FakeGitHub {
         let addr_cell: Arc<Mutex<String>> = Arc::new(Mutex::new(String::new()));
         let a2 = addr_cell.clone();
         let (addr, stop) = serve(move |req, stream| {
-            l2.lock().unwrap().push(format!("{} {}", req.method, req.path));
+            l2.lock()
+                .unwrap()
+                .push(format!("{} {}", req.method, req.path));
             let json = |code: u16, body: String| Message {
                 status: code,
-                headers: vec![("Content-Type".into(), "application/json; charset=utf-8".into())],
+                headers: vec![(
+                    "Content-Type".into(),
+                    "application/json; charset=utf-8".into(),
+                )],
                 body: body.into_bytes(),
                 ..Message::default()
             };
-            let not_found = || json(404, r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name","status":"404"}"#.into());
+            let not_found = || {
+                json(404, r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name","status":"404"}"#.into())
+            };
             if f2.load(Ordering::SeqCst) > 0 {
                 f2.fetch_sub(1, Ordering::SeqCst);
-                write_response(stream, &json(502, r#"{"message":"Server Error"}"#.into()), false);
+                write_response(
+                    stream,
+                    &json(502, r#"{"message":"Server Error"}"#.into()),
+                    false,
+                );
                 return;
             }
             let authed = req.header("authorization") == Some(token.as_str());
@@ -875,26 +1103,39 @@ impl FakeGitHub {
                 if !authed {
                     json(401, r#"{"message":"Requires authentication","documentation_url":"https://docs.github.com/rest"}"#.into())
                 } else {
-                    let v: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+                    let v: serde_json::Value =
+                        serde_json::from_slice(&req.body).unwrap_or_default();
                     let tag = v["tag_name"].as_str().unwrap_or("").to_string();
                     if releases.iter().any(|r| r.tag == tag) {
                         json(422, r#"{"message":"Validation Failed","errors":[{"resource":"Release","code":"already_exists","field":"tag_name"}],"documentation_url":"https://docs.github.com/rest/releases/releases#create-a-release"}"#.into())
                     } else {
-                        let r = GhRelease { id: 1000 + releases.len() as u64, tag, body: v["body"].as_str().unwrap_or("").into(), assets: vec![] };
+                        let r = GhRelease {
+                            id: 1000 + releases.len() as u64,
+                            tag,
+                            body: v["body"].as_str().unwrap_or("").into(),
+                            assets: vec![],
+                        };
                         let out = json(201, release_json(&r));
                         releases.push(r);
                         out
                     }
                 }
-            } else if let Some(id) = rest.strip_prefix('/').and_then(|r| r.split('/').next()).and_then(|i| i.parse::<u64>().ok()) {
-                let tail = rest.trim_start_matches('/').trim_start_matches(|c: char| c.is_ascii_digit());
+            } else if let Some(id) = rest
+                .strip_prefix('/')
+                .and_then(|r| r.split('/').next())
+                .and_then(|i| i.parse::<u64>().ok())
+            {
+                let tail = rest
+                    .trim_start_matches('/')
+                    .trim_start_matches(|c: char| c.is_ascii_digit());
                 match releases.iter_mut().find(|r| r.id == id) {
                     None => not_found(),
                     Some(r) if req.method == "PATCH" && tail.is_empty() => {
                         if !authed {
                             json(401, r#"{"message":"Requires authentication"}"#.into())
                         } else {
-                            let v: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+                            let v: serde_json::Value =
+                                serde_json::from_slice(&req.body).unwrap_or_default();
                             if let Some(b) = v["body"].as_str() {
                                 r.body = b.to_string();
                             }
@@ -940,18 +1181,36 @@ impl FakeGitHub {
             write_response(stream, &resp, false);
         });
         *addr_cell.lock().unwrap() = addr.clone();
-        FakeGitHub { addr, releases, log, fail_first, stop }
+        FakeGitHub {
+            addr,
+            releases,
+            log,
+            fail_first,
+            stop,
+        }
     }
 
     pub fn add_release(&self, tag: &str, body: &str, assets: &[&str]) -> u64 {
         let mut r = self.releases.lock().unwrap();
         let id = 1000 + r.len() as u64;
-        r.push(GhRelease { id, tag: tag.into(), body: body.into(), assets: assets.iter().map(|s| s.to_string()).collect() });
+        r.push(GhRelease {
+            id,
+            tag: tag.into(),
+            body: body.into(),
+            assets: assets.iter().map(|s| s.to_string()).collect(),
+        });
         id
     }
 
     pub fn body_of(&self, tag: &str) -> String {
-        self.releases.lock().unwrap().iter().find(|r| r.tag == tag).unwrap().body.clone()
+        self.releases
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|r| r.tag == tag)
+            .unwrap()
+            .body
+            .clone()
     }
 
     pub fn api_base(&self) -> String {
