@@ -48,6 +48,15 @@ enum Command {
     /// Show or check the release policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// Check what was published: tags on one digest, SBOM and provenance, GitHub Release (A1-A3).
+    Verify(commands::verify::VerifyArgs),
+    /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
+    #[command(subcommand)]
+    Registry(commands::registry::RegistryCommand),
+    /// Roll back a defective release: move its aliases, mark its GitHub Release (R1-R3).
+    Rollback(commands::rollback::RollbackArgs),
+    /// Ship a tested release candidate's image as the stable version.
+    Promote(commands::promote::PromoteArgs),
 }
 
 fn main() -> ExitCode {
@@ -87,5 +96,9 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
+        Command::Verify(args) => commands::verify::run(&ctx, args),
+        Command::Registry(command) => commands::registry::run(&ctx, command),
+        Command::Rollback(args) => commands::rollback::run(&ctx, args),
+        Command::Promote(args) => commands::promote::run(&ctx, args),
     }
 }

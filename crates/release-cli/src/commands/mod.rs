@@ -2,4 +2,8 @@
 
 pub mod plan;
 pub mod policy;
+pub mod promote;
+pub mod registry;
+pub mod rollback;
+pub mod verify;
 pub mod version;
