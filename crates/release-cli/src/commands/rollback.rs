@@ -27,7 +27,8 @@ use crate::released::ReleasedArgs;
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
     /// The defective version (`0.4.0` or `v0.4.0`).
-    pub version: String,
+    #[arg(value_name = "VERSION")]
+    pub defective: String,
     /// The version to move the aliases to (default: the newest good release each alias may
     /// cover).
     #[arg(long, value_name = "VERSION")]
@@ -94,13 +95,18 @@ pub struct RollbackReport {
 /// Runs `release rollback`.
 pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
     let policy = &ctx.policy;
-    let defective = parse_version_arg(&args.version, policy)?;
+    let defective = parse_version_arg(&args.defective, policy)?;
     let to = args
         .to
         .as_deref()
         .map(|t| parse_version_arg(t, policy))
         .transpose()?;
     let yanked = parse_yanked(&args.yanked, policy)?;
+    if !defective.is_stable() {
+        return Err(CliError::input(
+            release_core::rollback::RollbackError::NotStable(defective).to_string(),
+        ));
+    }
     if args.reason.trim().is_empty() {
         return Err(CliError::input(
             "--reason must say why the release is rolled back (R2)",

@@ -20,7 +20,8 @@ use crate::released::ReleasedArgs;
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The version (`0.4.0` or `v0.4.0`).
-    pub version: String,
+    #[arg(value_name = "VERSION")]
+    pub release: String,
     /// The image (default: the policy's first image).
     #[arg(long, value_name = "NAME")]
     pub image: Option<String>,
@@ -78,7 +79,7 @@ pub struct VerifyReport {
 /// Runs `release verify`.
 pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
     let policy = &ctx.policy;
-    let version = parse_version_arg(&args.version, policy)?;
+    let version = parse_version_arg(&args.release, policy)?;
     let repo = image_repository(args.image.as_deref(), policy)?;
     let yanked = parse_yanked(&args.yanked, policy)?;
     let client = args.connect.connect()?;
