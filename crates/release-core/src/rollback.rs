@@ -203,9 +203,9 @@ pub enum RollbackError {
     #[error("cannot roll {defective} back to {to}: {reason} (R3)")]
     BadTarget {
         /// The defective version.
-        defective: ReleaseVersion,
+        defective: String,
         /// The requested replacement.
-        to: ReleaseVersion,
+        to: String,
         /// What is wrong with it.
         reason: String,
     },
@@ -266,8 +266,8 @@ impl RollbackPlan {
         if let Some(to) = to {
             let refuse = |reason: String| {
                 Err(RollbackError::BadTarget {
-                    defective: defective.clone(),
-                    to: to.clone(),
+                    defective: defective.to_string(),
+                    to: to.to_string(),
                     reason,
                 })
             };
@@ -370,6 +370,7 @@ pub fn add_banner(body: &str, banner: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -126,7 +126,7 @@ impl Registry {
         out.looked.push("referrers API".into());
         if let Some(list) = self.referrers(repo, &digest).await? {
             out.referrers_api = true;
-            self.from_referrer_list(repo, &list, Location::Referrers, &mut out)
+            self.read_referrer_list(repo, &list, Location::Referrers, &mut out)
                 .await?;
         }
         // The tag schema: one tag list tells which of the fallback and cosign tags exist.
@@ -140,7 +140,7 @@ impl Registry {
                     what: format!("tag {stem}"),
                     detail,
                 })?;
-                self.from_referrer_list(
+                self.read_referrer_list(
                     repo,
                     &view.manifests,
                     Location::FallbackTag(stem.clone()),
@@ -215,7 +215,7 @@ impl Registry {
         Ok(out)
     }
 
-    async fn from_referrer_list(
+    async fn read_referrer_list(
         &self,
         repo: &Repository,
         list: &[Descriptor],
@@ -263,6 +263,7 @@ impl Registry {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -102,7 +102,7 @@ impl CredentialSource {
             return Ok(Some(c.clone()));
         }
         if let Some(dir) = &self.docker_config_dir {
-            if let Some(c) = self.from_docker_config(dir, registry).await? {
+            if let Some(c) = self.read_docker_config(dir, registry).await? {
                 return Ok(Some(c));
             }
         }
@@ -120,7 +120,7 @@ impl CredentialSource {
         Ok(None)
     }
 
-    async fn from_docker_config(
+    async fn read_docker_config(
         &self,
         dir: &Path,
         registry: &str,
@@ -312,6 +312,7 @@ pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

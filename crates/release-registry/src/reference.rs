@@ -270,6 +270,7 @@ pub fn scheme_for(host: &str, insecure: &[String]) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
