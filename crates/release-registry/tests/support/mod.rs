@@ -325,8 +325,9 @@ impl RegistryServer {
         let child = Command::new("/usr/bin/docker-registry")
             .arg("serve")
             .arg(&config_path)
-            .stdout(std::fs::File::create(dir.join(format!("registry-{port}.out"))).unwrap())
-            .stderr(std::fs::File::create(&log).unwrap())
+            // The access log (one line per request) goes to stdout, the rest to stderr.
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(std::fs::File::create(dir.join(format!("registry-{port}.err"))).unwrap())
             .spawn()
             .expect("docker-registry runs (scripts/test installs it)");
         let server = RegistryServer {
@@ -346,7 +347,8 @@ impl RegistryServer {
             assert!(
                 Instant::now() < deadline,
                 "registry did not start: {}",
-                std::fs::read_to_string(&server.log).unwrap_or_default()
+                std::fs::read_to_string(dir.join(format!("registry-{port}.err")))
+                    .unwrap_or_default()
             );
             thread::sleep(Duration::from_millis(25));
         }
