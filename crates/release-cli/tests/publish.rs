@@ -531,6 +531,12 @@ fn registry_bad_input_exits_2_and_unreachable_exits_3() {
     for args in [
         vec!["registry", "tags", "Bad/Name"],
         vec!["registry", "digest", "127.0.0.1:1/app"],
+        vec![
+            "registry",
+            "digest",
+            "127.0.0.1:1/app:ok",
+            "127.0.0.1:1/app:+x",
+        ],
         vec!["registry", "retag", img.as_str(), "0.3.1", "-bad-"],
         vec!["registry", "retag", img.as_str(), "0.3.1", "ok", "has+plus"],
     ] {

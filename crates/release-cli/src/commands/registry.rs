@@ -12,7 +12,7 @@ use release_core::history::History;
 use release_core::policy::Policy;
 use release_core::rollback::{desired_aliases, Alias};
 use release_core::version::ReleaseVersion;
-use release_registry::client::{TargetAction, TargetReport, TargetStatus};
+use release_registry::client::{Resolved, TargetAction, TargetReport, TargetStatus};
 use release_registry::credentials::{Credential, CredentialSource};
 use release_registry::github::GitHub;
 use release_registry::retry::RetryPolicy;
@@ -208,8 +208,9 @@ pub struct TagsArgs {
 /// Arguments of `release registry digest`.
 #[derive(Debug, Args)]
 pub struct DigestArgs {
-    /// `IMAGE:TAG` (or `IMAGE@sha256:…`).
-    pub reference: String,
+    /// `IMAGE:TAG` (or `IMAGE@sha256:…`); several are resolved in parallel.
+    #[arg(required = true, value_name = "IMAGE:TAG")]
+    pub references: Vec<String>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -284,31 +285,74 @@ fn tags(ctx: &Context, args: TagsArgs) -> CliResult {
 }
 
 fn digest(ctx: &Context, args: DigestArgs) -> CliResult {
-    let image = ImageRef::parse(&args.reference).map_err(registry_error)?;
-    if image.tag.is_none() && image.digest.is_none() {
-        return Err(CliError::input(format!(
-            "{:?} names no tag: write IMAGE:TAG",
-            args.reference
-        )));
+    let mut images = Vec::new();
+    for text in &args.references {
+        let image = ImageRef::parse(text).map_err(registry_error)?;
+        if image.tag.is_none() && image.digest.is_none() {
+            return Err(CliError::input(format!(
+                "{text:?} names no tag: write IMAGE:TAG"
+            )));
+        }
+        images.push(image);
     }
     let client = args.connect.connect()?;
-    let resolved =
-        block_on(client.resolve(&image.repository, &image.reference()))?.map_err(registry_error)?;
-    if ctx.json {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            reference: String,
-            #[serde(flatten)]
-            resolved: &'a release_registry::client::Resolved,
+    // One HEAD per reference; references to one repository share auth and go in parallel.
+    let results = block_on(async {
+        let mut out: Vec<Option<Result<Resolved, RegistryError>>> =
+            images.iter().map(|_| None).collect();
+        let mut repos: Vec<&Repository> = images.iter().map(|i| &i.repository).collect();
+        repos.dedup();
+        for repo in repos {
+            let idx: Vec<usize> = (0..images.len())
+                .filter(|i| &images[*i].repository == repo)
+                .collect();
+            let refs: Vec<String> = idx.iter().map(|i| images[*i].reference()).collect();
+            for (i, r) in idx.into_iter().zip(client.resolve_many(repo, &refs).await) {
+                out[i] = Some(r);
+            }
         }
-        output::print_json(&Out {
-            reference: image.to_string(),
-            resolved: &resolved,
-        })?;
-    } else {
-        println!("{}", resolved.digest);
+        out
+    })?;
+    #[derive(Serialize)]
+    struct Out {
+        reference: String,
+        #[serde(flatten)]
+        resolved: Option<Resolved>,
+        error: Option<String>,
     }
-    Ok(Outcome::Ok)
+    let mut report = Vec::new();
+    let mut missing = false;
+    for (image, r) in images.iter().zip(results) {
+        match r {
+            Some(Ok(resolved)) => report.push(Out {
+                reference: image.to_string(),
+                resolved: Some(resolved),
+                error: None,
+            }),
+            Some(Err(e)) if e.is_not_found() => {
+                missing = true;
+                report.push(Out {
+                    reference: image.to_string(),
+                    resolved: None,
+                    error: Some(e.to_string()),
+                });
+            }
+            Some(Err(e)) => return Err(registry_error(e)),
+            None => return Err(CliError::env("internal: a lookup was lost")),
+        }
+    }
+    if ctx.json {
+        output::print_json(&report)?;
+    } else {
+        for o in &report {
+            match (&o.resolved, report.len()) {
+                (Some(r), 1) => println!("{}", r.digest),
+                (Some(r), _) => println!("{} {}", o.reference, r.digest),
+                (None, _) => eprintln!("{}", o.error.as_deref().unwrap_or("not found")),
+            }
+        }
+    }
+    Ok(if missing { Outcome::No } else { Outcome::Ok })
 }
 
 /// Renders target reports as lines for people.
