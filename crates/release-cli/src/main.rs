@@ -8,11 +8,12 @@ mod context;
 mod error;
 mod output;
 mod released;
+mod repo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::context::Context;
 use crate::error::{CliError, Outcome};
@@ -57,6 +58,12 @@ enum Command {
     Rollback(commands::rollback::RollbackArgs),
     /// Ship a tested release candidate's image as the stable version.
     Promote(commands::promote::PromoteArgs),
+    /// Set a repository up: policy, changelog, upgrading guide, release workflows.
+    Init(commands::init::InitArgs),
+    /// Print the shell completion script.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (or write all pages with --dir).
+    Man(commands::completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,5 +107,8 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Registry(command) => commands::registry::run(&ctx, command),
         Command::Rollback(args) => commands::rollback::run(&ctx, args),
         Command::Promote(args) => commands::promote::run(&ctx, args),
+        Command::Init(args) => commands::init::run(&ctx, args),
+        Command::Completions(args) => commands::completions::completions(Cli::command(), args),
+        Command::Man(args) => commands::completions::man(Cli::command(), args),
     }
 }

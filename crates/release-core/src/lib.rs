@@ -28,6 +28,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod checklist;
 pub mod event;
 pub mod history;
 pub mod matrix;
