@@ -18,7 +18,6 @@ pub struct Context {
     pub policy_path: Option<PathBuf>,
     /// The directory the policy's relative paths are resolved against: the policy file's folder,
     /// or the current directory for the built-in policy.
-    #[allow(dead_code)] // the changelog and git commands resolve policy paths
     pub root: PathBuf,
     /// `--json`: machine-readable output.
     pub json: bool,

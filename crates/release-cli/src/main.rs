@@ -60,6 +60,15 @@ enum Command {
     /// Hotfix branches (V8, P3): start one, and check it was merged back.
     #[command(subcommand)]
     Hotfix(commands::hotfix::HotfixCommand),
+    /// Check what was published: tags on one digest, SBOM and provenance, GitHub Release (A1-A3).
+    Verify(commands::verify::VerifyArgs),
+    /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
+    #[command(subcommand)]
+    Registry(commands::registry::RegistryCommand),
+    /// Roll back a defective release: move its aliases, mark its GitHub Release (R1-R3).
+    Rollback(commands::rollback::RollbackArgs),
+    /// Ship a tested release candidate's image as the stable version.
+    Promote(commands::promote::PromoteArgs),
     /// Set a repository up: policy, changelog, upgrading guide, release workflows.
     Init(commands::init::InitArgs),
     /// Print the shell completion script.
@@ -109,6 +118,10 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::VerifyTag(args) => commands::verify_tag::run(&ctx, args),
         Command::Rc(command) => commands::rc::run(&ctx, command),
         Command::Hotfix(command) => commands::hotfix::run(&ctx, command),
+        Command::Verify(args) => commands::verify::run(&ctx, args),
+        Command::Registry(command) => commands::registry::run(&ctx, command),
+        Command::Rollback(args) => commands::rollback::run(&ctx, args),
+        Command::Promote(args) => commands::promote::run(&ctx, args),
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Completions(args) => commands::completions::completions(Cli::command(), args),
         Command::Man(args) => commands::completions::man(Cli::command(), args),

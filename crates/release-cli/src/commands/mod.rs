@@ -8,4 +8,8 @@ pub mod policy;
 pub mod rc;
 pub mod tag;
 pub mod verify_tag;
+pub mod promote;
+pub mod registry;
+pub mod rollback;
+pub mod verify;
 pub mod version;
