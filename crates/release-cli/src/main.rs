@@ -75,6 +75,12 @@ enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (or write all pages with --dir).
     Man(commands::completions::ManArgs),
+    /// The changelog: lint, prepare a release, notes, add, yank, next version (C1-C6, R4).
+    #[command(subcommand)]
+    Changelog(commands::changelog::ChangelogCommand),
+    /// The upgrading guide: add a version's notes, check they are there (C5).
+    #[command(subcommand)]
+    Upgrading(commands::upgrading::UpgradingCommand),
 }
 
 fn main() -> ExitCode {
@@ -125,5 +131,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Completions(args) => commands::completions::completions(Cli::command(), args),
         Command::Man(args) => commands::completions::man(Cli::command(), args),
+        Command::Changelog(command) => commands::changelog::run(&ctx, command),
+        Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
     }
 }
