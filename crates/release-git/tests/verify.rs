@@ -606,3 +606,78 @@ fn signature_block_without_end_is_refused() {
     repo.raw_tag("v1.0.0", format!("{p}{cut}").as_bytes());
     refused(&verify(&repo, "v1.0.0"), CheckId::Armor, "no END line");
 }
+
+#[test]
+fn two_signatures_in_one_armor_block_are_refused() {
+    let repo = TestRepo::new();
+    let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
+    // gpg writes both signatures into one armor block.
+    let sig = gpg_sign_in(
+        &keys().home,
+        &keys().alice,
+        p.as_bytes(),
+        &["--local-user", &keys().mallory],
+    );
+    assert_eq!(sig.matches("-----BEGIN PGP SIGNATURE-----").count(), 1);
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
+    let v = verify(&repo, "v1.0.0");
+    assert!(!v.ok);
+    let failure = v.failure().unwrap();
+    assert_eq!(failure.id, CheckId::Signature);
+    // Mallory's signature has no key in the trusted keyring; either way it is refused.
+    assert!(
+        failure.detail.contains("signatures in the block")
+            || failure.detail.contains("not in the trusted keyring"),
+        "{}",
+        failure.detail
+    );
+}
+
+#[test]
+fn two_trusted_signatures_in_one_block_are_refused() {
+    let repo = TestRepo::new();
+    let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
+    let sig = gpg_sign_in(
+        &keys().home,
+        &keys().alice,
+        p.as_bytes(),
+        &["--local-user", &keys().carol],
+    );
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
+    let mut policy = policy_of(&repo);
+    policy.signing.openpgp_fingerprints.clear();
+    refused(
+        &verify_with(&repo, "v1.0.0", &policy, None),
+        CheckId::Signature,
+        "exactly one is allowed",
+    );
+}
+
+#[test]
+fn empty_trusted_key_file_is_refused() {
+    let repo = TestRepo::new();
+    gpg_tag(&repo, "v1.0.0", &keys().alice);
+    repo.write("keys/release-signers.asc", "");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "no OpenPGP public key in keys/release-signers.asc",
+    );
+}
+
+#[test]
+fn ssh_key_validity_is_judged_now_not_at_the_tagger_date() {
+    let repo = TestRepo::new();
+    // Tagged "in 2019", while eve's key was still valid (valid-before 2020-01-01).
+    let p = format!(
+        "object {}\ntype commit\ntag v1.0.0\ntagger Eve Expired <eve@example.org> 1546300800 +0000\n\nRelease\n",
+        repo.head()
+    );
+    let sig = ssh_sign(&keys().ssh_eve, "git", p.as_bytes());
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "not allowed for any principal at this time",
+    );
+}
