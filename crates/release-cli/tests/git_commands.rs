@@ -489,3 +489,66 @@ fn shallow_or_tagless_clones_are_reported_not_treated_as_no_releases() {
         code(&out, 3, "fetch tags: git fetch --tags --unshallow");
     }
 }
+
+#[test]
+fn hotfix_start_branches_from_the_lines_last_stable_tag_only() {
+    let repo = TestRepo::new();
+    for t in ["v0.3.0", "v0.3.1"] {
+        repo.git(&["tag", "-a", "-m", t, t]);
+    }
+    repo.commit("0.4 work");
+    repo.git(&["tag", "-a", "-m", "x", "v0.4.0"]);
+    // Default: the newest stable line.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&release(&repo, &["hotfix", "start", "--json"]))).unwrap();
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["plan"]["branch"], "hotfix/v0.4.1");
+    assert_eq!(json["plan"]["from_tag"], "v0.4.0");
+    // An older line, from its last stable tag.
+    let out = ok(&release(
+        &repo,
+        &["hotfix", "start", "--from", "v0.3.1", "--execute"],
+    ));
+    assert!(
+        out.contains("created branch hotfix/v0.3.2 from v0.3.1"),
+        "{out}"
+    );
+    let tip = repo.git(&["rev-parse", "hotfix/v0.3.2"]);
+    assert_eq!(tip, repo.git(&["rev-parse", "v0.3.1^{commit}"]));
+    // Not from an older tag of the line, not from a candidate, not twice.
+    code(
+        &release(&repo, &["hotfix", "start", "--from", "v0.3.0"]),
+        1,
+        "not the newest stable release of the 0.3 line (v0.3.1 is)",
+    );
+    code(
+        &release(&repo, &["hotfix", "start", "--from", "v0.4.0-rc.1"]),
+        2,
+        "not a release candidate",
+    );
+    code(
+        &release(&repo, &["hotfix", "start", "--from", "v0.3.1", "--execute"]),
+        1,
+        "branch hotfix/v0.3.2 already exists",
+    );
+}
+
+#[test]
+fn rc_next_json_and_numbering() {
+    let repo = TestRepo::new();
+    for t in ["v0.4.0-rc.1", "v0.4.0-rc.2"] {
+        repo.git(&["tag", "-a", "-m", t, t]);
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&release(&repo, &["rc", "next", "0.4.0", "--json"]))).unwrap();
+    assert_eq!(json["tag"], "v0.4.0-rc.3");
+    assert_eq!(json["number"], 3);
+    code(
+        &release(&repo, &["rc", "next", "0.4.0-rc.1"]),
+        2,
+        "not a candidate",
+    );
+    // The dry run of `rc tag` shows the object of rc.3.
+    let out = ok(&release(&repo, &["rc", "tag", "0.4.0"]));
+    assert!(out.contains("tag v0.4.0-rc.3"), "{out}");
+}

@@ -681,3 +681,52 @@ fn ssh_key_validity_is_judged_now_not_at_the_tagger_date() {
         "not allowed for any principal at this time",
     );
 }
+
+#[test]
+fn corrupted_signature_block_is_refused() {
+    let repo = TestRepo::new();
+    let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
+    repo.raw_tag(
+        "v1.0.0",
+        format!("{p}-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n-----END PGP SIGNATURE-----\n").as_bytes(),
+    );
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "gpg gave no verdict",
+    );
+}
+
+#[test]
+fn gpg_status_lines_are_judged_strictly() {
+    use std::collections::BTreeSet;
+    let fpr = "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333";
+    let allow: BTreeSet<String> = [fpr.to_string()].into();
+    let valid = |class: &str| {
+        format!("[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 22223333 A <a@x>\n[GNUPG:] VALIDSIG {fpr} 2026-01-01 1 0 4 0 22 8 {class} {fpr}\n")
+    };
+    assert_eq!(
+        verify::judge_gpg_status(valid("00").as_bytes(), Some(&allow)),
+        Ok(fpr.to_string())
+    );
+    assert!(
+        verify::judge_gpg_status(valid("01").as_bytes(), Some(&allow))
+            .unwrap_err()
+            .contains("text-mode")
+    );
+    let expsig = format!("{}[GNUPG:] EXPSIG 22223333 A\n", valid("00"));
+    assert!(verify::judge_gpg_status(expsig.as_bytes(), Some(&allow))
+        .unwrap_err()
+        .contains("signature by key 22223333 has expired"));
+    let no_valid = "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 22223333 A <a@x>\n";
+    assert!(verify::judge_gpg_status(no_valid.as_bytes(), Some(&allow)).is_err());
+    let other: BTreeSet<String> = ["1111".to_string()].into();
+    assert!(
+        verify::judge_gpg_status(valid("00").as_bytes(), Some(&other))
+            .unwrap_err()
+            .contains("allow-list")
+    );
+    // Status-looking text on another line prefix is not a status line.
+    let spoof = "gpg: [GNUPG:] GOODSIG x\n";
+    assert!(verify::judge_gpg_status(spoof.as_bytes(), None).is_err());
+}
