@@ -352,6 +352,43 @@ fn push_creates_the_remote_tag_and_reports_a_rejected_ref() {
         1,
         "was rejected",
     );
+    // A tag created earlier is verified, then pushed.
+    repo.commit("more work");
+    ok(&release(
+        &repo,
+        &["tag", "1.2.0", "--execute", "--released", "v1.0.0,v1.1.0"],
+    ));
+    let dry = ok(&release(&repo, &["tag", "1.2.0", "--push"]));
+    assert!(
+        dry.contains(
+            "would run: GIT_TERMINAL_PROMPT=0 git push --porcelain origin refs/tags/v1.2.0"
+        ),
+        "{dry}"
+    );
+    let out = ok(&release(&repo, &["tag", "1.2.0", "--push", "--execute"]));
+    assert!(
+        out.contains("pushed refs/tags/v1.2.0 to origin: new"),
+        "{out}"
+    );
+}
+
+#[test]
+fn commands_work_from_a_subdirectory_with_the_built_in_policy() {
+    let repo = TestRepo::new();
+    // The built-in policy: keys/release-signers.asc relative to the repository root, any key
+    // in it trusted; run from a subfolder.
+    std::fs::remove_file(repo.path().join("release-policy.toml")).unwrap();
+    repo.commit("built-in policy");
+    let sub = repo.path().join("keys");
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
+        cmd.args(args).current_dir(&sub);
+        repo.env(&mut cmd);
+        cmd.output().unwrap()
+    };
+    ok(&run(&["tag", "1.0.0", "--execute", "--released", ""]));
+    let out = ok(&run(&["verify-tag", "v1.0.0"]));
+    assert!(out.contains("ok (good openpgp signature"), "{out}");
 }
 
 #[test]
