@@ -589,3 +589,24 @@ fn rc_next_json_and_numbering() {
     let out = ok(&release(&repo, &["rc", "tag", "0.4.0"]));
     assert!(out.contains("tag v0.4.0-rc.3"), "{out}");
 }
+
+#[test]
+fn verify_tag_unsigned_candidate_warns_and_exits_0() {
+    let repo = TestRepo::new();
+    repo.git(&["tag", "-a", "-m", "rc", "v1.0.0-rc.1"]);
+    let out = release_env(
+        &repo,
+        &["verify-tag", "v1.0.0-rc.1"],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning: unsigned release candidate"));
+    assert!(stdout(&out).contains("::warning::unsigned release candidate"));
+    // The same unsigned annotated tag as a stable release is refused.
+    repo.git(&["tag", "-a", "-m", "stable", "v1.0.0"]);
+    code(
+        &release(&repo, &["verify-tag", "v1.0.0"]),
+        1,
+        "refused by the signature check: unsigned stable tag",
+    );
+}
