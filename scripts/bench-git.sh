@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of release-git against the peers, measured in the same run on the same data:
 #
-#   1. history from 100,000 packed tags: `release version next --bump patch` (reads refs/tags/*,
-#      parses every tag under the policy, answers) vs `git tag -l 'v*' | sort -V | tail -1`.
-#      Goal: ratio <= 0.5.
+#   1. history from 100,000 packed tags: `release version next --bump patch` and `release plan`
+#      for a new tag (read refs/tags/*, parse every tag under the policy, answer) vs
+#      `git tag -l 'v*' | sort -V | tail -1`. Goal: ratio <= 0.5.
 #   2. verifying one signed tag: `release verify-tag vX` (strict gate, dedicated keyring) vs
 #      `git tag -v vX` (user keyring). Goal: ratio <= 1.0.
 #
@@ -73,6 +73,11 @@ peer_cmd=(peer_history)
 read -r ours peer < <(time_pair ours_cmd peer_cmd)
 awk -v o="$ours" -v p="$peer" -v n="$runs" 'BEGIN {
   printf "history (100,000 packed tags): release %.1f ms, git tag -l | sort -V | tail -1 %.1f ms, ratio %.2f (goal <= 0.5)\n", o/n, p/n, o/p }'
+
+ours_cmd=("$release" plan --ref refs/tags/v9.99.100 --sha "$head" --date 2026-01-01 --format list)
+read -r ours peer < <(time_pair ours_cmd peer_cmd)
+awk -v o="$ours" -v p="$peer" -v n="$runs" 'BEGIN {
+  printf "plan of a new tag (100,000 packed tags): release plan %.1f ms, git tag -l | sort -V | tail -1 %.1f ms, ratio %.2f (goal <= 0.5)\n", o/n, p/n, o/p }'
 
 # One signed tag, a throwaway key, the trusted key file the policy names.
 gpg --batch --passphrase '' --quick-gen-key "Bench Signer <bench@example.org>" ed25519 sign never 2>/dev/null

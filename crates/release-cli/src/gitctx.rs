@@ -41,9 +41,15 @@ pub fn history_of(
     release_git::history::release_history(repo, &ctx.policy).map_err(CliError::env)
 }
 
-/// The policy's trusted keys, resolved against the repository root.
-pub fn trust(ctx: &Context) -> Trust {
-    Trust::from_policy(&ctx.policy.signing, &ctx.root)
+/// The policy's trusted keys, resolved against the policy file's folder, or the repository
+/// root for the built-in policy (the current directory may be a subfolder).
+pub fn trust(ctx: &Context, repo: &Repo) -> Trust {
+    let root = if ctx.policy_path.is_some() {
+        ctx.root.clone()
+    } else {
+        repo.root()
+    };
+    Trust::from_policy(&ctx.policy.signing, &root)
 }
 
 /// A `release-git` error as a CLI result: a refusal is the answer "no" (exit 1, reason on

@@ -352,6 +352,43 @@ fn push_creates_the_remote_tag_and_reports_a_rejected_ref() {
         1,
         "was rejected",
     );
+    // A tag created earlier is verified, then pushed.
+    repo.commit("more work");
+    ok(&release(
+        &repo,
+        &["tag", "1.2.0", "--execute", "--released", "v1.0.0,v1.1.0"],
+    ));
+    let dry = ok(&release(&repo, &["tag", "1.2.0", "--push"]));
+    assert!(
+        dry.contains(
+            "would run: GIT_TERMINAL_PROMPT=0 git push --porcelain origin refs/tags/v1.2.0"
+        ),
+        "{dry}"
+    );
+    let out = ok(&release(&repo, &["tag", "1.2.0", "--push", "--execute"]));
+    assert!(
+        out.contains("pushed refs/tags/v1.2.0 to origin: new"),
+        "{out}"
+    );
+}
+
+#[test]
+fn commands_work_from_a_subdirectory_with_the_built_in_policy() {
+    let repo = TestRepo::new();
+    // The built-in policy: keys/release-signers.asc relative to the repository root, any key
+    // in it trusted; run from a subfolder.
+    std::fs::remove_file(repo.path().join("release-policy.toml")).unwrap();
+    repo.commit("built-in policy");
+    let sub = repo.path().join("keys");
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
+        cmd.args(args).current_dir(&sub);
+        repo.env(&mut cmd);
+        cmd.output().unwrap()
+    };
+    ok(&run(&["tag", "1.0.0", "--execute", "--released", ""]));
+    let out = ok(&run(&["verify-tag", "v1.0.0"]));
+    assert!(out.contains("ok (good openpgp signature"), "{out}");
 }
 
 #[test]
@@ -488,4 +525,88 @@ fn shallow_or_tagless_clones_are_reported_not_treated_as_no_releases() {
         let out = r.output().unwrap();
         code(&out, 3, "fetch tags: git fetch --tags --unshallow");
     }
+}
+
+#[test]
+fn hotfix_start_branches_from_the_lines_last_stable_tag_only() {
+    let repo = TestRepo::new();
+    for t in ["v0.3.0", "v0.3.1"] {
+        repo.git(&["tag", "-a", "-m", t, t]);
+    }
+    repo.commit("0.4 work");
+    repo.git(&["tag", "-a", "-m", "x", "v0.4.0"]);
+    // Default: the newest stable line.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&release(&repo, &["hotfix", "start", "--json"]))).unwrap();
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["plan"]["branch"], "hotfix/v0.4.1");
+    assert_eq!(json["plan"]["from_tag"], "v0.4.0");
+    // An older line, from its last stable tag.
+    let out = ok(&release(
+        &repo,
+        &["hotfix", "start", "--from", "v0.3.1", "--execute"],
+    ));
+    assert!(
+        out.contains("created branch hotfix/v0.3.2 from v0.3.1"),
+        "{out}"
+    );
+    let tip = repo.git(&["rev-parse", "hotfix/v0.3.2"]);
+    assert_eq!(tip, repo.git(&["rev-parse", "v0.3.1^{commit}"]));
+    // Not from an older tag of the line, not from a candidate, not twice.
+    code(
+        &release(&repo, &["hotfix", "start", "--from", "v0.3.0"]),
+        1,
+        "not the newest stable release of the 0.3 line (v0.3.1 is)",
+    );
+    code(
+        &release(&repo, &["hotfix", "start", "--from", "v0.4.0-rc.1"]),
+        2,
+        "not a release candidate",
+    );
+    code(
+        &release(&repo, &["hotfix", "start", "--from", "v0.3.1", "--execute"]),
+        1,
+        "branch hotfix/v0.3.2 already exists",
+    );
+}
+
+#[test]
+fn rc_next_json_and_numbering() {
+    let repo = TestRepo::new();
+    for t in ["v0.4.0-rc.1", "v0.4.0-rc.2"] {
+        repo.git(&["tag", "-a", "-m", t, t]);
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&release(&repo, &["rc", "next", "0.4.0", "--json"]))).unwrap();
+    assert_eq!(json["tag"], "v0.4.0-rc.3");
+    assert_eq!(json["number"], 3);
+    code(
+        &release(&repo, &["rc", "next", "0.4.0-rc.1"]),
+        2,
+        "not a candidate",
+    );
+    // The dry run of `rc tag` shows the object of rc.3.
+    let out = ok(&release(&repo, &["rc", "tag", "0.4.0"]));
+    assert!(out.contains("tag v0.4.0-rc.3"), "{out}");
+}
+
+#[test]
+fn verify_tag_unsigned_candidate_warns_and_exits_0() {
+    let repo = TestRepo::new();
+    repo.git(&["tag", "-a", "-m", "rc", "v1.0.0-rc.1"]);
+    let out = release_env(
+        &repo,
+        &["verify-tag", "v1.0.0-rc.1"],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning: unsigned release candidate"));
+    assert!(stdout(&out).contains("::warning::unsigned release candidate"));
+    // The same unsigned annotated tag as a stable release is refused.
+    repo.git(&["tag", "-a", "-m", "stable", "v1.0.0"]);
+    code(
+        &release(&repo, &["verify-tag", "v1.0.0"]),
+        1,
+        "refused by the signature check: unsigned stable tag",
+    );
 }

@@ -606,3 +606,127 @@ fn signature_block_without_end_is_refused() {
     repo.raw_tag("v1.0.0", format!("{p}{cut}").as_bytes());
     refused(&verify(&repo, "v1.0.0"), CheckId::Armor, "no END line");
 }
+
+#[test]
+fn two_signatures_in_one_armor_block_are_refused() {
+    let repo = TestRepo::new();
+    let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
+    // gpg writes both signatures into one armor block.
+    let sig = gpg_sign_in(
+        &keys().home,
+        &keys().alice,
+        p.as_bytes(),
+        &["--local-user", &keys().mallory],
+    );
+    assert_eq!(sig.matches("-----BEGIN PGP SIGNATURE-----").count(), 1);
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
+    let v = verify(&repo, "v1.0.0");
+    assert!(!v.ok);
+    let failure = v.failure().unwrap();
+    assert_eq!(failure.id, CheckId::Signature);
+    // Mallory's signature has no key in the trusted keyring; either way it is refused.
+    assert!(
+        failure.detail.contains("signatures in the block")
+            || failure.detail.contains("not in the trusted keyring"),
+        "{}",
+        failure.detail
+    );
+}
+
+#[test]
+fn two_trusted_signatures_in_one_block_are_refused() {
+    let repo = TestRepo::new();
+    let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
+    let sig = gpg_sign_in(
+        &keys().home,
+        &keys().alice,
+        p.as_bytes(),
+        &["--local-user", &keys().carol],
+    );
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
+    let mut policy = policy_of(&repo);
+    policy.signing.openpgp_fingerprints.clear();
+    refused(
+        &verify_with(&repo, "v1.0.0", &policy, None),
+        CheckId::Signature,
+        "exactly one is allowed",
+    );
+}
+
+#[test]
+fn empty_trusted_key_file_is_refused() {
+    let repo = TestRepo::new();
+    gpg_tag(&repo, "v1.0.0", &keys().alice);
+    repo.write("keys/release-signers.asc", "");
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "no OpenPGP public key in keys/release-signers.asc",
+    );
+}
+
+#[test]
+fn ssh_key_validity_is_judged_now_not_at_the_tagger_date() {
+    let repo = TestRepo::new();
+    // Tagged "in 2019", while eve's key was still valid (valid-before 2020-01-01).
+    let p = format!(
+        "object {}\ntype commit\ntag v1.0.0\ntagger Eve Expired <eve@example.org> 1546300800 +0000\n\nRelease\n",
+        repo.head()
+    );
+    let sig = ssh_sign(&keys().ssh_eve, "git", p.as_bytes());
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "not allowed for any principal at this time",
+    );
+}
+
+#[test]
+fn corrupted_signature_block_is_refused() {
+    let repo = TestRepo::new();
+    let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
+    repo.raw_tag(
+        "v1.0.0",
+        format!("{p}-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n-----END PGP SIGNATURE-----\n").as_bytes(),
+    );
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "gpg gave no verdict",
+    );
+}
+
+#[test]
+fn gpg_status_lines_are_judged_strictly() {
+    use std::collections::BTreeSet;
+    let fpr = "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333";
+    let allow: BTreeSet<String> = [fpr.to_string()].into();
+    let valid = |class: &str| {
+        format!("[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 22223333 A <a@x>\n[GNUPG:] VALIDSIG {fpr} 2026-01-01 1 0 4 0 22 8 {class} {fpr}\n")
+    };
+    assert_eq!(
+        verify::judge_gpg_status(valid("00").as_bytes(), Some(&allow)),
+        Ok(fpr.to_string())
+    );
+    assert!(
+        verify::judge_gpg_status(valid("01").as_bytes(), Some(&allow))
+            .unwrap_err()
+            .contains("text-mode")
+    );
+    let expsig = format!("{}[GNUPG:] EXPSIG 22223333 A\n", valid("00"));
+    assert!(verify::judge_gpg_status(expsig.as_bytes(), Some(&allow))
+        .unwrap_err()
+        .contains("signature by key 22223333 has expired"));
+    let no_valid = "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 22223333 A <a@x>\n";
+    assert!(verify::judge_gpg_status(no_valid.as_bytes(), Some(&allow)).is_err());
+    let other: BTreeSet<String> = ["1111".to_string()].into();
+    assert!(
+        verify::judge_gpg_status(valid("00").as_bytes(), Some(&other))
+            .unwrap_err()
+            .contains("allow-list")
+    );
+    // Status-looking text on another line prefix is not a status line.
+    let spoof = "gpg: [GNUPG:] GOODSIG x\n";
+    assert!(verify::judge_gpg_status(spoof.as_bytes(), None).is_err());
+}

@@ -115,7 +115,7 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
     if !flags.execute {
         return print_dry_run(ctx, &plan, flags.push);
     }
-    let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx)) {
+    let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx, &repo)) {
         Ok(created) => created,
         Err(err) => return gitctx::fail(ctx, err),
     };
@@ -170,11 +170,16 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
 
 /// `--push` of a tag that exists already: it must pass the gate, then it is pushed.
 fn push_existing(ctx: &Context, repo: &Repo, name: &str, execute: bool) -> CliResult {
-    let v =
-        match release_git::verify::verify_tag(repo, name, &ctx.policy, &gitctx::trust(ctx), None) {
-            Ok(v) => v,
-            Err(e) => return gitctx::fail(ctx, e),
-        };
+    let v = match release_git::verify::verify_tag(
+        repo,
+        name,
+        &ctx.policy,
+        &gitctx::trust(ctx, repo),
+        None,
+    ) {
+        Ok(v) => v,
+        Err(e) => return gitctx::fail(ctx, e),
+    };
     if let Some(f) = v.failure() {
         return gitctx::fail(
             ctx,

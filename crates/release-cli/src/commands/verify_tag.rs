@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
         &repo,
         &args.name,
         &ctx.policy,
-        &gitctx::trust(ctx),
+        &gitctx::trust(ctx, &repo),
         args.expect_sha.as_deref(),
     ) {
         Ok(v) => v,

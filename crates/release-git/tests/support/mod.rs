@@ -81,7 +81,8 @@ fn gen_key(home: &Path, uid: &str, extra: &[&str], expire: &str) -> String {
     fingerprint_of(home, uid)
 }
 
-/// Removes fixture homes older than an hour left by earlier runs (and stops their agents).
+/// Removes fixture homes older than 15 minutes left by earlier runs and stops their gpg-agents
+/// (a test binary cannot run code at exit, so each run cleans up after the previous ones).
 fn sweep_stale() {
     let Ok(entries) = std::fs::read_dir("/tmp") else {
         return;
@@ -96,7 +97,7 @@ fn sweep_stale() {
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 3600);
+            .is_some_and(|age| age.as_secs() > 900);
         if old {
             for home in ["g", "r"] {
                 let _ = Command::new("gpgconf")
