@@ -6,13 +6,15 @@
 mod commands;
 mod context;
 mod error;
+mod gitctx;
 mod output;
 mod released;
+mod repo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::context::Context;
 use crate::error::{CliError, Outcome};
@@ -48,6 +50,31 @@ enum Command {
     /// Show or check the release policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// Create a signed annotated release tag on HEAD (dry run without --execute).
+    Tag(commands::tag::TagArgs),
+    /// Verify a release tag strictly (G1-G4): exit 0 only when it passes.
+    VerifyTag(commands::verify_tag::VerifyTagArgs),
+    /// Release candidates: the next candidate tag, and cutting it (V7, P1).
+    #[command(subcommand)]
+    Rc(commands::rc::RcCommand),
+    /// Hotfix branches (V8, P3): start one, and check it was merged back.
+    #[command(subcommand)]
+    Hotfix(commands::hotfix::HotfixCommand),
+    /// Check what was published: tags on one digest, SBOM and provenance, GitHub Release (A1-A3).
+    Verify(commands::verify::VerifyArgs),
+    /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
+    #[command(subcommand)]
+    Registry(commands::registry::RegistryCommand),
+    /// Roll back a defective release: move its aliases, mark its GitHub Release (R1-R3).
+    Rollback(commands::rollback::RollbackArgs),
+    /// Ship a tested release candidate's image as the stable version.
+    Promote(commands::promote::PromoteArgs),
+    /// Set a repository up: policy, changelog, upgrading guide, release workflows.
+    Init(commands::init::InitArgs),
+    /// Print the shell completion script.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (or write all pages with --dir).
+    Man(commands::completions::ManArgs),
     /// The changelog: lint, prepare a release, notes, add, yank, next version (C1-C6, R4).
     #[command(subcommand)]
     Changelog(commands::changelog::ChangelogCommand),
@@ -93,6 +120,17 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
+        Command::Tag(args) => commands::tag::run(&ctx, args),
+        Command::VerifyTag(args) => commands::verify_tag::run(&ctx, args),
+        Command::Rc(command) => commands::rc::run(&ctx, command),
+        Command::Hotfix(command) => commands::hotfix::run(&ctx, command),
+        Command::Verify(args) => commands::verify::run(&ctx, args),
+        Command::Registry(command) => commands::registry::run(&ctx, command),
+        Command::Rollback(args) => commands::rollback::run(&ctx, args),
+        Command::Promote(args) => commands::promote::run(&ctx, args),
+        Command::Init(args) => commands::init::run(&ctx, args),
+        Command::Completions(args) => commands::completions::completions(Cli::command(), args),
+        Command::Man(args) => commands::completions::man(Cli::command(), args),
         Command::Changelog(command) => commands::changelog::run(&ctx, command),
         Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
     }

@@ -9,6 +9,7 @@
 //! - [`policy`]: the policy itself, `release-policy.toml`.
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
+//! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
 //!
 //! ```
 //! use release_core::{event::{Event, RunTime}, history::History, matrix::TagPlan, policy::Policy};
@@ -27,8 +28,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod checklist;
 pub mod event;
 pub mod history;
 pub mod matrix;
 pub mod policy;
+pub mod rollback;
 pub mod version;

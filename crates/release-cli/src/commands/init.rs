@@ -1,0 +1,204 @@
+//! `release init`: sets a repository up for the policy: a commented `release-policy.toml`, a
+//! `CHANGELOG.md`, `docs/upgrading.md` and the two release workflows.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::error::{CliError, CliResult, Outcome};
+use crate::output;
+
+/// Arguments of `release init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite files that exist (their diff is shown).
+    #[arg(long)]
+    pub force: bool,
+    /// Print what would be written, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// `owner/name` on GitHub (default: from the `origin` remote).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repository: Option<String>,
+    /// The image the workflows publish (default: `ghcr.io/OWNER/NAME`).
+    #[arg(long, value_name = "NAME")]
+    pub image: Option<String>,
+    /// The main branch.
+    #[arg(long, default_value = "main")]
+    pub main_branch: String,
+    /// The directory to set up (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Serialize)]
+struct FileReport {
+    path: String,
+    action: &'static str,
+    diff: Option<String>,
+}
+
+/// The files, their templates, and whether they hold the project's own writing (a changelog is
+/// only ever created, never replaced, even with `--force`: its entries would be lost).
+const FILES: &[(&str, &str, bool)] = &[
+    (
+        "release-policy.toml",
+        include_str!("../../templates/release-policy.toml"),
+        false,
+    ),
+    (
+        "CHANGELOG.md",
+        include_str!("../../templates/CHANGELOG.md"),
+        true,
+    ),
+    (
+        "docs/upgrading.md",
+        include_str!("../../templates/upgrading.md"),
+        true,
+    ),
+    (
+        ".github/workflows/release.yml",
+        include_str!("../../templates/release.yml"),
+        false,
+    ),
+    (
+        ".github/workflows/pilot-release.yml",
+        include_str!("../../templates/pilot-release.yml"),
+        false,
+    ),
+];
+
+/// Runs `release init`.
+pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
+    let dir = match &args.dir {
+        Some(d) => d.clone(),
+        None => std::env::current_dir()
+            .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?,
+    };
+    let repository = match args.repository.clone().or_else(|| crate::repo::github_repository(&dir)) {
+        Some(r) => r,
+        None => {
+            return Err(CliError::input(
+                "cannot tell the GitHub repository: no `origin` remote on GitHub; pass --repository OWNER/NAME",
+            ))
+        }
+    };
+    if !valid_repository(&repository) {
+        return Err(CliError::input(format!(
+            "repository {repository:?} is not `owner/name`"
+        )));
+    }
+    let image = args
+        .image
+        .clone()
+        .unwrap_or_else(|| format!("ghcr.io/{}", repository.to_ascii_lowercase()));
+    let web_url = format!("https://github.com/{repository}");
+    let values = [
+        ("{repository}", repository.as_str()),
+        ("{image}", image.as_str()),
+        ("{web_url}", web_url.as_str()),
+        ("{main_branch}", args.main_branch.as_str()),
+        ("{tag_prefix}", ctx.policy.tag_prefix.as_str()),
+    ];
+    let mut reports = Vec::new();
+    let mut refused = false;
+    for (relative, template, content) in FILES {
+        let text = values
+            .iter()
+            .fold(template.to_string(), |t, (k, v)| t.replace(k, v));
+        let path = dir.join(relative);
+        let existing = match std::fs::read_to_string(&path) {
+            Ok(s) => Some(s),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(CliError::env(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        let (action, diff) = match existing {
+            None => ("create", None),
+            Some(old) if old == text => ("unchanged", None),
+            Some(_) if *content => ("exists", None),
+            Some(old) => {
+                let diff = unified_diff(&old, &text, relative);
+                if args.force {
+                    ("overwrite", Some(diff))
+                } else {
+                    refused = true;
+                    ("kept", Some(diff))
+                }
+            }
+        };
+        if !args.dry_run && matches!(action, "create" | "overwrite") {
+            write_atomic(&path, &text)?;
+        }
+        reports.push(FileReport {
+            path: relative.to_string(),
+            action,
+            diff,
+        });
+    }
+    if ctx.json {
+        output::print_json(&reports)?;
+    } else {
+        for r in &reports {
+            let verb = match (r.action, args.dry_run) {
+                ("create", true) => "would create",
+                ("overwrite", true) => "would overwrite",
+                ("create", false) => "created",
+                ("overwrite", false) => "overwrote",
+                ("kept", _) => "kept (exists and differs; --force overwrites)",
+                ("exists", _) => "kept (the project's own file; never replaced)",
+                _ => "unchanged",
+            };
+            println!("{verb}: {}", r.path);
+            if let Some(diff) = &r.diff {
+                if r.action == "overwrite" {
+                    print!("{diff}");
+                }
+            }
+        }
+        if !args.dry_run && reports.iter().any(|r| r.action == "create") {
+            println!("\nnext: add your release signers' public keys to keys/release-signers.asc, then `release status`");
+        }
+    }
+    Ok(if refused { Outcome::No } else { Outcome::Ok })
+}
+
+fn valid_repository(r: &str) -> bool {
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    };
+    matches!(r.split_once('/'), Some((o, n)) if ok(o) && ok(n))
+}
+
+fn unified_diff(old: &str, new: &str, name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Writes a file atomically: a temporary file in the same folder, fsync, rename.
+fn write_atomic(path: &Path, text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let parent = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| CliError::env(format!("cannot create {}: {e}", parent.display())))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)
+        .map_err(|e| CliError::env(format!("cannot write in {}: {e}", parent.display())))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| CliError::env(format!("cannot write {}: {e}", path.display())))?;
+    tmp.persist(path)
+        .map_err(|e| CliError::env(format!("cannot write {}: {}", path.display(), e.error)))?;
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! `release rollback VERSION --reason TEXT`: move the aliases off a defective release (R3),
+//! mark its GitHub Release deprecated (R2), never delete anything (R1).
+//!
+//! The report is a list of steps (`registry`, `github`; the changelog's `[YANKED]` mark, R4,
+//! joins as a `changelog` step once the changelog crate is wired in). Each step says what it
+//! did, so a partial failure shows exactly what moved, and a re-run only does what is left.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use clap::Args;
+use release_core::rollback::{add_banner, deprecation_banner, KeptAlias, RollbackPlan};
+use release_registry::client::TargetStatus;
+use release_registry::RetagOptions;
+use serde::Serialize;
+
+use crate::commands::registry::{
+    block_on, history_from_image_tags, image_repository, parse_version_arg, parse_yanked,
+    registry_error, ConnectArgs, GithubArgs,
+};
+use crate::context::Context;
+use crate::error::{CliError, CliResult, Outcome};
+use crate::output;
+use crate::released::ReleasedArgs;
+
+/// Arguments of `release rollback`.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The defective version (`0.4.0` or `v0.4.0`).
+    #[arg(value_name = "VERSION")]
+    pub defective: String,
+    /// The version to move the aliases to (default: the newest good release each alias may
+    /// cover).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Why (goes into the deprecation banner).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Earlier defective versions, never chosen as a target.
+    #[arg(long, value_delimiter = ',', value_name = "VERSION,...")]
+    pub yanked: Vec<String>,
+    /// The image (default: the policy's first image).
+    #[arg(long, value_name = "NAME")]
+    pub image: Option<String>,
+    /// Act (default: a dry run that only reads).
+    #[arg(long)]
+    pub execute: bool,
+    /// The release history (default: the versions among the image's tags).
+    #[command(flatten)]
+    pub released: ReleasedArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+/// One step of a rollback.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// `registry`, `github` (later also `changelog`).
+    pub kind: &'static str,
+    /// What it acts on (`127.0.0.1:5000/app:latest`, `GitHub Release v0.4.0`).
+    pub target: String,
+    /// What it does (`move to 0.3.2 (sha256:…)`, `add the deprecation banner`).
+    pub action: String,
+    /// `planned` (dry run), `done`, `unchanged`, `skipped`, `failed`, `not attempted`.
+    pub status: &'static str,
+    /// Errors and notes.
+    pub detail: Option<String>,
+}
+
+/// The JSON of `release rollback` (the same shape in a dry run).
+#[derive(Debug, Serialize)]
+pub struct RollbackReport {
+    /// The defective version.
+    pub version: String,
+    /// The image.
+    pub image: String,
+    /// Its digest.
+    pub digest: String,
+    /// What users should take instead.
+    pub replacement: Option<String>,
+    /// The reason given.
+    pub reason: String,
+    /// Whether this run acted.
+    pub execute: bool,
+    /// The steps, in the order they run (`latest` last among the registry moves).
+    pub steps: Vec<Step>,
+    /// Aliases left as they are, with the reason (R3).
+    pub kept: Vec<KeptAlias>,
+    /// The banner text (R2).
+    pub banner: String,
+}
+
+/// Runs `release rollback`.
+pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
+    let policy = &ctx.policy;
+    let defective = parse_version_arg(&args.defective, policy)?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|t| parse_version_arg(t, policy))
+        .transpose()?;
+    let yanked = parse_yanked(&args.yanked, policy)?;
+    if !defective.is_stable() {
+        return Err(CliError::input(
+            release_core::rollback::RollbackError::NotStable(defective).to_string(),
+        ));
+    }
+    if args.reason.trim().is_empty() {
+        return Err(CliError::input(
+            "--reason must say why the release is rolled back (R2)",
+        ));
+    }
+    let repo = image_repository(args.image.as_deref(), policy)?;
+    let client = args.connect.connect()?;
+    let github = args.github.client(policy, args.connect.retry())?;
+    let given = args
+        .released
+        .given()
+        .then(|| args.released.history(policy))
+        .transpose()?;
+    let execute = args.execute;
+    let result = block_on(async {
+        let mut history = match given {
+            Some(h) => h,
+            None => history_from_image_tags(&client.list_tags(&repo).await?, policy),
+        };
+        history.insert(defective.clone());
+        let aliases = release_core::rollback::Alias::of(&defective, policy);
+        let mut names = vec![defective.to_string()];
+        names.extend(aliases.iter().map(ToString::to_string));
+        let resolved = client.resolve_many(&repo, &names).await;
+        let mut digests = Vec::new();
+        for r in resolved {
+            match r {
+                Ok(r) => digests.push(Some(r.digest)),
+                Err(e) if e.is_not_found() => digests.push(None),
+                Err(e) => return Err(e),
+            }
+        }
+        let Some(bad_digest) = digests[0].clone() else {
+            return Err(release_registry::RegistryError::NotFound {
+                what: format!("{repo}:{defective}"),
+                detail: ": the defective version's tag does not exist, so nothing points at it"
+                    .into(),
+            });
+        };
+        let pointing: Vec<String> = names[1..]
+            .iter()
+            .zip(&digests[1..])
+            .filter(|(_, d)| d.as_ref() == Some(&bad_digest))
+            .map(|(n, _)| n.clone())
+            .collect();
+        let plan = RollbackPlan::compute(
+            &defective,
+            to.as_ref(),
+            &history,
+            &yanked,
+            &pointing,
+            policy,
+        )
+        .map_err(|e| release_registry::RegistryError::Input(e.to_string()))?;
+        let banner = deprecation_banner(&defective, plan.replacement.as_ref(), &args.reason);
+        let mut steps = Vec::new();
+        // Registry moves, grouped by target version; `latest` in a second pass.
+        let mut failed = false;
+        for latest_pass in [false, true] {
+            let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for m in plan
+                .moves
+                .iter()
+                .filter(|m| (m.alias == "latest") == latest_pass)
+            {
+                groups
+                    .entry(m.to.to_string())
+                    .or_default()
+                    .push(m.alias.clone());
+            }
+            for (target, tags) in groups {
+                if latest_pass && failed {
+                    for t in tags {
+                        steps.push(Step {
+                            kind: "registry",
+                            target: format!("{repo}:{t}"),
+                            action: format!("move to {target}"),
+                            status: "not attempted",
+                            detail: Some("an earlier move failed; `latest` moves last".into()),
+                        });
+                    }
+                    continue;
+                }
+                let options = RetagOptions {
+                    execute,
+                    check: true,
+                };
+                match client.retag(&repo, &target, &tags, options).await {
+                    Ok(report) => {
+                        for t in report.targets {
+                            let (status, detail) = match t.status {
+                                TargetStatus::Planned => ("planned", None),
+                                TargetStatus::Done if t.before.as_ref() == Some(&report.digest) => {
+                                    ("unchanged", None)
+                                }
+                                TargetStatus::Done => ("done", None),
+                                TargetStatus::Failed(e) => {
+                                    failed = true;
+                                    ("failed", Some(e))
+                                }
+                            };
+                            steps.push(Step {
+                                kind: "registry",
+                                target: format!("{repo}:{}", t.tag),
+                                action: format!("move to {target} ({})", report.digest),
+                                status,
+                                detail,
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        failed = true;
+                        for t in tags {
+                            steps.push(Step {
+                                kind: "registry",
+                                target: format!("{repo}:{t}"),
+                                action: format!("move to {target}"),
+                                status: "failed",
+                                detail: Some(e.to_string()),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        // The GitHub Release gets the banner once (R2).
+        let tag = defective.tag(policy);
+        if let Some(gh) = &github {
+            let target = format!("GitHub Release {tag} ({})", gh.repository());
+            let action = "add the deprecation banner".to_string();
+            match gh.release_by_tag(&tag).await {
+                Err(e) => {
+                    failed = true;
+                    steps.push(Step {
+                        kind: "github",
+                        target,
+                        action,
+                        status: "failed",
+                        detail: Some(e.to_string()),
+                    });
+                }
+                Ok(None) => steps.push(Step {
+                    kind: "github",
+                    target,
+                    action,
+                    status: "skipped",
+                    detail: Some(format!("no release for {tag}")),
+                }),
+                Ok(Some(release)) => {
+                    match add_banner(release.body.as_deref().unwrap_or(""), &banner) {
+                        None => steps.push(Step {
+                            kind: "github",
+                            target,
+                            action,
+                            status: "unchanged",
+                            detail: Some("the banner is already there".into()),
+                        }),
+                        Some(_) if !execute => steps.push(Step {
+                            kind: "github",
+                            target,
+                            action,
+                            status: "planned",
+                            detail: None,
+                        }),
+                        Some(body) => match gh.edit_body(release.id, &body).await {
+                            Ok(_) => steps.push(Step {
+                                kind: "github",
+                                target,
+                                action,
+                                status: "done",
+                                detail: None,
+                            }),
+                            Err(e) => {
+                                failed = true;
+                                steps.push(Step {
+                                    kind: "github",
+                                    target,
+                                    action,
+                                    status: "failed",
+                                    detail: Some(e.to_string()),
+                                });
+                            }
+                        },
+                    }
+                }
+            }
+        }
+        Ok((
+            RollbackReport {
+                version: defective.to_string(),
+                image: repo.to_string(),
+                digest: bad_digest.to_string(),
+                replacement: plan.replacement.as_ref().map(ToString::to_string),
+                reason: args.reason.trim().to_string(),
+                execute,
+                steps,
+                kept: plan.kept,
+                banner,
+            },
+            failed,
+        ))
+    })?;
+    let (report, failed) = result.map_err(registry_error)?;
+    if ctx.json {
+        output::print_json(&report)?;
+    } else {
+        print!("{}", render(&report));
+    }
+    if failed {
+        return Err(CliError::env("the rollback is incomplete: the steps above say what moved; fix the cause and re-run (it only does what is left)"));
+    }
+    Ok(Outcome::Ok)
+}
+
+/// The text for people.
+pub fn render(r: &RollbackReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "rollback of {} {} ({})", r.image, r.version, r.digest);
+    let _ = writeln!(
+        out,
+        "use instead: {}",
+        r.replacement.as_deref().unwrap_or("(none yet)")
+    );
+    for s in &r.steps {
+        let _ = write!(
+            out,
+            "  [{}] {}: {} — {}",
+            s.status, s.kind, s.target, s.action
+        );
+        if let Some(d) = &s.detail {
+            let _ = write!(out, " ({d})");
+        }
+        out.push('\n');
+    }
+    for k in &r.kept {
+        let _ = writeln!(out, "  [kept] {}: {}", k.alias, k.reason);
+    }
+    if !r.execute {
+        let _ = writeln!(out, "dry run: nothing was changed; add --execute to act");
+    }
+    out
+}

@@ -1,0 +1,327 @@
+//! `release verify VERSION`: what was published is what the policy says (A1-A3).
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use release_core::rollback::expected_tags;
+use release_registry::attest::{ArtifactKind, Discovery};
+use serde::Serialize;
+
+use crate::commands::registry::{
+    block_on, history_from_image_tags, image_repository, parse_version_arg, parse_yanked,
+    registry_error, ConnectArgs, GithubArgs,
+};
+use crate::context::Context;
+use crate::error::{CliResult, Outcome};
+use crate::output;
+use crate::released::ReleasedArgs;
+
+/// Arguments of `release verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The version (`0.4.0` or `v0.4.0`).
+    #[arg(value_name = "VERSION")]
+    pub release: String,
+    /// The image (default: the policy's first image).
+    #[arg(long, value_name = "NAME")]
+    pub image: Option<String>,
+    /// Versions rolled back: aliases never belong to them.
+    #[arg(long, value_delimiter = ',', value_name = "VERSION,...")]
+    pub yanked: Vec<String>,
+    /// The release history (default: the versions among the image's tags).
+    #[command(flatten)]
+    pub released: ReleasedArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+/// One check of the report.
+#[derive(Debug, Serialize)]
+pub struct Check {
+    /// `A1`, `A2`, `A3`.
+    pub rule: &'static str,
+    /// What was checked (`tag 0.4`, `SBOM`, `asset app-x86_64-linux`).
+    pub item: String,
+    /// `ok`, `missing`, `wrong`, `elsewhere` (T6 left it on another version, on purpose) or
+    /// `skipped`.
+    pub status: &'static str,
+    /// Details: digests, where an attestation was found.
+    pub detail: String,
+}
+
+impl Check {
+    fn passed(&self) -> bool {
+        matches!(self.status, "ok" | "elsewhere" | "skipped")
+    }
+}
+
+/// The JSON of `release verify`.
+#[derive(Debug, Serialize)]
+pub struct VerifyReport {
+    /// The version verified.
+    pub version: String,
+    /// The image.
+    pub image: String,
+    /// The version tag's digest, if it exists.
+    pub digest: Option<String>,
+    /// Whether everything is there.
+    pub ok: bool,
+    /// Every check.
+    pub checks: Vec<Check>,
+    /// The missing or wrong pieces, by name.
+    pub missing: Vec<String>,
+    /// Where attestations were looked for.
+    pub attestations: Option<Discovery>,
+}
+
+/// Runs `release verify`.
+pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
+    let policy = &ctx.policy;
+    let version = parse_version_arg(&args.release, policy)?;
+    let repo = image_repository(args.image.as_deref(), policy)?;
+    let yanked = parse_yanked(&args.yanked, policy)?;
+    let client = args.connect.connect()?;
+    let github = args.github.client(policy, args.connect.retry())?;
+    let given = args
+        .released
+        .given()
+        .then(|| args.released.history(policy))
+        .transpose()?;
+    let report = block_on(async {
+        let mut checks = Vec::new();
+        let history = match given {
+            Some(h) => h,
+            None => history_from_image_tags(&client.list_tags(&repo).await?, policy),
+        };
+        // A1: every tag the plan says, on one digest; aliases T6 left elsewhere are reported.
+        let expected = expected_tags(&version, &history, &yanked, policy);
+        let names: Vec<String> = expected.iter().map(|e| e.tag.clone()).collect();
+        let resolved = client.resolve_many(&repo, &names).await;
+        let mut digest = None;
+        let mut found = Vec::new();
+        for r in resolved {
+            match r {
+                Ok(r) => found.push(Some(r.digest.to_string())),
+                Err(e) if e.is_not_found() => found.push(None),
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(Some(d)) = found.first() {
+            digest = Some(d.clone());
+        }
+        for (e, current) in expected.iter().zip(&found) {
+            let item = format!("tag {}", e.tag);
+            let check = match (e.on_version, current, &digest) {
+                (true, None, _) => Check {
+                    rule: "A1",
+                    item,
+                    status: "missing",
+                    detail: "the tag does not exist".into(),
+                },
+                (true, Some(c), Some(d)) if c == d => Check {
+                    rule: "A1",
+                    item,
+                    status: "ok",
+                    detail: c.clone(),
+                },
+                (true, Some(c), _) => Check {
+                    rule: "A1",
+                    item,
+                    status: "wrong",
+                    detail: format!("points at {c}, not at {}'s digest", version),
+                },
+                (false, c, _) => Check {
+                    rule: "A1",
+                    item,
+                    status: "elsewhere",
+                    detail: format!(
+                        "{} (now {})",
+                        e.reason.clone().unwrap_or_default(),
+                        c.as_deref().unwrap_or("absent")
+                    ),
+                },
+            };
+            checks.push(check);
+        }
+        // A2: SBOM and provenance for that digest.
+        let mut discovery = None;
+        match &digest {
+            Some(d) => {
+                let manifest = client.get_manifest(&repo, d).await?;
+                let found = client.discover(&repo, &manifest).await?;
+                for (kind, name) in [
+                    (ArtifactKind::Sbom, "SBOM"),
+                    (ArtifactKind::Provenance, "provenance attestation"),
+                ] {
+                    let hits: Vec<String> = found
+                        .findings
+                        .iter()
+                        .filter(|f| f.kind == kind)
+                        .map(|f| {
+                            let at = serde_json::to_value(&f.location)
+                                .ok()
+                                .map(|v| match (v.get("kind"), v.get("name")) {
+                                    (Some(k), Some(n)) => format!(
+                                        "{} {}",
+                                        k.as_str().unwrap_or(""),
+                                        n.as_str().unwrap_or("")
+                                    ),
+                                    (Some(k), None) => k.as_str().unwrap_or("").to_string(),
+                                    _ => String::new(),
+                                })
+                                .unwrap_or_default();
+                            format!(
+                                "{} in {at}",
+                                f.predicate_type
+                                    .clone()
+                                    .or(f.artifact_type.clone())
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect();
+                    checks.push(Check {
+                        rule: "A2",
+                        item: name.into(),
+                        status: if hits.is_empty() { "missing" } else { "ok" },
+                        detail: if hits.is_empty() {
+                            format!("looked in: {}", found.looked.join(", "))
+                        } else {
+                            hits.join("; ")
+                        },
+                    });
+                }
+                discovery = Some(found);
+            }
+            None => {
+                for name in ["SBOM", "provenance attestation"] {
+                    checks.push(Check {
+                        rule: "A2",
+                        item: name.into(),
+                        status: "missing",
+                        detail: "no image to attest".into(),
+                    });
+                }
+            }
+        }
+        // A3: the GitHub Release and its binaries.
+        let tag = version.tag(policy);
+        match &github {
+            None => checks.push(Check {
+                rule: "A3",
+                item: format!("GitHub Release {tag}"),
+                status: "skipped",
+                detail: "--no-github".into(),
+            }),
+            Some(gh) => match gh.release_by_tag(&tag).await? {
+                None => {
+                    checks.push(Check {
+                        rule: "A3",
+                        item: format!("GitHub Release {tag}"),
+                        status: "missing",
+                        detail: format!("no release for {tag} in {}", gh.repository()),
+                    });
+                    for name in policy.github.assets.values() {
+                        checks.push(Check {
+                            rule: "A3",
+                            item: format!("asset {name}"),
+                            status: "missing",
+                            detail: "no release".into(),
+                        });
+                    }
+                }
+                Some(release) => {
+                    checks.push(Check {
+                        rule: "A3",
+                        item: format!("GitHub Release {tag}"),
+                        status: "ok",
+                        detail: release.html_url.clone(),
+                    });
+                    let assets = gh.assets(release.id).await?;
+                    for (target, name) in &policy.github.assets {
+                        let asset = assets.iter().find(|a| &a.name == name);
+                        checks.push(match asset {
+                            Some(a) if a.state.is_empty() || a.state == "uploaded" => Check {
+                                rule: "A3",
+                                item: format!("asset {name}"),
+                                status: "ok",
+                                detail: format!("{target}, {} bytes", a.size),
+                            },
+                            Some(a) => Check {
+                                rule: "A3",
+                                item: format!("asset {name}"),
+                                status: "missing",
+                                detail: format!("state {}", a.state),
+                            },
+                            None => Check {
+                                rule: "A3",
+                                item: format!("asset {name}"),
+                                status: "missing",
+                                detail: format!("no {target} binary on the release"),
+                            },
+                        });
+                    }
+                }
+            },
+        }
+        let missing: Vec<String> = checks
+            .iter()
+            .filter(|c| !c.passed())
+            .map(|c| format!("{} ({})", c.item, c.status))
+            .collect();
+        Ok(VerifyReport {
+            version: version.to_string(),
+            image: repo.to_string(),
+            digest,
+            ok: missing.is_empty(),
+            checks,
+            missing,
+            attestations: discovery,
+        })
+    })?
+    .map_err(registry_error)?;
+    if ctx.json {
+        output::print_json(&report)?;
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(if report.ok { Outcome::Ok } else { Outcome::No })
+}
+
+/// The table for people.
+pub fn render(report: &VerifyReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} ({})",
+        report.image,
+        report.version,
+        report.digest.as_deref().unwrap_or("no digest")
+    );
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.item.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{:<4} {:<width$} {:<9} DETAIL",
+        "RULE", "ITEM", "STATUS"
+    );
+    for c in &report.checks {
+        let _ = writeln!(
+            out,
+            "{:<4} {:<width$} {:<9} {}",
+            c.rule, c.item, c.status, c.detail
+        );
+    }
+    if report.ok {
+        let _ = writeln!(out, "all published artifacts are present");
+    } else {
+        let _ = writeln!(out, "missing: {}", report.missing.join(", "));
+    }
+    out
+}

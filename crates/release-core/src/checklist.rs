@@ -1,0 +1,586 @@
+//! The procedures (P1-P4) as data: steps with ids, titles, the commands to run, and the
+//! automated check that proves each step where one exists.
+//!
+//! Core only describes the checks; the I/O crates evaluate them and hand back a
+//! [`CheckResult`] per step, and core renders the checklist with its state (Markdown to paste
+//! into a release tracking issue, or JSON).
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use release_core::checklist::{Checklist, CheckResult, Procedure};
+//! use release_core::policy::Policy;
+//! use release_core::version::ReleaseVersion;
+//!
+//! let policy = Policy::default();
+//! let version = ReleaseVersion::parse_version("0.4.0", &policy)?;
+//! let list = Checklist::new(Procedure::Stable, &version, &policy, None);
+//! let mut results = BTreeMap::new();
+//! results.insert("changelog".to_string(), CheckResult::pass("## [0.4.0] - 2026-07-20 found"));
+//! let md = list.render_markdown(&results);
+//! assert!(md.contains("- [x] **changelog**"));
+//! assert!(md.contains("- [ ] **tag**"));
+//! # Ok::<(), release_core::version::VersionError>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::policy::Policy;
+use crate::version::ReleaseVersion;
+
+/// One of the policy's procedures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Procedure {
+    /// P2: a stable release.
+    Stable,
+    /// P1: a release candidate.
+    Rc,
+    /// P3: a hotfix on an existing line.
+    Hotfix,
+    /// P4: rolling back a defective release.
+    Rollback,
+}
+
+impl Procedure {
+    /// The policy's rule id.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Procedure::Rc => "P1",
+            Procedure::Stable => "P2",
+            Procedure::Hotfix => "P3",
+            Procedure::Rollback => "P4",
+        }
+    }
+
+    /// Parses `stable|rc|hotfix|rollback`.
+    pub fn parse(name: &str) -> Option<Procedure> {
+        Some(match name {
+            "stable" => Procedure::Stable,
+            "rc" | "candidate" => Procedure::Rc,
+            "hotfix" => Procedure::Hotfix,
+            "rollback" => Procedure::Rollback,
+            _ => return None,
+        })
+    }
+}
+
+/// An automated check that can prove a step, evaluated by the I/O crates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Check {
+    /// `## [Unreleased]` has at least one entry (C1).
+    UnreleasedNotEmpty,
+    /// The changelog has a `## [version] - date` section (C2).
+    ChangelogPrepared {
+        /// The version.
+        version: String,
+    },
+    /// The upgrading guide has notes for the version (C5).
+    UpgradingNotes {
+        /// The version.
+        version: String,
+    },
+    /// The working tree has no uncommitted changes.
+    TreeClean,
+    /// HEAD is on this branch.
+    OnBranch {
+        /// The branch name.
+        branch: String,
+    },
+    /// The tag does not exist yet (V5).
+    TagAbsent {
+        /// The tag name.
+        tag: String,
+    },
+    /// The tag exists and passes the verification gate (G1-G4).
+    TagVerified {
+        /// The tag name.
+        tag: String,
+    },
+    /// A release candidate of the version exists (P1 before P2).
+    CandidateExists {
+        /// The stable version.
+        version: String,
+    },
+    /// The registry tags exist and resolve to one digest (A1).
+    RegistryTags {
+        /// The image.
+        image: String,
+        /// The tags that must be on one digest.
+        tags: Vec<String>,
+    },
+    /// An SBOM and a provenance attestation exist for the version's digest (A2).
+    Attestations {
+        /// The image.
+        image: String,
+        /// The tag whose digest is checked.
+        tag: String,
+    },
+    /// The GitHub Release exists with every binary asset (A3).
+    ReleaseAssets {
+        /// The git tag.
+        tag: String,
+        /// The asset names.
+        assets: Vec<String>,
+    },
+    /// The hotfix tag's commit is merged back into the main branch (P3).
+    MergedBack {
+        /// The hotfix tag.
+        tag: String,
+        /// The main branch.
+        branch: String,
+    },
+    /// The GitHub Release carries the deprecation banner (R2).
+    DeprecationBanner {
+        /// The git tag of the defective release.
+        tag: String,
+    },
+    /// The changelog marks the version yanked (R4).
+    ChangelogYanked {
+        /// The version.
+        version: String,
+    },
+}
+
+/// A step of a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// A short stable id (`changelog`, `tag`, `verify-images`).
+    pub id: &'static str,
+    /// What to do.
+    pub title: String,
+    /// The commands to run, rendered for this release.
+    pub commands: Vec<String>,
+    /// The automated check proving the step, if one exists.
+    pub check: Option<Check>,
+    /// The policy rules the step implements.
+    pub rules: &'static str,
+}
+
+/// The outcome of a step's check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckState {
+    /// The check passed.
+    Pass,
+    /// The check failed.
+    Fail,
+    /// The check could not run (no registry access, nothing to check yet).
+    Unknown,
+}
+
+/// A check's outcome with a sentence of detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    /// Pass, fail or unknown.
+    pub state: CheckState,
+    /// What was found.
+    pub detail: String,
+}
+
+impl CheckResult {
+    /// A passed check.
+    pub fn pass(detail: impl Into<String>) -> Self {
+        Self {
+            state: CheckState::Pass,
+            detail: detail.into(),
+        }
+    }
+
+    /// A failed check.
+    pub fn fail(detail: impl Into<String>) -> Self {
+        Self {
+            state: CheckState::Fail,
+            detail: detail.into(),
+        }
+    }
+
+    /// A check that could not run.
+    pub fn unknown(detail: impl Into<String>) -> Self {
+        Self {
+            state: CheckState::Unknown,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// A procedure for one version, as steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checklist {
+    /// Which procedure.
+    pub procedure: Procedure,
+    /// The version released (or rolled back).
+    pub version: String,
+    /// The git tag.
+    pub tag: String,
+    /// The steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// A step and its result, for JSON output.
+#[derive(Debug, Serialize)]
+pub struct StepState<'a> {
+    /// The step.
+    #[serde(flatten)]
+    pub step: &'a Step,
+    /// Its check's result, if it was evaluated.
+    pub result: Option<&'a CheckResult>,
+}
+
+impl Checklist {
+    /// The steps of `procedure` for `version`. `replacement` is the version users should move
+    /// to (rollback only).
+    pub fn new(
+        procedure: Procedure,
+        version: &ReleaseVersion,
+        policy: &Policy,
+        replacement: Option<&ReleaseVersion>,
+    ) -> Self {
+        let tag = version.tag(policy);
+        let v = version.to_string();
+        let image = policy.docker.images.first().cloned().unwrap_or_default();
+        let main = policy.main_branch.clone();
+        let assets: Vec<String> = policy.github.assets.values().cloned().collect();
+        let (major, minor) = version.line();
+        let step = |id, title: String, commands: Vec<String>, check: Option<Check>, rules| Step {
+            id,
+            title,
+            commands,
+            check,
+            rules,
+        };
+        let changelog = &policy.changelog.path;
+        let upgrading = &policy.changelog.upgrading;
+        let candidate = version.base();
+        let mut steps = Vec::new();
+        match procedure {
+            Procedure::Rc => {
+                let base = candidate.to_string();
+                steps.push(step("unreleased", format!("`{changelog}` has an Unreleased section with every change since the last stable release"), vec!["release changelog lint".into()], Some(Check::UnreleasedNotEmpty), "P1, C1"));
+                steps.push(step(
+                    "tree",
+                    "The working tree is clean".into(),
+                    vec!["git status --short".into()],
+                    Some(Check::TreeClean),
+                    "P1",
+                ));
+                steps.push(step(
+                    "tag",
+                    format!("Create and push the signed candidate tag `{tag}`"),
+                    vec![
+                        format!("release tag {v} --execute"),
+                        format!("git push origin refs/tags/{tag}"),
+                    ],
+                    Some(Check::TagVerified { tag: tag.clone() }),
+                    "P1, G3, G5",
+                ));
+                steps.push(step("ci", "The release workflow ran the smoke test, scanned the image and published the candidate".into(), vec![policy.checks.smoke_command.clone()], Some(Check::RegistryTags { image: image.clone(), tags: vec![v.clone()] }), "P1, T4"));
+                steps.push(step("staging", "Validate on staging: deploy, integration tests, migrations against a copy of production data".into(), Vec::new(), None, "P1"));
+                steps.push(step("decide", format!("Promote (`release promote {tag}` after the stable tag `{}{base}`) or fix on `{main}` and cut the next candidate", policy.tag_prefix), vec![format!("release rc next {base}")], None, "P1"));
+            }
+            Procedure::Stable | Procedure::Hotfix => {
+                if procedure == Procedure::Hotfix {
+                    let branch = policy.hotfix_branch_for(version.semver());
+                    let from =
+                        ReleaseVersion::stable(major, minor, version.patch().saturating_sub(1))
+                            .tag(policy);
+                    steps.push(step("branch", format!("Branch `{branch}` from the last stable tag of the {major}.{minor} line"), vec![format!("release hotfix start --from {from} --execute")], Some(Check::OnBranch { branch }), "P3, V8"));
+                    steps.push(step(
+                        "fix",
+                        "Apply the minimal fix; no unrelated changes".into(),
+                        Vec::new(),
+                        None,
+                        "P3",
+                    ));
+                    let mut tests = vec![policy.checks.smoke_command.clone()];
+                    if !policy.checks.restore_drill_command.is_empty() {
+                        tests.push(format!(
+                            "{}  # when the fix is in a critical path",
+                            policy.checks.restore_drill_command
+                        ));
+                    }
+                    steps.push(step("tests", "Run the affected tests and the smoke test (restore drill for critical paths)".into(), tests, None, "P3"));
+                } else {
+                    steps.push(step(
+                        "rc",
+                        format!("A release candidate of {v} was validated on staging"),
+                        vec![format!("release rc next {v}")],
+                        Some(Check::CandidateExists { version: v.clone() }),
+                        "P1",
+                    ));
+                }
+                steps.push(step("changelog", format!("`{changelog}` has `## [{v}] - YYYY-MM-DD` with the Unreleased entries and compare links"), vec![format!("release prepare {v}")], Some(Check::ChangelogPrepared { version: v.clone() }), "C1, C2, C3"));
+                steps.push(step(
+                    "upgrading",
+                    format!(
+                        "`{upgrading}` has notes for {v}: breaking changes, environment variables"
+                    ),
+                    vec![format!(
+                        "release upgrading add {v} --none  # or --breaking/--env-added ..."
+                    )],
+                    Some(Check::UpgradingNotes { version: v.clone() }),
+                    "C5",
+                ));
+                if procedure == Procedure::Stable {
+                    steps.push(step(
+                        "tests",
+                        "Run the full test suite".into(),
+                        policy.checks.test_commands.clone(),
+                        None,
+                        "P2",
+                    ));
+                }
+                steps.push(step(
+                    "commit",
+                    format!("Commit `docs: prepare release {tag}`"),
+                    vec![
+                        format!("git add {changelog} {upgrading}"),
+                        format!("git commit -m \"docs: prepare release {tag}\""),
+                    ],
+                    Some(Check::TreeClean),
+                    "P2",
+                ));
+                steps.push(step(
+                    "tag",
+                    format!("Create the signed tag `{tag}`"),
+                    vec![format!("release tag {v} --execute")],
+                    Some(Check::TagVerified { tag: tag.clone() }),
+                    "G1-G4",
+                ));
+                steps.push(step(
+                    "push",
+                    format!("Push `{tag}` from your machine (the workflow never pushes tags)"),
+                    vec![format!("git push origin refs/tags/{tag}")],
+                    None,
+                    "G5",
+                ));
+                steps.push(step(
+                    "workflow",
+                    "The release workflow built, attested and published everything".into(),
+                    Vec::new(),
+                    None,
+                    "P2",
+                ));
+                let mut tags = vec![v.clone()];
+                tags.extend([
+                    format!("{major}.{minor}"),
+                    major.to_string(),
+                    "latest".into(),
+                ]);
+                steps.push(step(
+                    "images",
+                    format!("`{image}` has the tags the plan publishes, on one digest"),
+                    vec![format!("release verify {v}")],
+                    Some(Check::RegistryTags {
+                        image: image.clone(),
+                        tags,
+                    }),
+                    "A1, T5, T6",
+                ));
+                steps.push(step(
+                    "attestations",
+                    "The SBOM and build-provenance attestation exist for that digest".into(),
+                    vec![format!("release verify {v}")],
+                    Some(Check::Attestations {
+                        image: image.clone(),
+                        tag: v.clone(),
+                    }),
+                    "A2",
+                ));
+                steps.push(step(
+                    "assets",
+                    format!("The GitHub Release `{tag}` has every binary"),
+                    vec![format!("release verify {v}")],
+                    Some(Check::ReleaseAssets {
+                        tag: tag.clone(),
+                        assets,
+                    }),
+                    "A3",
+                ));
+                if procedure == Procedure::Hotfix {
+                    steps.push(step(
+                        "merge-back",
+                        format!("Merge the hotfix back into `{main}`"),
+                        vec![
+                            format!("git checkout {main}"),
+                            format!("git merge --no-ff {tag}"),
+                            "release hotfix status".into(),
+                        ],
+                        Some(Check::MergedBack {
+                            tag: tag.clone(),
+                            branch: main.clone(),
+                        }),
+                        "P3",
+                    ));
+                }
+                steps.push(step(
+                    "announce",
+                    format!("Announce, linking the release notes and `{upgrading}`"),
+                    vec![format!("release changelog notes {v}")],
+                    None,
+                    "P2",
+                ));
+            }
+            Procedure::Rollback => {
+                let to = replacement
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| "the previous good release".into());
+                steps.push(step(
+                    "keep",
+                    "Delete nothing: not the git tag, not the GitHub Release, not a registry tag"
+                        .into(),
+                    Vec::new(),
+                    None,
+                    "R1",
+                ));
+                steps.push(step("banner", format!("The GitHub Release `{tag}` starts with `## ⚠️ Deprecated`, why, and to use {to}"), vec![format!("release rollback {v} --reason \"...\" --execute")], Some(Check::DeprecationBanner { tag: tag.clone() }), "R2"));
+                steps.push(step("aliases", format!("Every alias on {v} moved to the newest good release in its scope (no rebuild, digest unchanged)"), vec![format!("release rollback {v} --reason \"...\" --execute")], None, "R3"));
+                steps.push(step(
+                    "changelog",
+                    format!(
+                        "`{changelog}` marks {v} `[YANKED]` with the reason and the replacement"
+                    ),
+                    vec![format!("release changelog yank {v} --reason \"...\"")],
+                    Some(Check::ChangelogYanked { version: v.clone() }),
+                    "R4",
+                ));
+                steps.push(step(
+                    "notify",
+                    "Notify users on the channels of the release announcement".into(),
+                    Vec::new(),
+                    None,
+                    "P4",
+                ));
+                steps.push(step(
+                    "fix",
+                    format!("Ship the fix as the next patch after {v}"),
+                    vec![format!(
+                        "release version next --bump fix --line {major}.{minor}"
+                    )],
+                    None,
+                    "V5",
+                ));
+            }
+        }
+        Checklist {
+            procedure,
+            version: v,
+            tag,
+            steps,
+        }
+    }
+
+    /// The steps with their results, for JSON.
+    pub fn states<'a>(&'a self, results: &'a BTreeMap<String, CheckResult>) -> Vec<StepState<'a>> {
+        self.steps
+            .iter()
+            .map(|step| StepState {
+                step,
+                result: results.get(step.id),
+            })
+            .collect()
+    }
+
+    /// True when every automated check was evaluated and passed.
+    pub fn all_checks_pass(&self, results: &BTreeMap<String, CheckResult>) -> bool {
+        self.steps.iter().filter(|s| s.check.is_some()).all(|s| {
+            results
+                .get(s.id)
+                .is_some_and(|r| r.state == CheckState::Pass)
+        })
+    }
+
+    /// Markdown ready to paste into a release tracking issue; a box is ticked where the step's
+    /// check passed.
+    pub fn render_markdown(&self, results: &BTreeMap<String, CheckResult>) -> String {
+        let name = match self.procedure {
+            Procedure::Stable => "Release",
+            Procedure::Rc => "Release candidate",
+            Procedure::Hotfix => "Hotfix",
+            Procedure::Rollback => "Rollback of",
+        };
+        let mut out = format!("## {name} {} ({})\n\n", self.tag, self.procedure.rule());
+        for step in &self.steps {
+            let result = results.get(step.id);
+            let ticked = result.is_some_and(|r| r.state == CheckState::Pass);
+            let _ = write!(
+                out,
+                "- [{}] **{}** {} _({})_",
+                if ticked { "x" } else { " " },
+                step.id,
+                step.title,
+                step.rules
+            );
+            match result {
+                Some(r) if r.state == CheckState::Fail => {
+                    let _ = write!(out, " — ❌ {}", r.detail);
+                }
+                Some(r) if r.state == CheckState::Unknown => {
+                    let _ = write!(out, " — ❔ {}", r.detail);
+                }
+                _ => {}
+            }
+            out.push('\n');
+            if !step.commands.is_empty() {
+                out.push_str("  ```sh\n");
+                for c in &step.commands {
+                    let _ = writeln!(out, "  {c}");
+                }
+                out.push_str("  ```\n");
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> ReleaseVersion {
+        ReleaseVersion::parse_version(s, &Policy::default()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn hotfix_has_branch_and_merge_back() {
+        let list = Checklist::new(Procedure::Hotfix, &v("0.3.2"), &Policy::default(), None);
+        let ids: Vec<_> = list.steps.iter().map(|s| s.id).collect();
+        assert_eq!(ids.first(), Some(&"branch"));
+        assert!(ids.contains(&"merge-back"));
+        assert!(list.steps[0].commands[0].contains("--from v0.3.1"));
+        assert_eq!(
+            list.steps[0].check,
+            Some(Check::OnBranch {
+                branch: "hotfix/v0.3.2".into()
+            })
+        );
+    }
+
+    #[test]
+    fn stable_renders_policy_commands() {
+        let list = Checklist::new(Procedure::Stable, &v("0.4.0"), &Policy::default(), None);
+        let md = list.render_markdown(&BTreeMap::new());
+        assert!(md.contains("cargo test --workspace"));
+        assert!(md.contains("git commit -m \"docs: prepare release v0.4.0\""));
+        assert!(!list.all_checks_pass(&BTreeMap::new()));
+    }
+
+    #[test]
+    fn failures_are_shown() {
+        let list = Checklist::new(
+            Procedure::Rollback,
+            &v("0.4.0"),
+            &Policy::default(),
+            Some(&v("0.3.2")),
+        );
+        let mut results = BTreeMap::new();
+        results.insert("banner".to_string(), CheckResult::fail("no banner yet"));
+        let md = list.render_markdown(&results);
+        assert!(md.contains("- [ ] **banner**"));
+        assert!(md.contains("❌ no banner yet"));
+        assert!(md.contains("use 0.3.2"));
+    }
+}

@@ -1,0 +1,1043 @@
+//! The OCI distribution client: manifests byte-for-byte, tags, referrers, and re-tagging.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{parse_challenge, Access, Challenge, TokenCache};
+use crate::credentials::{Credential, CredentialSource};
+use crate::error::{describe_body, RegistryError};
+use crate::manifest::{
+    Descriptor, Manifest, ACCEPT as MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX,
+};
+use crate::reference::{check_tag, scheme_for, Digest, Repository};
+use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
+use crate::secret::Secret;
+
+/// How the client behaves.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Hosts (`HOST` or `HOST:PORT`) spoken to over plain HTTP although not on loopback.
+    pub insecure: Vec<String>,
+    /// Retries and timeouts.
+    pub retry: RetryPolicy,
+    /// Where credentials come from.
+    pub credentials: CredentialSource,
+    /// Most requests in flight at once for multi-tag operations.
+    pub concurrency: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            insecure: Vec::new(),
+            retry: RetryPolicy::default(),
+            credentials: CredentialSource::default(),
+            concurrency: 8,
+        }
+    }
+}
+
+/// A registry client. Cheap to clone (clones share connections, credentials and tokens).
+#[derive(Clone)]
+pub struct Registry {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("insecure", &self.inner.options.insecure)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    options: ClientOptions,
+    tokens: Mutex<TokenCache>,
+    /// Registries that answered with a Basic challenge: send credentials up front from then on.
+    basic: Mutex<HashSet<String>>,
+    /// Credentials looked up per registry (helpers run once per run).
+    creds: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A response read in full.
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// One request to make.
+struct Req<'a> {
+    method: Method,
+    url: String,
+    manifest_accept: bool,
+    accept: Option<&'a str>,
+    body: Option<(&'a [u8], &'a str)>,
+    what: &'a str,
+    /// The most body bytes we read.
+    cap: usize,
+}
+
+/// What a tag resolves to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resolved {
+    /// The manifest digest.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes, when known.
+    pub size: Option<u64>,
+}
+
+/// What a re-tag does to one target tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetAction {
+    /// Already on the source digest: nothing to do.
+    Unchanged,
+    /// The tag does not exist yet.
+    Create,
+    /// The tag exists on another digest.
+    Move,
+    /// Not checked (`check = false`): the exact bytes are put regardless, which is harmless.
+    Put,
+}
+
+/// Where a target stands after the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "status", content = "error")]
+pub enum TargetStatus {
+    /// A dry run: would do the action.
+    Planned,
+    /// Done (or nothing was needed).
+    Done,
+    /// The request failed; the tag is as it was before.
+    Failed(String),
+}
+
+/// One target tag of a re-tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetReport {
+    /// The tag.
+    pub tag: String,
+    /// Its digest before, when it existed and was checked.
+    pub before: Option<Digest>,
+    /// What was (or would be) done.
+    pub action: TargetAction,
+    /// The outcome.
+    #[serde(flatten)]
+    pub status: TargetStatus,
+}
+
+/// The result of a re-tag: the source and every target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetagReport {
+    /// The repository.
+    pub repository: String,
+    /// The source reference (tag or digest).
+    pub source: String,
+    /// The source manifest's digest (every target gets exactly this).
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// The targets, in the order given.
+    pub targets: Vec<TargetReport>,
+}
+
+impl RetagReport {
+    /// True when no target failed.
+    pub fn ok(&self) -> bool {
+        self.targets
+            .iter()
+            .all(|t| !matches!(t.status, TargetStatus::Failed(_)))
+    }
+}
+
+/// Options of a re-tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetagOptions {
+    /// Put the manifest (false: a dry run that only reads).
+    pub execute: bool,
+    /// HEAD each target first and skip the ones already right (one request per target, in
+    /// parallel with the source GET). Without it every target is put, the minimum of requests.
+    pub check: bool,
+}
+
+#[derive(Deserialize)]
+struct TagList {
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl Registry {
+    /// A client with the given options.
+    pub fn new(options: ClientOptions) -> Result<Registry, RegistryError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("release/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(options.retry.timeout)
+            // Redirects to blob storage are for blobs; manifests and tags are never redirected
+            // by the registries we speak to, and a redirect must not carry our token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| RegistryError::Network {
+                what: "creating the HTTP client".into(),
+                detail: e.to_string(),
+            })?;
+        Ok(Registry {
+            inner: Arc::new(Inner {
+                http,
+                options,
+                tokens: Mutex::new(TokenCache::default()),
+                basic: Mutex::new(HashSet::new()),
+                creds: tokio::sync::Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    fn base(&self, repo: &Repository) -> String {
+        let host = repo.api_host();
+        format!(
+            "{}://{}",
+            scheme_for(host, &self.inner.options.insecure),
+            host
+        )
+    }
+
+    fn manifest_url(&self, repo: &Repository, reference: &str) -> String {
+        format!(
+            "{}/v2/{}/manifests/{}",
+            self.base(repo),
+            repo.path,
+            reference
+        )
+    }
+
+    async fn credential(&self, registry: &str) -> Result<Option<Credential>, RegistryError> {
+        let mut cache = self.inner.creds.lock().await;
+        if let Some(c) = cache.get(registry) {
+            return Ok(c.clone());
+        }
+        let c = self.inner.options.credentials.lookup(registry).await?;
+        cache.insert(registry.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// Sends a request with auth and retries, and reads the whole body (up to `req.cap`).
+    async fn exchange(
+        &self,
+        repo: &Repository,
+        access: Access,
+        req: &Req<'_>,
+    ) -> Result<Reply, RegistryError> {
+        let policy = self.inner.options.retry;
+        let registry = repo.registry.as_str();
+        let mut attempt = 0u32;
+        let mut auth_rounds = 0u32;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            let token = lock(&self.inner.tokens).get(registry, &repo.path, access);
+            let mut rb = self
+                .inner
+                .http
+                .request(req.method.clone(), &req.url)
+                .timeout(policy.timeout);
+            if req.manifest_accept {
+                // Repeated headers, as docker sends them; registries read every one.
+                for a in MANIFEST_ACCEPT {
+                    rb = rb.header(ACCEPT, a);
+                }
+            }
+            if let Some(a) = req.accept {
+                rb = rb.header(ACCEPT, a);
+            }
+            if let Some((body, ct)) = req.body {
+                rb = rb.header(CONTENT_TYPE, ct).body(body.to_vec());
+            }
+            let sent_token = token.is_some();
+            let mut sent_basic = false;
+            if let Some(t) = &token {
+                rb = rb.header(AUTHORIZATION, bearer(t)?);
+            } else if lock(&self.inner.basic).contains(registry) {
+                if let Some(Credential::Basic { username, password }) =
+                    self.credential(registry).await?
+                {
+                    rb = rb.basic_auth(username, Some(password.expose()));
+                    sent_basic = true;
+                }
+            }
+            let result = match rb.send().await {
+                Ok(resp) => read_body(resp, req.cap, req.what).await,
+                Err(e) => Err(Transport(e)),
+            };
+            let reply = match result {
+                Ok(r) => r,
+                Err(ReadError::TooLarge) => {
+                    return Err(RegistryError::TooLarge {
+                        what: req.what.into(),
+                        limit: req.cap,
+                    })
+                }
+                Err(ReadError::Transport(e)) => {
+                    if attempt < policy.attempts {
+                        tokio::time::sleep(policy.delay(attempt, None)).await;
+                        continue;
+                    }
+                    return Err(RegistryError::Network {
+                        what: req.what.into(),
+                        detail: format!("{} (after {attempt} attempts)", transport_detail(&e)),
+                    });
+                }
+            };
+            let status = reply.status;
+            if status == StatusCode::UNAUTHORIZED {
+                // Auth rounds do not count as retries; they are bounded on their own.
+                attempt -= 1;
+                auth_rounds += 1;
+                let challenge = reply
+                    .header(WWW_AUTHENTICATE.as_str())
+                    .and_then(parse_challenge);
+                let auth_err = |detail: String| {
+                    Err(RegistryError::Auth {
+                        what: req.what.into(),
+                        detail,
+                    })
+                };
+                if auth_rounds > 3 {
+                    return auth_err(format!(
+                        "the registry keeps answering 401{}",
+                        describe_body(&reply.body)
+                    ));
+                }
+                match challenge {
+                    Some(Challenge::Bearer {
+                        realm,
+                        service,
+                        error,
+                        ..
+                    }) => {
+                        if sent_token {
+                            match error.as_deref() {
+                                Some("invalid_token") if !refreshed => {
+                                    refreshed = true;
+                                    lock(&self.inner.tokens).forget(registry, &repo.path);
+                                }
+                                Some("insufficient_scope") => {
+                                    return auth_err(format!(
+                                        "the token does not grant `{}` on {repo} (insufficient_scope); check the account's permissions",
+                                        access.actions()
+                                    ))
+                                }
+                                other => {
+                                    return auth_err(format!(
+                                        "the registry refused a fresh token ({}){}",
+                                        other.unwrap_or("no error code"),
+                                        describe_body(&reply.body)
+                                    ))
+                                }
+                            }
+                        }
+                        self.fetch_token(repo, access, &realm, service.as_deref(), req.what)
+                            .await?;
+                        continue;
+                    }
+                    Some(Challenge::Basic) => {
+                        if sent_basic {
+                            return auth_err(format!(
+                                "the registry refused the credentials for {registry}"
+                            ));
+                        }
+                        match self.credential(registry).await? {
+                            Some(Credential::Basic { .. }) => {
+                                lock(&self.inner.basic).insert(registry.to_string());
+                                continue;
+                            }
+                            _ => {
+                                return auth_err(format!(
+                                    "{registry} wants a user name and password and none is configured (docker login, --username with --password-stdin)"
+                                ))
+                            }
+                        }
+                    }
+                    None => {
+                        return auth_err(format!(
+                            "401 without a challenge we understand{}",
+                            describe_body(&reply.body)
+                        ))
+                    }
+                }
+            }
+            if status == StatusCode::FORBIDDEN {
+                return Err(RegistryError::Auth {
+                    what: req.what.into(),
+                    detail: format!("access denied (403){}", describe_body(&reply.body)),
+                });
+            }
+            if retryable_status(status.as_u16()) && attempt < policy.attempts {
+                let after = reply
+                    .header("retry-after")
+                    .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                tokio::time::sleep(policy.delay(attempt, after)).await;
+                continue;
+            }
+            return Ok(reply);
+        }
+    }
+
+    async fn fetch_token(
+        &self,
+        repo: &Repository,
+        access: Access,
+        realm: &str,
+        service: Option<&str>,
+        what: &str,
+    ) -> Result<(), RegistryError> {
+        let registry = repo.registry.as_str();
+        let realm_url = reqwest::Url::parse(realm).map_err(|_| RegistryError::Auth {
+            what: what.into(),
+            detail: format!("the token realm {realm:?} is not a URL"),
+        })?;
+        if realm_url.scheme() != "https" && realm_url.scheme() != "http" {
+            return Err(RegistryError::Auth {
+                what: what.into(),
+                detail: format!("the token realm {realm:?} is not http(s)"),
+            });
+        }
+        let scope = format!("repository:{}:{}", repo.path, access.actions());
+        let credential = self.credential(registry).await?;
+        let mut query: Vec<(&str, &str)> = vec![("scope", &scope)];
+        if let Some(s) = service {
+            query.push(("service", s));
+        }
+        let policy = self.inner.options.retry;
+        let mut attempt = 0;
+        let token_what = format!("token for {scope}");
+        let answer = loop {
+            attempt += 1;
+            let rb = match &credential {
+                Some(Credential::IdentityToken(refresh)) => {
+                    let mut form = vec![
+                        ("grant_type", "refresh_token"),
+                        ("refresh_token", refresh.expose()),
+                        ("client_id", "release"),
+                        ("scope", scope.as_str()),
+                    ];
+                    if let Some(s) = service {
+                        form.push(("service", s));
+                    }
+                    self.inner.http.post(realm_url.clone()).form(&form)
+                }
+                Some(Credential::Basic { username, password }) => self
+                    .inner
+                    .http
+                    .get(realm_url.clone())
+                    .query(&query)
+                    .basic_auth(username, Some(password.expose())),
+                None => self.inner.http.get(realm_url.clone()).query(&query),
+            };
+            let result = match rb.timeout(policy.timeout).send().await {
+                Ok(resp) => read_body(resp, 1024 * 1024, &token_what).await,
+                Err(e) => Err(Transport(e)),
+            };
+            match result {
+                Ok(reply) if reply.status.is_success() => break reply,
+                Ok(reply)
+                    if retryable_status(reply.status.as_u16()) && attempt < policy.attempts =>
+                {
+                    tokio::time::sleep(policy.delay(attempt, None)).await;
+                }
+                Ok(reply) => {
+                    return Err(RegistryError::Auth {
+                        what: what.into(),
+                        detail: format!(
+                            "the token server answered HTTP {} for {scope}{}",
+                            reply.status.as_u16(),
+                            describe_body(&reply.body)
+                        ),
+                    })
+                }
+                Err(ReadError::Transport(_)) if attempt < policy.attempts => {
+                    tokio::time::sleep(policy.delay(attempt, None)).await;
+                }
+                Err(ReadError::Transport(e)) => {
+                    return Err(RegistryError::Network {
+                        what: format!("{what}: {token_what}"),
+                        detail: transport_detail(&e),
+                    })
+                }
+                Err(ReadError::TooLarge) => {
+                    return Err(RegistryError::Auth {
+                        what: what.into(),
+                        detail: "the token answer is too large".into(),
+                    })
+                }
+            }
+        };
+        let parsed: TokenAnswer =
+            serde_json::from_slice(&answer.body).map_err(|_| RegistryError::Auth {
+                what: what.into(),
+                detail: "the token server's answer is not the expected JSON".into(),
+            })?;
+        let token = parsed
+            .token
+            .filter(|t| !t.is_empty())
+            .or(parsed.access_token.filter(|t| !t.is_empty()))
+            .ok_or_else(|| RegistryError::Auth {
+                what: what.into(),
+                detail: "the token server's answer has no token".into(),
+            })?;
+        // The distribution spec says 60 seconds when `expires_in` is missing.
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(60).max(1));
+        lock(&self.inner.tokens).put(registry, &repo.path, access, Secret::new(token), lifetime);
+        Ok(())
+    }
+
+    /// GETs a manifest by tag or digest, with its exact bytes. By digest, the body's sha256 must
+    /// be that digest; by tag, a `Docker-Content-Digest` header must agree with the body.
+    pub async fn get_manifest(
+        &self,
+        repo: &Repository,
+        reference: &str,
+    ) -> Result<Manifest, RegistryError> {
+        self.get_manifest_as(repo, reference, Access::Pull).await
+    }
+
+    async fn get_manifest_as(
+        &self,
+        repo: &Repository,
+        reference: &str,
+        access: Access,
+    ) -> Result<Manifest, RegistryError> {
+        let wanted = check_reference(reference)?;
+        let what = format!("GET {repo} manifest {reference}");
+        let reply = self
+            .exchange(
+                repo,
+                access,
+                &Req {
+                    method: Method::GET,
+                    url: self.manifest_url(repo, reference),
+                    manifest_accept: true,
+                    accept: None,
+                    body: None,
+                    what: &what,
+                    cap: MAX_MANIFEST_BYTES,
+                },
+            )
+            .await?;
+        expect_status(&reply, &what, &[StatusCode::OK])?;
+        let manifest = Manifest::from_bytes(reply.body.clone(), reply.header("content-type"));
+        if let Some(wanted) = &wanted {
+            if manifest.digest() != wanted {
+                return Err(RegistryError::Integrity {
+                    what,
+                    detail: format!(
+                        "the body's sha256 is {}, not the requested {wanted}",
+                        manifest.digest()
+                    ),
+                });
+            }
+        }
+        if let Some(header) = reply.header("docker-content-digest") {
+            if header != manifest.digest().as_str() {
+                return Err(RegistryError::Integrity {
+                    what,
+                    detail: format!(
+                        "Docker-Content-Digest says {header:?} but the body's sha256 is {}",
+                        manifest.digest()
+                    ),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Resolves a tag (or digest) to a digest: HEAD, and a GET when HEAD gives no usable
+    /// `Docker-Content-Digest`.
+    pub async fn resolve(
+        &self,
+        repo: &Repository,
+        reference: &str,
+    ) -> Result<Resolved, RegistryError> {
+        check_reference(reference)?;
+        let what = format!("HEAD {repo} manifest {reference}");
+        let reply = self
+            .exchange(
+                repo,
+                Access::Pull,
+                &Req {
+                    method: Method::HEAD,
+                    url: self.manifest_url(repo, reference),
+                    manifest_accept: true,
+                    accept: None,
+                    body: None,
+                    what: &what,
+                    cap: 0,
+                },
+            )
+            .await?;
+        if reply.status == StatusCode::NOT_FOUND {
+            return Err(RegistryError::NotFound {
+                what,
+                detail: String::new(),
+            });
+        }
+        if reply.status == StatusCode::OK {
+            if let Some(digest) = reply
+                .header("docker-content-digest")
+                .and_then(|d| Digest::parse(d).ok())
+            {
+                let media_type = reply
+                    .header("content-type")
+                    .map(|c| c.split(';').next().unwrap_or("").trim().to_string())
+                    .unwrap_or_default();
+                if !media_type.is_empty() && media_type != "application/json" {
+                    return Ok(Resolved {
+                        digest,
+                        media_type,
+                        size: reply.header("content-length").and_then(|l| l.parse().ok()),
+                    });
+                }
+            }
+        }
+        // HEAD unsupported, or it lacked a digest or type: the GET computes both itself.
+        let manifest = self.get_manifest(repo, reference).await?;
+        Ok(Resolved {
+            digest: manifest.digest().clone(),
+            media_type: manifest.media_type().to_string(),
+            size: Some(manifest.bytes().len() as u64),
+        })
+    }
+
+    /// PUTs exact manifest bytes under a tag.
+    pub async fn put_manifest(
+        &self,
+        repo: &Repository,
+        tag: &str,
+        manifest: &Manifest,
+    ) -> Result<(), RegistryError> {
+        check_tag(tag)?;
+        let what = format!("PUT {repo} manifest {tag}");
+        let reply = self
+            .exchange(
+                repo,
+                Access::Push,
+                &Req {
+                    method: Method::PUT,
+                    url: self.manifest_url(repo, tag),
+                    manifest_accept: false,
+                    accept: None,
+                    body: Some((manifest.bytes(), manifest.media_type())),
+                    what: &what,
+                    cap: 64 * 1024,
+                },
+            )
+            .await?;
+        expect_status(&reply, &what, &[StatusCode::CREATED, StatusCode::OK])?;
+        if let Some(header) = reply.header("docker-content-digest") {
+            if header != manifest.digest().as_str() {
+                return Err(RegistryError::Integrity {
+                    what,
+                    detail: format!(
+                        "the registry stored {header}, not the {} that was sent",
+                        manifest.digest()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Lists a repository's tags, following `Link` pagination (same host only); `"tags": null`
+    /// is an empty list.
+    pub async fn list_tags(&self, repo: &Repository) -> Result<Vec<String>, RegistryError> {
+        let base = self.base(repo);
+        let mut url = format!("{base}/v2/{}/tags/list", repo.path);
+        let mut tags = Vec::new();
+        let mut seen = HashSet::new();
+        for page in 1.. {
+            if !seen.insert(url.clone()) || page > 10_000 {
+                return Err(RegistryError::Protocol {
+                    what: format!("GET {repo} tags"),
+                    detail: "the Link pagination loops".into(),
+                });
+            }
+            let what = format!("GET {repo} tags (page {page})");
+            let reply = self
+                .exchange(
+                    repo,
+                    Access::Pull,
+                    &Req {
+                        method: Method::GET,
+                        url: url.clone(),
+                        manifest_accept: false,
+                        accept: Some("application/json"),
+                        body: None,
+                        what: &what,
+                        cap: 64 * 1024 * 1024,
+                    },
+                )
+                .await?;
+            expect_status(&reply, &what, &[StatusCode::OK])?;
+            let list: TagList =
+                serde_json::from_slice(&reply.body).map_err(|e| RegistryError::Protocol {
+                    what: what.clone(),
+                    detail: format!("the tag list is not the expected JSON: {e}"),
+                })?;
+            tags.extend(list.tags.unwrap_or_default());
+            match reply.header("link").and_then(next_link) {
+                Some(next) => {
+                    url = if next.starts_with('/') {
+                        format!("{base}{next}")
+                    } else if next.starts_with(&format!("{base}/")) {
+                        next
+                    } else {
+                        return Err(RegistryError::Protocol {
+                            what,
+                            detail: format!("the next page {next:?} is on another host"),
+                        });
+                    };
+                }
+                None => break,
+            }
+        }
+        Ok(tags)
+    }
+
+    /// The referrers of a digest through the referrers API; `None` when the registry has no
+    /// such API (404).
+    pub async fn referrers(
+        &self,
+        repo: &Repository,
+        digest: &Digest,
+    ) -> Result<Option<Vec<Descriptor>>, RegistryError> {
+        let what = format!("GET {repo} referrers {digest}");
+        let reply = self
+            .exchange(
+                repo,
+                Access::Pull,
+                &Req {
+                    method: Method::GET,
+                    url: format!("{}/v2/{}/referrers/{digest}", self.base(repo), repo.path),
+                    manifest_accept: false,
+                    accept: Some(OCI_INDEX),
+                    body: None,
+                    what: &what,
+                    cap: MAX_MANIFEST_BYTES,
+                },
+            )
+            .await?;
+        if reply.status == StatusCode::NOT_FOUND || reply.status == StatusCode::METHOD_NOT_ALLOWED {
+            return Ok(None);
+        }
+        expect_status(&reply, &what, &[StatusCode::OK])?;
+        // A registry without the API may answer 200 with something else: not an index, no API.
+        let is_index = reply
+            .header("content-type")
+            .is_some_and(|c| c.starts_with(OCI_INDEX));
+        if !is_index {
+            return Ok(None);
+        }
+        let index = Manifest::from_bytes(reply.body, Some(OCI_INDEX));
+        let view = index
+            .view()
+            .map_err(|detail| RegistryError::Protocol { what, detail })?;
+        Ok(Some(view.manifests))
+    }
+
+    /// Puts one manifest under several tags in parallel; one result per tag, in order.
+    pub async fn put_tags(
+        &self,
+        repo: &Repository,
+        manifest: &Manifest,
+        tags: &[String],
+    ) -> Vec<Result<(), RegistryError>> {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, tag) in tags.iter().enumerate() {
+            let this = self.clone();
+            let repo = repo.clone();
+            let manifest = manifest.clone();
+            let tag = tag.clone();
+            set.spawn(async move { (i, this.put_manifest(&repo, &tag, &manifest).await) });
+        }
+        let mut out: Vec<Option<Result<(), RegistryError>>> = tags.iter().map(|_| None).collect();
+        while let Some(joined) = set.join_next().await {
+            if let Ok((i, r)) = joined {
+                out[i] = Some(r);
+            }
+        }
+        out.into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(RegistryError::Protocol {
+                        what: "PUT".into(),
+                        detail: "the task was lost".into(),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// Resolves several tags in parallel; one result per tag, in order.
+    pub async fn resolve_many(
+        &self,
+        repo: &Repository,
+        tags: &[String],
+    ) -> Vec<Result<Resolved, RegistryError>> {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, tag) in tags.iter().enumerate() {
+            let this = self.clone();
+            let repo = repo.clone();
+            let tag = tag.clone();
+            set.spawn(async move { (i, this.resolve(&repo, &tag).await) });
+        }
+        let mut out: Vec<Option<Result<Resolved, RegistryError>>> =
+            tags.iter().map(|_| None).collect();
+        while let Some(joined) = set.join_next().await {
+            if let Ok((i, r)) = joined {
+                out[i] = Some(r);
+            }
+        }
+        out.into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(RegistryError::Protocol {
+                        what: "HEAD".into(),
+                        detail: "the task was lost".into(),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// Re-tags `source` (a tag or digest) as every target: one GET of the source (sha256
+    /// checked) and one PUT of the exact bytes per target, in parallel. Never deletes. With
+    /// `check`, targets already on the digest are skipped (idempotent, no writes on a re-run).
+    pub async fn retag(
+        &self,
+        repo: &Repository,
+        source: &str,
+        targets: &[String],
+        options: RetagOptions,
+    ) -> Result<RetagReport, RegistryError> {
+        for t in targets {
+            check_tag(t)?;
+        }
+        let access = if options.execute {
+            Access::Push
+        } else {
+            Access::Pull
+        };
+        // The source GET goes first: it settles auth (one token for the whole operation), so
+        // the checks and puts that follow in parallel do not each fetch their own.
+        let manifest = self.get_manifest_as(repo, source, access).await?;
+        let befores = if options.check {
+            Some(self.resolve_many(repo, targets).await)
+        } else {
+            None
+        };
+        let mut reports = Vec::new();
+        for (i, tag) in targets.iter().enumerate() {
+            let (before, action) = match befores.as_ref().map(|b| &b[i]) {
+                None => (None, TargetAction::Put),
+                Some(Ok(r)) if &r.digest == manifest.digest() => {
+                    (Some(r.digest.clone()), TargetAction::Unchanged)
+                }
+                Some(Ok(r)) => (Some(r.digest.clone()), TargetAction::Move),
+                Some(Err(e)) if e.is_not_found() => (None, TargetAction::Create),
+                Some(Err(e)) => {
+                    return Err(RegistryError::Protocol {
+                        what: format!("checking target {tag}"),
+                        detail: e.to_string(),
+                    })
+                }
+            };
+            let status = if action == TargetAction::Unchanged {
+                TargetStatus::Done
+            } else {
+                TargetStatus::Planned
+            };
+            reports.push(TargetReport {
+                tag: tag.clone(),
+                before,
+                action,
+                status,
+            });
+        }
+        if options.execute {
+            let todo: Vec<String> = reports
+                .iter()
+                .filter(|r| r.status == TargetStatus::Planned)
+                .map(|r| r.tag.clone())
+                .collect();
+            let results = self.put_tags(repo, &manifest, &todo).await;
+            for (tag, result) in todo.iter().zip(results) {
+                if let Some(r) = reports.iter_mut().find(|r| &r.tag == tag) {
+                    r.status = match result {
+                        Ok(()) => TargetStatus::Done,
+                        Err(e) => TargetStatus::Failed(e.to_string()),
+                    };
+                }
+            }
+        }
+        Ok(RetagReport {
+            repository: repo.to_string(),
+            source: source.to_string(),
+            digest: manifest.digest().clone(),
+            media_type: manifest.media_type().to_string(),
+            targets: reports,
+        })
+    }
+}
+
+enum ReadError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+use ReadError::Transport;
+
+async fn read_body(
+    mut resp: reqwest::Response,
+    cap: usize,
+    _what: &str,
+) -> Result<Reply, ReadError> {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let is_error = !status.is_success();
+    // Error bodies are read for their message only; manifests over the cap are refused.
+    let limit = if is_error { 64 * 1024 } else { cap };
+    if !is_error {
+        if let Some(len) = resp.content_length() {
+            if len > limit as u64 {
+                return Err(ReadError::TooLarge);
+            }
+        }
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Transport)? {
+        if body.len() + chunk.len() > limit {
+            if is_error {
+                break;
+            }
+            return Err(ReadError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn transport_detail(e: &reqwest::Error) -> String {
+    // reqwest's Display names the URL (no credentials: they travel in headers); add the cause.
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+fn bearer(token: &Secret) -> Result<HeaderValue, RegistryError> {
+    let mut v = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+        RegistryError::Auth {
+            what: "token".into(),
+            detail: "the token server sent a token that is not a valid header value".into(),
+        }
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// A tag or digest; returns the digest when it is one.
+fn check_reference(reference: &str) -> Result<Option<Digest>, RegistryError> {
+    if reference.contains(':') {
+        Digest::parse(reference).map(Some)
+    } else {
+        check_tag(reference).map(|()| None)
+    }
+}
+
+fn expect_status(reply: &Reply, what: &str, ok: &[StatusCode]) -> Result<(), RegistryError> {
+    if ok.contains(&reply.status) {
+        return Ok(());
+    }
+    let detail = describe_body(&reply.body);
+    if reply.status == StatusCode::NOT_FOUND {
+        return Err(RegistryError::NotFound {
+            what: what.into(),
+            detail,
+        });
+    }
+    Err(RegistryError::Status {
+        what: what.into(),
+        status: reply.status.as_u16(),
+        detail,
+    })
+}
+
+/// The `rel="next"` target of a `Link` header.
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().replace(' ', "");
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_string())
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_header() {
+        assert_eq!(
+            next_link(r#"</v2/app/tags/list?last=b&n=2>; rel="next""#).as_deref(),
+            Some("/v2/app/tags/list?last=b&n=2")
+        );
+        assert_eq!(
+            next_link(r#"<https://a/x>; rel="prev", <https://a/y>; rel=next"#).as_deref(),
+            Some("https://a/y")
+        );
+        assert_eq!(next_link("garbage"), None);
+    }
+}

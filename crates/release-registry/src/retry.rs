@@ -1,0 +1,94 @@
+//! When and how long to wait before trying a request again.
+
+use std::time::{Duration, SystemTime};
+
+/// Retry settings: 408, 429, 5xx and connection errors are retried with capped exponential
+/// backoff, or after the server's `Retry-After` when it sends one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// How many times a request is sent at most (1 = no retry).
+    pub attempts: u32,
+    /// The first backoff; each next one doubles.
+    pub base: Duration,
+    /// The longest backoff.
+    pub cap: Duration,
+    /// The longest `Retry-After` we wait; a server asking for more gets this.
+    pub max_retry_after: Duration,
+    /// The timeout of one request (connect, send, receive).
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 4,
+            base: Duration::from_millis(200),
+            cap: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `attempt + 1` (attempt counts from 1), honouring `Retry-After`.
+    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after.min(self.max_retry_after);
+        }
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.base.saturating_mul(factor).min(self.cap)
+    }
+}
+
+/// Whether a status is worth another try: 408, 429 and 5xx other than 501/505 (which will not
+/// change).
+pub fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429) || ((500..600).contains(&status) && status != 501 && status != 505)
+}
+
+/// Parses `Retry-After`: delay-seconds or an HTTP date (past dates mean "now").
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_both_forms() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    #[test]
+    fn backoff_is_capped_and_retry_after_bounded() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(1, None), Duration::from_millis(200));
+        assert_eq!(p.delay(2, None), Duration::from_millis(400));
+        assert_eq!(p.delay(30, None), p.cap);
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(3600))),
+            p.max_retry_after
+        );
+        assert!(retryable_status(429) && retryable_status(503) && retryable_status(408));
+        assert!(!retryable_status(501) && !retryable_status(404) && !retryable_status(401));
+    }
+}
