@@ -35,6 +35,8 @@ pub struct PrepareOptions<'a> {
     pub repo_url: Option<&'a str>,
     /// The policy: tag prefix, channels, compare base, repository URL.
     pub policy: &'a Policy,
+    /// The last resort for the repository URL: the git remote's web URL (the caller reads it).
+    pub remote_url: Option<&'a str>,
 }
 
 impl<'a> PrepareOptions<'a> {
@@ -45,6 +47,7 @@ impl<'a> PrepareOptions<'a> {
             date,
             repo_url: None,
             policy,
+            remote_url: None,
         }
     }
 }
@@ -92,7 +95,12 @@ struct LinkStyle {
     prefix: String,
 }
 
-fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> LinkStyle {
+fn link_style(
+    doc: &Changelog,
+    opts_repo: Option<&str>,
+    remote: Option<&str>,
+    policy: &Policy,
+) -> LinkStyle {
     let text = &doc.text;
     // Every URL the file already uses for versions: footer definitions and inline links.
     let mut urls: Vec<(&str, &str)> = Vec::new(); // (url, version)
@@ -113,7 +121,8 @@ fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> Link
         .or_else(|| {
             let p = policy.changelog.repository_url.trim();
             (!p.is_empty()).then(|| links::normalize_repo(p))
-        });
+        })
+        .or_else(|| remote.map(links::normalize_repo));
     let host = urls
         .iter()
         .find(|(u, _)| links::repo_of(u).is_some())
@@ -233,7 +242,7 @@ pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planne
             .max_by(|a, b| a.0.cmp(&b.0))
             .map(|(_, s)| s),
     };
-    let style = link_style(doc, opts.repo_url, policy);
+    let style = link_style(doc, opts.repo_url, opts.remote_url, policy);
     let tag = format!("{}{}", style.prefix, v);
     let base_tag = base.map(|b| format!("{}{}", style.prefix, b.version(text)));
 

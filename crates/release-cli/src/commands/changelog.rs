@@ -59,7 +59,7 @@ pub struct PrepareArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// The repository's web URL for compare links (default: from the file's links, then the
-    /// policy's `changelog.repository_url`).
+    /// policy's `changelog.repository_url`, then the `origin` remote).
     #[arg(long, value_name = "URL")]
     pub repo_url: Option<String>,
     /// Print the unified diff; do not write.
@@ -291,8 +291,14 @@ fn prepare(ctx: &Context, args: PrepareArgs) -> CliResult {
     // prepare needs the sections and link definitions, not every category and entry.
     let doc = Changelog::parse_sections(old);
     let date = args.date.unwrap_or_else(today);
+    // The git remote is the last resort for the repository URL (after --repo-url, the file's
+    // own links and the policy); a folder that is not a repository just has none.
+    let remote = release_git::repo::Repo::discover(&ctx.root)
+        .ok()
+        .and_then(|r| r.origin_web_url());
     let mut opts = cl::PrepareOptions::new(&args.release, &date, &ctx.policy);
     opts.repo_url = args.repo_url.as_deref();
+    opts.remote_url = remote.as_deref();
     let planned = cl::plan_prepare(&doc, &opts).map_err(|e| lib_err(&path, e))?;
     if args.dry_run || ctx.json {
         let edit = planned.apply(&doc.text);
