@@ -223,6 +223,20 @@ impl Changelog {
             .is_empty()
     }
 
+    /// cargo-release's markers: `<!-- next-header -->` and `<!-- next-url -->` comment lines,
+    /// as `(name, span)` with the name between the comment delimiters.
+    pub fn markers(&self) -> Vec<(&str, Range<usize>)> {
+        self.blocks
+            .comments
+            .iter()
+            .filter_map(|c| {
+                let t = self.text[c.span.clone()].trim();
+                let name = t.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+                matches!(name, "next-header" | "next-url").then_some((name, c.span.clone()))
+            })
+            .collect()
+    }
+
     /// The Unreleased sections.
     pub fn unreleased(&self) -> Vec<&Section> {
         self.sections.iter().filter(|s| s.is_unreleased()).collect()

@@ -374,9 +374,18 @@ pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planne
                 .bracketed
                 .then(|| format!("[Unreleased]: {uurl}"));
             let block: Vec<String> = udef.into_iter().chain([vdef.clone()]).collect();
+            let next_url = doc
+                .markers()
+                .into_iter()
+                .find(|(name, span)| *name == "next-url" && outside(span.start))
+                .map(|(_, span)| span.end)
+                .filter(|&end| text[..end].ends_with('\n'));
             if let Some(bd) = below_defs.first() {
                 let s = bd.span.start;
                 edits.push((s..s, format!("{}{nl}", block.join(nl))));
+            } else if let Some(at) = next_url {
+                // cargo-release keeps its definitions right under `<!-- next-url -->`.
+                edits.push((at..at, format!("{}{nl}", block.join(nl))));
             } else if let Some(first) = doc.blocks.links.iter().find(|d| {
                 d.span.start > unreleased.heading.span.start
                     && outside(d.span.start)
