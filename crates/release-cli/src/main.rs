@@ -44,6 +44,8 @@ struct Cli {
 enum Command {
     /// The Docker tag plan for a CI event (T1-T10).
     Plan(commands::plan::PlanArgs),
+    /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
+    Ci(commands::ci::CiArgs),
     /// The next version, and whether a version may be released (V4-V8).
     #[command(subcommand)]
     Version(commands::version::VersionCommand),
@@ -118,6 +120,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
     let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     match cli.command {
         Command::Plan(args) => commands::plan::run(&ctx, args),
+        Command::Ci(args) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
         Command::Tag(args) => commands::tag::run(&ctx, args),
