@@ -360,17 +360,65 @@ fn html_start(rest: &[u8], in_paragraph: bool) -> Option<HtmlEnd> {
         }
         return None;
     }
-    // Attributes: accept anything without `<`/`>` and with balanced quotes.
-    let attrs = &body[name_start + name_len..body.len() - 1];
-    if !attrs.is_empty() && !matches!(attrs[0], b' ' | b'\t' | b'/') {
-        return None;
-    }
-    let quotes = attrs.iter().filter(|&&b| b == b'"').count();
-    let squotes = attrs.iter().filter(|&&b| b == b'\'').count();
-    if quotes % 2 == 0 && squotes % 2 == 0 {
+    // Attributes, as CommonMark defines an open tag.
+    let inner = &body[name_start + name_len..body.len() - 1];
+    if open_tag_rest(inner) {
         Some(HtmlEnd::Blank)
     } else {
         None
+    }
+}
+
+/// The part of an open tag after its name and before `>`: attributes, spaces, an optional `/`.
+fn open_tag_rest(mut t: &[u8]) -> bool {
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n');
+    loop {
+        let spaces = t.iter().take_while(|&&b| ws(b)).count();
+        let rest = &t[spaces..];
+        if rest.is_empty() || rest == b"/" {
+            return true;
+        }
+        if spaces == 0 {
+            return false; // an attribute must follow whitespace
+        }
+        // Attribute name.
+        if !(rest[0].is_ascii_alphabetic() || rest[0] == b'_' || rest[0] == b':') {
+            return false;
+        }
+        let n = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
+            .count();
+        let mut r = &rest[n..];
+        // Optional value.
+        let s2 = r.iter().take_while(|&&b| ws(b)).count();
+        if r.get(s2) == Some(&b'=') {
+            r = &r[s2 + 1..];
+            let s3 = r.iter().take_while(|&&b| ws(b)).count();
+            r = &r[s3..];
+            match r.first() {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let Some(end) = r[1..].iter().position(|&b| b == q) else {
+                        return false;
+                    };
+                    r = &r[end + 2..];
+                }
+                Some(_) => {
+                    let v = r
+                        .iter()
+                        .take_while(|&&b| {
+                            !ws(b) && !matches!(b, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
+                        })
+                        .count();
+                    if v == 0 {
+                        return false;
+                    }
+                    r = &r[v..];
+                }
+                None => return false,
+            }
+        }
+        t = r;
     }
 }
 

@@ -91,3 +91,15 @@ fn definitions_among_the_unreleased_entries_stay_as_they_are() {
     );
     assert!(edit.text.ends_with("- z\n\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n"), "{}", edit.text);
 }
+
+/// scan_vs_pulldown finding 1: `<Tag et-header -->` is not an HTML block (`--` is not an
+/// attribute name), so the `##` line after it interrupts a paragraph and is a heading.
+#[test]
+fn html_block_type_7_needs_a_well_formed_tag() {
+    let doc = Changelog::parse("<Allok et-header -->\n## [Unreleased]\n\n- x\n");
+    assert_eq!(doc.sections.len(), 1);
+    let doc = Changelog::parse("<div class=\"x\">\n## [Unreleased]\n\n- x\n");
+    assert_eq!(doc.sections.len(), 0, "inside an HTML block");
+    let doc = Changelog::parse("<a href='x' data-y=z>\n## [Unreleased]\n");
+    assert_eq!(doc.sections.len(), 0, "type 7 block with attributes");
+}
