@@ -13,7 +13,8 @@ use crate::error::CliError;
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::env(format!("cannot encode JSON output: {e}")))?;
-    println!("{text}");
+    // A closed pipe (`| head`) is the reader's choice, not a failure worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
     Ok(())
 }
 
