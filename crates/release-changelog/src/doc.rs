@@ -102,6 +102,24 @@ pub(crate) fn has_content(blocks: &Blocks, range: Range<usize>) -> bool {
     blocks.content.get(i).is_some_and(|&s| s < range.end)
 }
 
+/// An ASCII label whose normal form is just its lower case (no whitespace to collapse).
+pub(crate) fn simple_label(raw: &str) -> bool {
+    raw.is_ascii()
+        && !raw.starts_with([' ', '\t'])
+        && !raw.ends_with([' ', '\t'])
+        && !raw.contains(['\t', '\n', '\r'])
+        && !raw.contains("  ")
+}
+
+/// Whether a raw label normalises to `normalized`, without allocating for plain ASCII labels.
+pub(crate) fn label_is(raw: &str, normalized: &str) -> bool {
+    if simple_label(raw) {
+        raw.eq_ignore_ascii_case(normalized)
+    } else {
+        normalize_label(raw) == normalized
+    }
+}
+
 /// Normalises a link label as CommonMark matches them: case-folded, whitespace collapsed.
 pub fn normalize_label(label: &str) -> String {
     label
@@ -258,7 +276,26 @@ impl Changelog {
     /// Link definitions whose normalised label is `label`'s.
     pub fn links_for(&self, label: &str) -> Vec<&LinkDef> {
         let want = normalize_label(label);
-        let index = self.link_index.get_or_init(|| {
+        // A few lookups (prepare) scan; many (lint) build the index first with `index_links`.
+        let Some(index) = self.link_index.get() else {
+            return self
+                .blocks
+                .links
+                .iter()
+                .filter(|d| label_is(&self.text[d.label.clone()], &want))
+                .collect();
+        };
+        index
+            .get(&want)
+            .map(|v| v.iter().map(|&i| &self.blocks.links[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Builds the label index and the line index, for callers that look up many labels and
+    /// lines (lint).
+    pub fn index_links(&self) {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text));
+        self.link_index.get_or_init(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, d) in self.blocks.links.iter().enumerate() {
                 map.entry(normalize_label(&self.text[d.label.clone()]))
@@ -267,17 +304,18 @@ impl Changelog {
             }
             map
         });
-        index
-            .get(&want)
-            .map(|v| v.iter().map(|&i| &self.blocks.links[i]).collect())
-            .unwrap_or_default()
     }
 
     /// 1-based line of an offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_index
-            .get_or_init(|| LineIndex::new(&self.text))
-            .line(offset)
+        match self.line_index.get() {
+            Some(index) => index.line(offset),
+            None => {
+                memchr::memchr_iter(b'\n', &self.text.as_bytes()[..offset.min(self.text.len())])
+                    .count()
+                    + 1
+            }
+        }
     }
 
     /// True when the text ends with a line ending (or is empty).

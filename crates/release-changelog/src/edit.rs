@@ -104,7 +104,8 @@ fn link_style(
     let text = &doc.text;
     // Every URL the file already uses for versions: footer definitions and inline links.
     let mut urls: Vec<(&str, &str)> = Vec::new(); // (url, version)
-    for s in &doc.sections {
+                                                  // The newest few sections say enough about the style (and this stays cheap on huge files).
+    for s in doc.sections.iter().take(6) {
         let v = s.version(text);
         if let Some(l) = &s.parts.link {
             urls.push((&text[l.clone()], v));

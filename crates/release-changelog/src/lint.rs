@@ -71,6 +71,7 @@ impl Sink<'_> {
 pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
     use Severity::{Error, Warning};
     let text = doc.text.as_str();
+    doc.index_links();
     let mut sink = Sink {
         text,
         index: LineIndex::new(text),

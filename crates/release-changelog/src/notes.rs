@@ -189,9 +189,19 @@ pub fn section_notes(doc: &Changelog, section: &Section) -> Notes {
     let mut links = Vec::new();
     let labels = used_labels(&body);
     if !labels.is_empty() {
+        let wanted: std::collections::HashSet<&str> = labels.iter().map(String::as_str).collect();
+        let mut buf = String::new();
         for d in &doc.blocks.links {
-            let label = normalize_label(&text[d.label.clone()]);
-            if labels.binary_search(&label).is_ok() {
+            let raw = &text[d.label.clone()];
+            // Lower-case into one buffer: no allocation per definition for ASCII labels.
+            let found = if crate::doc::simple_label(raw) {
+                buf.clear();
+                buf.extend(raw.chars().map(|c| c.to_ascii_lowercase()));
+                wanted.contains(buf.as_str())
+            } else {
+                wanted.contains(normalize_label(raw).as_str())
+            };
+            if found {
                 let line = text[d.span.clone()].trim_end_matches(['\r', '\n']);
                 if !links.iter().any(|l: &String| l == line) {
                     links.push(line.to_string());
