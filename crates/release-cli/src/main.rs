@@ -42,6 +42,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Where the repository stands: releases, Unreleased changes, the next step.
+    Status(commands::status::StatusArgs),
     /// The Docker tag plan for a CI event (T1-T10).
     Plan(commands::plan::PlanArgs),
     /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
@@ -119,6 +121,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?;
     let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     match cli.command {
+        Command::Status(args) => commands::status::run(&ctx, args),
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Ci(args) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),

@@ -11,6 +11,7 @@ pub mod promote;
 pub mod rc;
 pub mod registry;
 pub mod rollback;
+pub mod status;
 pub mod tag;
 pub mod upgrading;
 pub mod verify;
