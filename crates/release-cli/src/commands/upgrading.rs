@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use release_changelog::upgrading::{self, UpgradeNotes};
 
-use crate::commands::changelog::{finish_edit, read_text};
+use crate::commands::changelog::{finish_edit, read_text, say};
 use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::output;
@@ -142,10 +142,10 @@ fn check(ctx: &Context, args: CheckArgs) -> CliResult {
     if ctx.json {
         output::print_json(&report)?;
     } else if report.ok {
-        println!("{}: notes for {} present", path.display(), report.version);
+        say!("{}: notes for {} present", path.display(), report.version);
     } else {
         for m in &report.missing {
-            println!("{}: missing {m} (C5)", path.display());
+            say!("{}: missing {m} (C5)", path.display());
         }
     }
     Ok(if report.ok { Outcome::Ok } else { Outcome::No })
