@@ -556,25 +556,6 @@ fn registry_bad_input_exits_2_and_unreachable_exits_3() {
     );
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(stderr(&out).contains("network error"), "{}", stderr(&out));
-    // A non-loopback registry is HTTPS unless named insecure: the error names https.
-    let out = run(
-        &env,
-        &[
-            "registry",
-            "digest",
-            "registry.invalid/app:1",
-            "--attempts",
-            "1",
-            "--timeout",
-            "2",
-        ],
-    );
-    assert_eq!(code(&out), 3);
-    assert!(
-        stderr(&out).contains("https://registry.invalid"),
-        "{}",
-        stderr(&out)
-    );
 }
 
 #[test]
