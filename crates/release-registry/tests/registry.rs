@@ -939,3 +939,75 @@ async fn token_server_refusing_credentials_is_an_auth_error() {
     );
     assert!(!format!("{err:?}").contains("wrong-token-pw"));
 }
+
+#[tokio::test]
+async fn token_auth_with_an_identity_token_uses_the_oauth2_refresh_grant() {
+    let (_dir, reg, ts, seeded) = token_env(None);
+    *ts.refresh_token.lock().unwrap() = Some("refresh-abc".into());
+    let with = |t: &str| {
+        client_with(CredentialSource {
+            explicit: Some(Credential::IdentityToken(Secret::new(t))),
+            ..CredentialSource::default()
+        })
+    };
+    let d = with("refresh-abc")
+        .resolve(&repo(&reg.addr), "0.3.2")
+        .await
+        .unwrap();
+    assert_eq!(d.digest.as_str(), seeded.digests["0.3.2"]);
+    let err = with("refresh-wrong")
+        .resolve(&repo(&reg.addr), "0.3.2")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Auth { .. }), "{err}");
+    assert!(!format!("{err:?}").contains("refresh-wrong"));
+}
+
+#[tokio::test]
+async fn basic_auth_from_a_creds_store_and_a_failing_store() {
+    let (dir, reg, _) = basic_env("frank", "pw-from-store");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let cfg = dir.path().join("docker");
+    std::fs::create_dir_all(&cfg).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    for (name, script) in [
+        ("store", "#!/bin/sh\nread server\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"frank\",\"Secret\":\"pw-from-store\"}' \"$server\"\n"),
+        ("broken", "#!/bin/sh\necho 'secret-ish noise' >&2\nexit 3\n"),
+    ] {
+        let p = bin.join(format!("docker-credential-{name}"));
+        std::fs::write(&p, script).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let source = |store: &str| {
+        std::fs::write(
+            cfg.join("config.json"),
+            format!(r#"{{"credsStore":"{store}"}}"#),
+        )
+        .unwrap();
+        CredentialSource {
+            docker_config_dir: Some(cfg.clone()),
+            helper_timeout: Duration::from_secs(5),
+            helper_path: Some(bin.clone()),
+            ..CredentialSource::default()
+        }
+    };
+    assert_eq!(
+        client_with(source("store"))
+            .list_tags(&repo(&reg.addr))
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
+    let err = client_with(source("broken"))
+        .list_tags(&repo(&reg.addr))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("docker-credential-broken get failed"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("noise"), "{err}");
+}

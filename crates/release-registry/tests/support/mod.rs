@@ -695,6 +695,8 @@ pub struct TokenServer {
     pub basic: Option<String>,
     /// Scopes asked for, in order.
     pub scopes: Mutex<Vec<String>>,
+    /// The OAuth2 refresh token accepted on POST.
+    pub refresh_token: Mutex<Option<String>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -734,6 +736,7 @@ impl TokenServer {
             grant: Mutex::new(Grant::Requested),
             basic: basic.map(str::to_string),
             scopes: Mutex::new(Vec::new()),
+            refresh_token: Mutex::new(None),
             stop: Arc::new(AtomicBool::new(false)),
         });
         let me = ts.clone();
@@ -769,16 +772,37 @@ impl TokenServer {
                 };
             }
         }
-        let query = req.path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        // GET with a query (docker's token flow), or POST with a form (OAuth2 refresh token).
+        let query = if req.method == "POST" {
+            String::from_utf8_lossy(&req.body).into_owned()
+        } else {
+            req.path
+                .split_once('?')
+                .map(|(_, q)| q)
+                .unwrap_or("")
+                .to_string()
+        };
         let mut scope = String::new();
         let mut service = String::new();
+        let mut refresh = String::new();
         for pair in query.split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode(v);
             match k {
                 "scope" => scope = v,
                 "service" => service = v,
+                "refresh_token" => refresh = v,
                 _ => {}
+            }
+        }
+        if req.method == "POST" {
+            let want = self.refresh_token.lock().unwrap().clone();
+            if want.as_deref() != Some(refresh.as_str()) {
+                return Message {
+                    status: 401,
+                    body: br#"{"error":"invalid_grant"}"#.to_vec(),
+                    ..Message::default()
+                };
             }
         }
         self.scopes.lock().unwrap().push(scope.clone());
