@@ -66,6 +66,8 @@ struct Inner {
     basic: Mutex<HashSet<String>>,
     /// Credentials looked up per registry (helpers run once per run).
     creds: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
+    /// Bounds the requests in flight of multi-tag operations.
+    limit: tokio::sync::Semaphore,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -213,6 +215,7 @@ impl Registry {
                 what: "creating the HTTP client".into(),
                 detail: e.to_string(),
             })?;
+        let limit = tokio::sync::Semaphore::new(options.concurrency.max(1));
         Ok(Registry {
             inner: Arc::new(Inner {
                 http,
@@ -220,6 +223,7 @@ impl Registry {
                 tokens: Mutex::new(TokenCache::default()),
                 basic: Mutex::new(HashSet::new()),
                 creds: tokio::sync::Mutex::new(HashMap::new()),
+                limit,
             }),
         })
     }
@@ -788,7 +792,10 @@ impl Registry {
             let repo = repo.clone();
             let manifest = manifest.clone();
             let tag = tag.clone();
-            set.spawn(async move { (i, this.put_manifest(&repo, &tag, &manifest).await) });
+            set.spawn(async move {
+                let _permit = this.inner.limit.acquire().await;
+                (i, this.put_manifest(&repo, &tag, &manifest).await)
+            });
         }
         let mut out: Vec<Option<Result<(), RegistryError>>> = tags.iter().map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
@@ -819,7 +826,10 @@ impl Registry {
             let this = self.clone();
             let repo = repo.clone();
             let tag = tag.clone();
-            set.spawn(async move { (i, this.resolve(&repo, &tag).await) });
+            set.spawn(async move {
+                let _permit = this.inner.limit.acquire().await;
+                (i, this.resolve(&repo, &tag).await)
+            });
         }
         let mut out: Vec<Option<Result<Resolved, RegistryError>>> =
             tags.iter().map(|_| None).collect();

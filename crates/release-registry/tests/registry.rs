@@ -1011,3 +1011,82 @@ async fn basic_auth_from_a_creds_store_and_a_failing_store() {
     );
     assert!(!err.to_string().contains("noise"), "{err}");
 }
+
+#[tokio::test]
+async fn repeated_accept_headers_reach_the_registry_and_oci_content_is_served() {
+    let (env, proxy) = proxied();
+    let m = client()
+        .get_manifest(&repo(&proxy.addr), "0.4.0")
+        .await
+        .unwrap();
+    assert_eq!(m.digest().as_str(), env.seeded.digests["0.4.0"]);
+    let heads = proxy.heads.lock().unwrap().clone();
+    let accepts: Vec<&str> = heads[0]
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(accepts.len(), 4, "{accepts:?}");
+    assert!(accepts.contains(&"application/vnd.oci.image.index.v1+json"));
+    // The registry itself needs the OCI type in Accept: with only the Docker types it says 404.
+    let r = http(
+        &env.reg.addr,
+        &request(
+            "GET",
+            "/v2/app/manifests/0.4.0",
+            &[(
+                "Accept",
+                "application/vnd.docker.distribution.manifest.v2+json",
+            )],
+            b"",
+        ),
+    );
+    assert_eq!(
+        r.status, 404,
+        "docker-registry 2.8 hides OCI content from an incomplete Accept"
+    );
+}
+
+#[tokio::test]
+async fn token_rejected_mid_run_as_invalid_is_refreshed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = {
+        let plain = RegistryServer::start(dir.path(), &Auth::None);
+        seed_releases(&plain.addr)
+    };
+    let ts = TokenServer::start(dir.path(), None);
+    let reg = RegistryServer::start(dir.path(), &Auth::Token(ts.clone()));
+    let proxy = Proxy::start(&reg.addr);
+    let c = client();
+    let r = repo(&proxy.addr);
+    assert_eq!(
+        c.resolve(&r, "0.3.1").await.unwrap().digest.as_str(),
+        seeded.digests["0.3.1"]
+    );
+    assert_eq!(ts.issued.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // The cached token is still "live" for the client; the registry now says it expired.
+    let challenge = format!(
+        r#"Bearer realm="http://{}/token",service="test-registry",scope="repository:app:pull",error="invalid_token""#,
+        ts.addr
+    );
+    proxy.add(
+        Some("HEAD"),
+        "/manifests/0.3.2",
+        1,
+        Fault::Respond(status(
+            401,
+            &[("WWW-Authenticate", challenge.as_str())],
+            r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
+        )),
+    );
+    assert_eq!(
+        c.resolve(&r, "0.3.2").await.unwrap().digest.as_str(),
+        seeded.digests["0.3.2"]
+    );
+    assert_eq!(
+        ts.issued.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "one refresh"
+    );
+    assert_eq!(proxy.count("HEAD /v2/app/manifests/0.3.2"), 2);
+}

@@ -933,6 +933,8 @@ pub struct Proxy {
     pub addr: String,
     /// `METHOD path` of every request the client sent, in order.
     pub log: Arc<Mutex<Vec<String>>>,
+    /// The request headers of every request, in order, repeats kept.
+    pub heads: Arc<Mutex<Vec<Vec<(String, String)>>>>,
     pub rules: Arc<Mutex<Vec<Rule>>>,
     stop: Arc<AtomicBool>,
 }
@@ -942,11 +944,13 @@ impl Proxy {
         let log = Arc::new(Mutex::new(Vec::new()));
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::new(Mutex::new(Vec::new()));
         let upstream = upstream.to_string();
-        let (log2, rules2) = (log.clone(), rules.clone());
+        let heads: Arc<Mutex<Vec<Vec<(String, String)>>>> = Arc::new(Mutex::new(Vec::new()));
+        let (log2, rules2, heads2) = (log.clone(), rules.clone(), heads.clone());
         let (addr, stop) = serve(move |req, stream| {
             log2.lock()
                 .unwrap()
                 .push(format!("{} {}", req.method, req.path));
+            heads2.lock().unwrap().push(req.headers.clone());
             let fault: Option<Arc<Fault>> = {
                 let mut rules = rules2.lock().unwrap();
                 let pos = rules.iter().position(|r| {
@@ -990,6 +994,7 @@ impl Proxy {
         Proxy {
             addr,
             log,
+            heads,
             rules,
             stop,
         }
