@@ -909,6 +909,9 @@ fn percent_decode(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The fault-injecting proxy.
 
+/// Request headers in order, repeats kept.
+pub type Headers = Vec<(String, String)>;
+
 /// What a rule does to a matching request.
 pub enum Fault {
     /// Answer with this instead of asking the registry.
@@ -934,7 +937,7 @@ pub struct Proxy {
     /// `METHOD path` of every request the client sent, in order.
     pub log: Arc<Mutex<Vec<String>>>,
     /// The request headers of every request, in order, repeats kept.
-    pub heads: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+    pub heads: Arc<Mutex<Vec<Headers>>>,
     pub rules: Arc<Mutex<Vec<Rule>>>,
     stop: Arc<AtomicBool>,
 }
@@ -944,7 +947,7 @@ impl Proxy {
         let log = Arc::new(Mutex::new(Vec::new()));
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::new(Mutex::new(Vec::new()));
         let upstream = upstream.to_string();
-        let heads: Arc<Mutex<Vec<Vec<(String, String)>>>> = Arc::new(Mutex::new(Vec::new()));
+        let heads: Arc<Mutex<Vec<Headers>>> = Arc::new(Mutex::new(Vec::new()));
         let (log2, rules2, heads2) = (log.clone(), rules.clone(), heads.clone());
         let (addr, stop) = serve(move |req, stream| {
             log2.lock()
