@@ -543,6 +543,23 @@ fn registry_bad_input_exits_2_and_unreachable_exits_3() {
         let out = run(&env, &args);
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
     }
+    let out = release(
+        &env,
+        &[
+            "verify",
+            "0.4.0",
+            "--image",
+            &img,
+            "--username",
+            "u",
+            "--password-stdin",
+            "--released-file",
+            "-",
+        ],
+        Some("pw\n"),
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("both read stdin"));
     let port = free_port();
     let out = run(
         &env,

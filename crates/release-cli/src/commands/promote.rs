@@ -129,6 +129,7 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
         return Ok(Outcome::No);
     }
     let repo = image_repository(args.image.as_deref(), policy)?;
+    crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let given = args
         .released

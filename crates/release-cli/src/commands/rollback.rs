@@ -113,6 +113,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
         ));
     }
     let repo = image_repository(args.image.as_deref(), policy)?;
+    crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
     let given = args
