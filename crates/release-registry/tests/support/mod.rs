@@ -296,6 +296,17 @@ pub struct RegistryServer {
 impl RegistryServer {
     /// Starts a registry with storage in `dir/storage`.
     pub fn start(dir: &Path, auth: &Auth) -> RegistryServer {
+        // A port found free can be taken before the registry binds it (tests run in
+        // parallel): a registry that exits is restarted on another port.
+        for _ in 0..5 {
+            if let Some(server) = Self::try_start(dir, auth) {
+                return server;
+            }
+        }
+        panic!("docker-registry did not start after 5 tries");
+    }
+
+    fn try_start(dir: &Path, auth: &Auth) -> Option<RegistryServer> {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let storage = dir.join("storage");
@@ -330,29 +341,35 @@ impl RegistryServer {
             .stderr(std::fs::File::create(dir.join(format!("registry-{port}.err"))).unwrap())
             .spawn()
             .expect("docker-registry runs (scripts/test installs it)");
-        let server = RegistryServer {
+        let mut server = RegistryServer {
             addr,
             dir: dir.to_path_buf(),
             child,
             log,
         };
+        let err_log = dir.join(format!("registry-{port}.err"));
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if TcpStream::connect(&server.addr).is_ok() {
+            if server.child.try_wait().ok().flatten().is_some() {
+                return None; // it exited: the port was taken
+            }
+            // Ours is listening (its own log says so), and answers.
+            let listening = std::fs::read_to_string(&err_log)
+                .unwrap_or_default()
+                .contains("listening on");
+            if listening && TcpStream::connect(&server.addr).is_ok() {
                 let r = http(&server.addr, &request("GET", "/v2/", &[], b""));
                 if r.status == 200 || r.status == 401 {
-                    break;
+                    return Some(server);
                 }
             }
             assert!(
                 Instant::now() < deadline,
                 "registry did not start: {}",
-                std::fs::read_to_string(dir.join(format!("registry-{port}.err")))
-                    .unwrap_or_default()
+                std::fs::read_to_string(&err_log).unwrap_or_default()
             );
             thread::sleep(Duration::from_millis(25));
         }
-        server
     }
 
     /// Requests the registry logged (`method path`), from its access log.
