@@ -439,6 +439,22 @@ impl Registry {
         }
         let scope = format!("repository:{}:{}", repo.path, access.actions());
         let credential = self.credential(registry).await?;
+        // Credentials travel to the token server: never in clear text off this machine, unless
+        // the user named that host as insecure.
+        if realm_url.scheme() == "http" && credential.is_some() {
+            let host = match realm_url.port() {
+                Some(p) => format!("{}:{p}", realm_url.host_str().unwrap_or("")),
+                None => realm_url.host_str().unwrap_or("").to_string(),
+            };
+            if scheme_for(&host, &self.inner.options.insecure) != "http" {
+                return Err(RegistryError::Auth {
+                    what: what.into(),
+                    detail: format!(
+                        "the token realm {realm} is plain HTTP; credentials are sent only over HTTPS (or to a host named with --insecure-registry)"
+                    ),
+                });
+            }
+        }
         let mut query: Vec<(&str, &str)> = vec![("scope", &scope)];
         if let Some(s) = service {
             query.push(("service", s));

@@ -1090,3 +1090,28 @@ async fn token_rejected_mid_run_as_invalid_is_refreshed_once() {
     );
     assert_eq!(proxy.count("HEAD /v2/app/manifests/0.3.2"), 2);
 }
+
+#[tokio::test]
+async fn credentials_are_not_sent_to_a_plain_http_realm_off_this_machine() {
+    let (_env, proxy) = proxied();
+    // 203.0.113.0/24 is documentation space: the client must refuse before connecting.
+    proxy.add(
+        None,
+        "/manifests/0.3.1",
+        usize::MAX,
+        Fault::Respond(status(
+            401,
+            &[(
+                "WWW-Authenticate",
+                r#"Bearer realm="http://203.0.113.9/token",service="x""#,
+            )],
+            "",
+        )),
+    );
+    let err = client_with(explicit("u", "pw-not-in-clear"))
+        .get_manifest(&repo(&proxy.addr), "0.3.1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Auth { .. }), "{err}");
+    assert!(err.to_string().contains("plain HTTP"), "{err}");
+}
