@@ -145,6 +145,10 @@ fn rollback_of_040_moves_latest_and_0_keeps_04_adds_the_banner_once_and_reruns_c
     let out = run(&env, &exec);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let j = json(&out);
+    // The dry run's JSON has the same shape.
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&j), keys(&json(&dry)));
+    assert_eq!(keys(&j["steps"][0]), keys(&json(&dry)["steps"][0]));
     assert_eq!(j["replacement"], "0.3.2");
     let steps = j["steps"].as_array().unwrap();
     let targets: Vec<&str> = steps
