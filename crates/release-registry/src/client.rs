@@ -301,7 +301,7 @@ impl Registry {
                 }
             }
             let result = match rb.send().await {
-                Ok(resp) => read_body(resp, req.cap, req.what).await,
+                Ok(resp) => read_body(resp, req.cap).await,
                 Err(e) => Err(Transport(e)),
             };
             let reply = match result {
@@ -486,7 +486,7 @@ impl Registry {
                 None => self.inner.http.get(realm_url.clone()).query(&query),
             };
             let result = match rb.timeout(policy.timeout).send().await {
-                Ok(resp) => read_body(resp, 1024 * 1024, &token_what).await,
+                Ok(resp) => read_body(resp, 1024 * 1024).await,
                 Err(e) => Err(Transport(e)),
             };
             match result {
@@ -952,11 +952,7 @@ enum ReadError {
 }
 use ReadError::Transport;
 
-async fn read_body(
-    mut resp: reqwest::Response,
-    cap: usize,
-    _what: &str,
-) -> Result<Reply, ReadError> {
+async fn read_body(mut resp: reqwest::Response, cap: usize) -> Result<Reply, ReadError> {
     let status = resp.status();
     let headers = resp.headers().clone();
     let is_error = !status.is_success();
