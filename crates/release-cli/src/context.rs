@@ -56,7 +56,6 @@ impl Context {
     }
 
     /// A path from the policy, resolved against the policy's root.
-    #[allow(dead_code)] // the changelog and git commands resolve policy paths
     pub fn resolve(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }

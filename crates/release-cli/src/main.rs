@@ -6,6 +6,7 @@
 mod commands;
 mod context;
 mod error;
+mod gitctx;
 mod output;
 mod released;
 mod repo;
@@ -49,6 +50,16 @@ enum Command {
     /// Show or check the release policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// Create a signed annotated release tag on HEAD (dry run without --execute).
+    Tag(commands::tag::TagArgs),
+    /// Verify a release tag strictly (G1-G4): exit 0 only when it passes.
+    VerifyTag(commands::verify_tag::VerifyTagArgs),
+    /// Release candidates: the next candidate tag, and cutting it (V7, P1).
+    #[command(subcommand)]
+    Rc(commands::rc::RcCommand),
+    /// Hotfix branches (V8, P3): start one, and check it was merged back.
+    #[command(subcommand)]
+    Hotfix(commands::hotfix::HotfixCommand),
     /// Check what was published: tags on one digest, SBOM and provenance, GitHub Release (A1-A3).
     Verify(commands::verify::VerifyArgs),
     /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
@@ -64,6 +75,12 @@ enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (or write all pages with --dir).
     Man(commands::completions::ManArgs),
+    /// The changelog: lint, prepare a release, notes, add, yank, next version (C1-C6, R4).
+    #[command(subcommand)]
+    Changelog(commands::changelog::ChangelogCommand),
+    /// The upgrading guide: add a version's notes, check they are there (C5).
+    #[command(subcommand)]
+    Upgrading(commands::upgrading::UpgradingCommand),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +120,10 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
+        Command::Tag(args) => commands::tag::run(&ctx, args),
+        Command::VerifyTag(args) => commands::verify_tag::run(&ctx, args),
+        Command::Rc(command) => commands::rc::run(&ctx, command),
+        Command::Hotfix(command) => commands::hotfix::run(&ctx, command),
         Command::Verify(args) => commands::verify::run(&ctx, args),
         Command::Registry(command) => commands::registry::run(&ctx, command),
         Command::Rollback(args) => commands::rollback::run(&ctx, args),
@@ -110,5 +131,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Completions(args) => commands::completions::completions(Cli::command(), args),
         Command::Man(args) => commands::completions::man(Cli::command(), args),
+        Command::Changelog(command) => commands::changelog::run(&ctx, command),
+        Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
     }
 }

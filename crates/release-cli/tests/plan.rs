@@ -304,8 +304,17 @@ fn version_next_and_check() {
         "v0.3.1,v0.4.0",
     ]);
     assert_eq!(text(&out), "0.3.2\n");
-    let out = run(&["version", "next", "--bump", "fix"]);
+    let out = run(&["version", "next", "--bump", "fix", "--released", ""]);
     assert_eq!(text(&out), "0.0.1\n", "nothing released yet");
+    // Without --released the history comes from the repository's tags; there is none here,
+    // which is an environment problem, not "nothing released".
+    let out = run(&["version", "next", "--bump", "fix"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        err(&out).contains("not inside a git repository"),
+        "{}",
+        err(&out)
+    );
     let out = run(&[
         "--json",
         "version",

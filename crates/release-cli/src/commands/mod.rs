@@ -1,11 +1,17 @@
 //! One module per subcommand. Each has its clap arguments and a `run(&Context, args)`.
 
+pub mod changelog;
 pub mod completions;
+pub mod hotfix;
 pub mod init;
 pub mod plan;
 pub mod policy;
 pub mod promote;
+pub mod rc;
 pub mod registry;
 pub mod rollback;
+pub mod tag;
+pub mod upgrading;
 pub mod verify;
+pub mod verify_tag;
 pub mod version;

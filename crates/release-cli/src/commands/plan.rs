@@ -132,7 +132,16 @@ pub fn run(ctx: &Context, args: PlanArgs) -> CliResult {
     let time = run_time(args.time.as_deref(), args.date.as_deref())?;
     let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
         .map_err(CliError::input)?;
-    let history = args.released.history(policy)?;
+    // Only a release tag's plan depends on the history (T6); main pushes, ignored events and
+    // malformed tags (T9, refused by `compute`) never read the repository.
+    let history = match &event.trigger {
+        release_core::event::Trigger::Tag(name)
+            if release_core::version::ReleaseVersion::parse_tag(name, policy).is_ok() =>
+        {
+            crate::gitctx::history(ctx, &args.released)?
+        }
+        _ => args.released.history(policy)?,
+    };
     let plan = TagPlan::compute(&event, &history, policy).map_err(CliError::input)?;
     let images = if args.images.is_empty() {
         policy.docker.images.clone()

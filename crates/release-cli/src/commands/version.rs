@@ -93,10 +93,10 @@ struct CheckReport {
     reason: Option<String>,
 }
 
-/// Loads the history for a version command. Later issues read the repository's tags when no
-/// `--released` is given; until then an absent history means "nothing released yet".
+/// Loads the history for a version command: `--released`/`--released-file` when given, else
+/// the repository's tags.
 fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliError> {
-    released.history(&ctx.policy)
+    crate::gitctx::history(ctx, released)
 }
 
 /// Runs `release version ...`.
@@ -109,22 +109,21 @@ pub fn run(ctx: &Context, command: VersionCommand) -> CliResult {
 
 fn next(ctx: &Context, args: NextArgs) -> CliResult {
     let policy = &ctx.policy;
+    // Bad input is reported before the repository is read.
+    let line = args.line.as_deref().map(parse_line).transpose()?;
     let history = history(ctx, &args.released)?;
-    let from = match &args.line {
-        Some(line) => {
-            let (major, minor) = parse_line(line)?;
-            Some(
-                history
-                    .newest_stable_in_line(major, minor)
-                    .cloned()
-                    .ok_or_else(|| {
-                        CliError::input(format!(
-                            "line {line} has no stable release to start from (V8)"
-                        ))
-                    })?,
-            )
-        }
-        None => history.newest_stable().cloned(),
+    let from = match (&args.line, line) {
+        (Some(line), Some((major, minor))) => Some(
+            history
+                .newest_stable_in_line(major, minor)
+                .cloned()
+                .ok_or_else(|| {
+                    CliError::input(format!(
+                        "line {line} has no stable release to start from (V8)"
+                    ))
+                })?,
+        ),
+        _ => history.newest_stable().cloned(),
     };
     let base = from
         .clone()

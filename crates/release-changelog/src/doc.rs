@@ -1,0 +1,322 @@
+//! The changelog document: the original text plus byte spans of its parts.
+
+use std::ops::Range;
+
+use crate::scan::{self, Blocks, Heading, LinkDef};
+use crate::title::{self, TitleParts};
+
+/// The Keep a Changelog categories, in the order the format lists them.
+pub const CATEGORIES: [&str; 6] = [
+    "Added",
+    "Changed",
+    "Deprecated",
+    "Removed",
+    "Fixed",
+    "Security",
+];
+
+/// A `### Category` block inside a version section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    /// The category heading.
+    pub heading: Heading,
+    /// From after the heading to the next category or the end of the section body.
+    pub body: Range<usize>,
+    /// Each top-level list item: from its marker line to the next item, trailing blank
+    /// lines excluded.
+    pub entries: Vec<Range<usize>>,
+}
+
+/// A version (or Unreleased) section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The version heading.
+    pub heading: Heading,
+    /// What the heading says; ranges are absolute offsets into the text.
+    pub parts: TitleParts,
+    /// From after the heading to the next section heading (or the end of the text).
+    pub body: Range<usize>,
+    /// The category blocks in order.
+    pub categories: Vec<Category>,
+    /// List items directly in the body, before the first category.
+    pub loose_entries: Vec<Range<usize>>,
+    /// Lines of text in the body before the first category (not list items, comments or
+    /// definitions): "text outside categories".
+    pub loose_text: Vec<usize>,
+}
+
+/// A parsed changelog: the text and where everything is. Edits splice into `text`.
+#[derive(Debug, Clone)]
+pub struct Changelog {
+    /// The original text, byte for byte.
+    pub text: String,
+    /// The block scan.
+    pub blocks: Blocks,
+    /// The heading level of version sections (2 for most files, 1 for `RELEASES.md` style).
+    pub level: u8,
+    /// Version and Unreleased sections in file order.
+    pub sections: Vec<Section>,
+    /// The line ending new lines get: the file's first one (`\n` when it has none).
+    pub newline: &'static str,
+}
+
+impl Section {
+    /// True for `## [Unreleased]`.
+    pub fn is_unreleased(&self) -> bool {
+        self.parts.unreleased
+    }
+
+    /// The version as written (`1.2.3`, `0.3.0-rc.1`), empty for Unreleased.
+    pub fn version<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.parts.version.clone()]
+    }
+
+    /// The date text, if any.
+    pub fn date<'a>(&self, text: &'a str) -> Option<&'a str> {
+        self.parts.date.clone().map(|d| &text[d])
+    }
+
+    /// Every entry: loose ones first, then per category, in file order.
+    pub fn entries(&self) -> impl Iterator<Item = &Range<usize>> {
+        self.loose_entries
+            .iter()
+            .chain(self.categories.iter().flat_map(|c| c.entries.iter()))
+    }
+
+    /// True when the body has no entries and no text.
+    pub fn is_empty(&self, blocks: &Blocks) -> bool {
+        self.entries().next().is_none() && !has_content(blocks, self.body.clone())
+    }
+}
+
+/// Whether any content line starts in `range`.
+pub(crate) fn has_content(blocks: &Blocks, range: Range<usize>) -> bool {
+    let i = blocks.content.partition_point(|&s| s < range.start);
+    blocks.content.get(i).is_some_and(|&s| s < range.end)
+}
+
+/// Normalises a link label as CommonMark matches them: case-folded, whitespace collapsed.
+pub fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Changelog {
+    /// Parses a whole file. Never fails: lint reports what is wrong.
+    pub fn parse(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let blocks = scan::scan(&text);
+        Self::build(text, blocks)
+    }
+
+    /// Parses only as far as the first released version's section (for `notes --latest`
+    /// on big files). Link definitions and later sections are not read.
+    pub fn parse_latest(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut first: Option<u8> = None; // level of the first released version heading
+        let blocks = scan::scan_until(&text, |t, headings| {
+            let Some(h) = headings.last() else {
+                return false;
+            };
+            let Some(parts) = title::parse(&t[h.title.clone()]) else {
+                return false;
+            };
+            match first {
+                None if !parts.unreleased => {
+                    first = Some(h.level);
+                    false
+                }
+                Some(level) => h.level <= level,
+                None => false,
+            }
+        });
+        Self::build(text, blocks)
+    }
+
+    fn build(text: String, blocks: Blocks) -> Self {
+        let newline = match memchr::memchr(b'\n', text.as_bytes()) {
+            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        };
+        // Version headings, with their parsed titles.
+        let parsed: Vec<(usize, TitleParts)> = blocks
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.level <= 3)
+            .filter_map(|(i, h)| title::parse(&text[h.title.clone()]).map(|p| (i, p)))
+            .collect();
+        let level = parsed
+            .iter()
+            .map(|(i, _)| blocks.headings[*i].level)
+            .filter(|&l| l <= 2)
+            .min()
+            .unwrap_or(2);
+        let mut sections = Vec::new();
+        for (i, parts) in parsed {
+            let h = &blocks.headings[i];
+            if h.level != level {
+                continue;
+            }
+            let base = h.title.start;
+            let shift = |r: Range<usize>| base + r.start..base + r.end;
+            let parts = TitleParts {
+                unreleased: parts.unreleased,
+                version: shift(parts.version),
+                date: parts.date.map(shift),
+                yanked: parts.yanked.map(shift),
+                link: parts.link.map(shift),
+                bracketed: parts.bracketed,
+            };
+            sections.push(Section {
+                heading: h.clone(),
+                parts,
+                body: h.span.end..h.span.end,
+                categories: Vec::new(),
+                loose_entries: Vec::new(),
+                loose_text: Vec::new(),
+            });
+        }
+        // Bodies end where the next section starts, or where the file ends.
+        let ends: Vec<usize> = sections
+            .iter()
+            .skip(1)
+            .map(|s| s.heading.span.start)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        for (section, end) in sections.iter_mut().zip(ends) {
+            section.body.end = end.max(section.body.start);
+            fill_section(&text, &blocks, level, section);
+        }
+        Self {
+            text,
+            blocks,
+            level,
+            sections,
+            newline,
+        }
+    }
+
+    /// The Unreleased sections.
+    pub fn unreleased(&self) -> Vec<&Section> {
+        self.sections.iter().filter(|s| s.is_unreleased()).collect()
+    }
+
+    /// Released version sections (everything but Unreleased), in file order.
+    pub fn versions(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| !s.is_unreleased())
+    }
+
+    /// Sections whose version equals `version` (a leading `v` on either side is ignored).
+    pub fn find(&self, version: &str) -> Vec<&Section> {
+        let want = version.strip_prefix(['v', 'V']).unwrap_or(version);
+        self.versions()
+            .filter(|s| s.version(&self.text) == want)
+            .collect()
+    }
+
+    /// Link definitions whose normalised label is `label`'s.
+    pub fn links_for(&self, label: &str) -> Vec<&LinkDef> {
+        let want = normalize_label(label);
+        self.blocks
+            .links
+            .iter()
+            .filter(|d| normalize_label(&self.text[d.label.clone()]) == want)
+            .collect()
+    }
+
+    /// 1-based line of an offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        memchr::memchr_iter(b'\n', &self.text.as_bytes()[..offset.min(self.text.len())]).count() + 1
+    }
+
+    /// True when the text ends with a line ending (or is empty).
+    pub fn final_newline(&self) -> bool {
+        self.text.is_empty() || self.text.ends_with('\n')
+    }
+}
+
+fn fill_section(text: &str, blocks: &Blocks, level: u8, section: &mut Section) {
+    let body = section.body.clone();
+    // Category headings: the next level down, inside the body.
+    let first = blocks
+        .headings
+        .partition_point(|h| h.span.start < body.start);
+    let cats: Vec<&Heading> = blocks.headings[first..]
+        .iter()
+        .take_while(|h| h.span.start < body.end)
+        .filter(|h| h.level == level + 1)
+        .collect();
+    let cat_ends: Vec<usize> = cats
+        .iter()
+        .skip(1)
+        .map(|h| h.span.start)
+        .chain(std::iter::once(body.end))
+        .collect();
+    let loose_end = cats.first().map_or(body.end, |h| h.span.start);
+    section.loose_entries = entries_in(text, blocks, body.start..loose_end);
+    // Loose text: content lines before the first category that are not list item lines.
+    let ci = blocks.content.partition_point(|&s| s < body.start);
+    let mut items = section.loose_entries.iter().peekable();
+    for &line in blocks.content[ci..].iter().take_while(|&&s| s < loose_end) {
+        while items.peek().is_some_and(|r| r.end <= line) {
+            items.next();
+        }
+        if items.peek().is_some_and(|r| r.start <= line) {
+            continue;
+        }
+        section.loose_text.push(line);
+    }
+    for (h, end) in cats.into_iter().zip(cat_ends) {
+        let cbody = h.span.end..end;
+        section.categories.push(Category {
+            heading: h.clone(),
+            entries: entries_in(text, blocks, cbody.clone()),
+            body: cbody,
+        });
+    }
+}
+
+/// Top-level list items in `range`: each from its marker line to the next top-level item (or
+/// the range end), with trailing blank lines, comments and definitions left out.
+fn entries_in(text: &str, blocks: &Blocks, range: Range<usize>) -> Vec<Range<usize>> {
+    let i = blocks.items.partition_point(|it| it.start < range.start);
+    let mut starts = Vec::new();
+    let mut open_content: Option<usize> = None;
+    for it in blocks.items[i..]
+        .iter()
+        .take_while(|it| it.start < range.end)
+    {
+        let top = match open_content {
+            None => it.indent <= 3,
+            Some(c) => it.indent < c,
+        };
+        if top {
+            starts.push(it.start);
+            open_content = Some(it.content);
+        }
+    }
+    // An item ends at the next item, a heading, or at the first non-blank line that is not
+    // part of it; approximating: the next top-level item or the end of the range, trimmed back
+    // to the last content line.
+    let mut out = Vec::with_capacity(starts.len());
+    for (k, &s) in starts.iter().enumerate() {
+        let limit = starts.get(k + 1).copied().unwrap_or(range.end);
+        out.push(s..trim_block_end(text, blocks, s, limit));
+    }
+    out
+}
+
+/// The end of the last content line in `start..limit` (after its line ending).
+pub(crate) fn trim_block_end(text: &str, blocks: &Blocks, start: usize, limit: usize) -> usize {
+    let i = blocks.content.partition_point(|&s| s < limit);
+    let last = if i > 0 { blocks.content[i - 1] } else { start };
+    let last = last.max(start);
+    match memchr::memchr(b'\n', &text.as_bytes()[last..limit]) {
+        Some(p) => last + p + 1,
+        None => limit,
+    }
+}

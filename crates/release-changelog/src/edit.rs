@@ -1,0 +1,651 @@
+//! Edits: `prepare` (C2, C3), `add`, `yank` (R4). Each is a handful of splices.
+
+use std::ops::Range;
+
+use release_core::policy::{CompareBase, Policy};
+use release_core::version::ReleaseVersion;
+use serde::Serialize;
+
+use crate::doc::{Changelog, Section, CATEGORIES};
+use crate::links::{self, Host};
+use crate::scan::LinkDef;
+use crate::{splice, title, Error};
+
+/// The result of an edit: the new text and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The whole new text.
+    #[serde(skip)]
+    pub text: String,
+    /// What the edit did, one line each.
+    pub changes: Vec<String>,
+    /// Things the user should know (no repository URL, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Inputs of [`prepare`].
+#[derive(Debug, Clone)]
+pub struct PrepareOptions<'a> {
+    /// The version to release.
+    pub version: &'a str,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// The repository's web URL, when known (otherwise taken from the file's links, then the
+    /// policy).
+    pub repo_url: Option<&'a str>,
+    /// The policy: tag prefix, channels, compare base, repository URL.
+    pub policy: &'a Policy,
+}
+
+impl<'a> PrepareOptions<'a> {
+    /// Options with the policy's defaults.
+    pub fn new(version: &'a str, date: &'a str, policy: &'a Policy) -> Self {
+        Self {
+            version,
+            date,
+            repo_url: None,
+            policy,
+        }
+    }
+}
+
+fn single_unreleased(doc: &Changelog) -> Result<&Section, Error> {
+    match doc.unreleased().as_slice() {
+        [] => Err(Error::NoUnreleased),
+        [one] => Ok(one),
+        [a, b, ..] => Err(Error::TwoUnreleased {
+            first: doc.line_of(a.heading.span.start),
+            second: doc.line_of(b.heading.span.start),
+        }),
+    }
+}
+
+/// Replaces each `old` (which must occur exactly once) with `new`; `None` when ambiguous.
+fn substitute(url: &str, pairs: &[(&str, &str)]) -> Option<String> {
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    for (old, new) in pairs {
+        if old.is_empty() || url.matches(old).count() != 1 {
+            return None;
+        }
+        let p = url.find(old)?;
+        spans.push((p, p + old.len(), new));
+    }
+    spans.sort();
+    if spans.windows(2).any(|w| w[0].1 > w[1].0) {
+        return None;
+    }
+    let mut out = String::new();
+    let mut pos = 0;
+    for (s, e, new) in spans {
+        out.push_str(&url[pos..s]);
+        out.push_str(new);
+        pos = e;
+    }
+    out.push_str(&url[pos..]);
+    Some(out)
+}
+
+/// Where the file's links come from and go to.
+struct LinkStyle {
+    repo: Option<String>,
+    host: Host,
+    prefix: String,
+}
+
+fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> LinkStyle {
+    let text = &doc.text;
+    // Every URL the file already uses for versions: footer definitions and inline links.
+    let mut urls: Vec<(&str, &str)> = Vec::new(); // (url, version)
+    for s in &doc.sections {
+        let v = s.version(text);
+        if let Some(l) = &s.parts.link {
+            urls.push((&text[l.clone()], v));
+        }
+        let label = if s.is_unreleased() { "unreleased" } else { v };
+        for d in doc.links_for(label) {
+            urls.push((&text[d.url.clone()], v));
+        }
+    }
+    let from_file = urls.iter().find_map(|(u, _)| links::repo_of(u));
+    let repo = opts_repo
+        .map(links::normalize_repo)
+        .or(from_file)
+        .or_else(|| {
+            let p = policy.changelog.repository_url.trim();
+            (!p.is_empty()).then(|| links::normalize_repo(p))
+        });
+    let host = urls
+        .iter()
+        .find(|(u, _)| links::repo_of(u).is_some())
+        .map(|(u, _)| Host::of(u))
+        .or_else(|| repo.as_deref().map(Host::of))
+        .unwrap_or(Host::GitHub);
+    // The tag prefix: what the file's URLs put before a version.
+    let prefix = urls
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .find_map(|(u, v)| {
+            let (_, to) = links::compare_ends(u).unwrap_or_default();
+            let tag = if to.is_empty() {
+                u.rsplit(['/', '=']).next().unwrap_or("").to_string()
+            } else {
+                to
+            };
+            let tag = tag.strip_prefix("GT").unwrap_or(&tag).to_string();
+            links::tag_prefix(&tag, v).map(str::to_string)
+        })
+        .unwrap_or_else(|| policy.tag_prefix.clone());
+    LinkStyle { repo, host, prefix }
+}
+
+/// Moves every Unreleased entry into a new `## [VERSION] - DATE` section right below a fresh,
+/// empty `## [Unreleased]` (C2), and writes the `[Unreleased]` and `[VERSION]` links in the
+/// file's style (C3). Nothing else changes (C4).
+pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error> {
+    let policy = opts.policy;
+    let version = ReleaseVersion::parse_version(opts.version, policy)
+        .map_err(|e| Error::InvalidVersion(e.to_string()))?;
+    let v = version.to_string();
+    title::iso_date(opts.date).map_err(Error::InvalidDate)?;
+    if let Some(s) = doc.find(&v).first() {
+        return Err(Error::VersionExists {
+            version: v,
+            line: doc.line_of(s.heading.span.start),
+        });
+    }
+    let unreleased = single_unreleased(doc)?;
+    if unreleased.is_empty(&doc.blocks) {
+        return Err(Error::EmptyUnreleased {
+            line: doc.line_of(unreleased.heading.span.start),
+        });
+    }
+    let text = &doc.text;
+    if let Some(at) = doc.blocks.unclosed_fence.or(doc.blocks.unclosed_html) {
+        return Err(Error::Usage(format!(
+            "the code fence or HTML block at line {} is never closed, so everything after it is not Markdown structure: close it first (lint: fence-unclosed)",
+            doc.line_of(at)
+        )));
+    }
+    let nl = doc.newline;
+    let idx = doc
+        .sections
+        .iter()
+        .position(|s| std::ptr::eq(s, unreleased))
+        .unwrap_or(0);
+    let below = doc.sections[idx + 1..].iter().find(|s| !s.is_unreleased());
+    // A hotfix of an older line has a newer release right below it; comparing with that
+    // makes no sense, so it compares with the previous stable release instead.
+    let below_is_newer = below.is_some_and(|b| {
+        ReleaseVersion::parse_version(b.version(text), policy).is_ok_and(|bv| bv > version)
+    });
+    let base = match policy.changelog.compare_base {
+        CompareBase::SectionBelow if !below_is_newer => below,
+        _ => doc
+            .versions()
+            .filter_map(|s| {
+                ReleaseVersion::parse_version(s.version(text), policy)
+                    .ok()
+                    .filter(|sv| sv.is_stable() && *sv < version)
+                    .map(|sv| (sv, s))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0))
+            .map(|(_, s)| s),
+    };
+    let style = link_style(doc, opts.repo_url, policy);
+    let tag = format!("{}{}", style.prefix, v);
+    let base_tag = base.map(|b| format!("{}{}", style.prefix, b.version(text)));
+
+    let unreleased_defs = doc.links_for("unreleased");
+    let below_defs: Vec<&LinkDef> = below
+        .map(|b| doc.links_for(b.version(text)))
+        .unwrap_or_default();
+    let inline = unreleased.parts.link.is_some() || below.is_some_and(|b| b.parts.link.is_some());
+    let footer = !inline
+        && (!unreleased_defs.is_empty() || !below_defs.is_empty() || style.repo.is_some())
+        && (unreleased.parts.bracketed || below.is_some_and(|b| b.parts.bracketed));
+
+    let mut changes = Vec::new();
+    let mut warnings = Vec::new();
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+
+    // The URLs, in the style of the links already there.
+    let unreleased_url = |old: Option<&str>| -> Option<String> {
+        if let Some(old) = old {
+            if let Some((from, _)) = links::compare_ends(old) {
+                if let Some(u) = substitute(old, &[(&from, &tag)]) {
+                    return Some(u);
+                }
+            }
+        }
+        style
+            .repo
+            .as_deref()
+            .map(|r| style.host.compare(r, &tag, "HEAD"))
+    };
+    let version_url = |template: Option<&str>| -> Option<String> {
+        match (&base_tag, template) {
+            (Some(bt), Some(t)) => {
+                if let Some((from, to)) = links::compare_ends(t) {
+                    if let Some(u) = substitute(t, &[(&from, bt), (&to, &tag)]) {
+                        return Some(u);
+                    }
+                }
+                style
+                    .repo
+                    .as_deref()
+                    .map(|r| style.host.compare(r, bt, &tag))
+            }
+            (Some(bt), None) => style
+                .repo
+                .as_deref()
+                .map(|r| style.host.compare(r, bt, &tag)),
+            (None, _) => style.repo.as_deref().map(|r| style.host.tag(r, &tag)),
+        }
+    };
+    let below_url: Option<String> = below.and_then(|b| {
+        b.parts
+            .link
+            .clone()
+            .map(|l| text[l].to_string())
+            .or_else(|| below_defs.first().map(|d| text[d.url.clone()].to_string()))
+    });
+    let new_url = version_url(below_url.as_deref());
+
+    // The new heading, shaped like the section below (or like Unreleased).
+    let heading = new_heading(
+        doc,
+        unreleased,
+        below,
+        &v,
+        opts.date,
+        inline.then_some(new_url.as_deref()).flatten(),
+    );
+    let at = unreleased.heading.span.end;
+    let lead = if text[..at].ends_with('\n') { "" } else { nl };
+    edits.push((at..at, format!("{lead}{nl}{heading}{nl}")));
+    changes.push(format!(
+        "moved the Unreleased entries into a new section `{}` below `[Unreleased]` (line {})",
+        heading.lines().next().unwrap_or(""),
+        doc.line_of(unreleased.heading.span.start) + 2
+    ));
+
+    if inline {
+        if let Some(l) = &unreleased.parts.link {
+            if let Some(u) = unreleased_url(Some(&text[l.clone()])) {
+                edits.push((l.clone(), u));
+                changes.push("pointed the Unreleased heading's link at the new tag".into());
+            }
+        }
+    } else if footer {
+        let (Some(vurl), Some(uurl)) = (
+            new_url.clone(),
+            unreleased_url(unreleased_defs.first().map(|d| &text[d.url.clone()])),
+        ) else {
+            warnings.push("no repository URL (give --repo-url or set changelog.repository_url): no link definitions written (C3)".into());
+            return Ok(Edit {
+                text: splice(text, edits),
+                changes,
+                warnings,
+            });
+        };
+        let vdef = format!("[{v}]: {vurl}");
+        if let Some(ud) = unreleased_defs.first() {
+            edits.push((ud.url.clone(), uurl));
+            changes.push(format!("[Unreleased] link now compares {tag}...HEAD"));
+            let end = ud.span.end;
+            if text[..end].ends_with('\n') {
+                edits.push((end..end, format!("{vdef}{nl}")));
+            } else {
+                edits.push((end..end, format!("{nl}{vdef}")));
+            }
+        } else {
+            let udef = unreleased
+                .parts
+                .bracketed
+                .then(|| format!("[Unreleased]: {uurl}"));
+            let block: Vec<String> = udef.into_iter().chain([vdef.clone()]).collect();
+            if let Some(bd) = below_defs.first() {
+                let s = bd.span.start;
+                edits.push((s..s, format!("{}{nl}", block.join(nl))));
+            } else if let Some(first) = doc.blocks.links.iter().find(|d| {
+                d.span.start > unreleased.heading.span.start
+                    && is_version_label(&text[d.label.clone()])
+            }) {
+                let s = first.span.start;
+                edits.push((s..s, format!("{}{nl}", block.join(nl))));
+            } else {
+                let end = text.len();
+                let sep = if text.ends_with('\n') {
+                    if text.ends_with(&format!("{nl}{nl}")) {
+                        ""
+                    } else {
+                        nl
+                    }
+                } else {
+                    // Keep the missing final newline missing.
+                    edits.push((end..end, format!("{nl}{nl}{}", block.join(nl))));
+                    changes.push(format!("added the link definition `{vdef}`"));
+                    return Ok(Edit {
+                        text: splice(text, edits),
+                        changes,
+                        warnings,
+                    });
+                };
+                edits.push((end..end, format!("{sep}{}{nl}", block.join(nl))));
+            }
+            if unreleased.parts.bracketed {
+                changes.push(format!("added [Unreleased] link comparing {tag}...HEAD"));
+            }
+        }
+        changes.push(format!("added the link definition `{vdef}`"));
+    } else if style.repo.is_none() {
+        warnings.push(
+            "no repository URL and no links in the file: no link definitions written (C3)".into(),
+        );
+    }
+    Ok(Edit {
+        text: splice(text, edits),
+        changes,
+        warnings,
+    })
+}
+
+fn is_version_label(label: &str) -> bool {
+    let l = label.trim();
+    l.eq_ignore_ascii_case("unreleased")
+        || l.trim_start_matches(['v', 'V'])
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+}
+
+/// The heading line(s) of a new version section.
+fn new_heading(
+    doc: &Changelog,
+    unreleased: &Section,
+    below: Option<&Section>,
+    version: &str,
+    date: &str,
+    inline_url: Option<&str>,
+) -> String {
+    let text = &doc.text;
+    let nl = doc.newline;
+    let fallback = || {
+        let marks = "#".repeat(unreleased.heading.level as usize);
+        let name = match (inline_url, unreleased.parts.bracketed) {
+            (Some(u), _) => format!("[{version}]({u})"),
+            (None, true) => format!("[{version}]"),
+            (None, false) => version.to_string(),
+        };
+        format!("{marks} {name} - {date}")
+    };
+    let Some(t) = below else {
+        return fallback();
+    };
+    let h = &t.heading;
+    let p = &t.parts;
+    let mut edits: Vec<(Range<usize>, String)> = vec![(p.version.clone(), version.to_string())];
+    if let (Some(l), Some(u)) = (&p.link, inline_url) {
+        edits.push((l.clone(), u.to_string()));
+    }
+    if let Some(y) = &p.yanked {
+        edits.push((y.clone(), String::new()));
+    }
+    let title_end = match &p.yanked {
+        // A yanked marker at the very end: drop what trails it too.
+        Some(y) if text[y.end..h.title.end].trim().is_empty() => y.end.max(h.title.end),
+        _ => h.title.end,
+    };
+    match &p.date {
+        Some(d)
+            if p.yanked
+                .as_ref()
+                .is_none_or(|y| y.end <= d.start || y.start >= d.end) =>
+        {
+            edits.push((d.clone(), date.to_string()))
+        }
+        _ => edits.push((title_end..title_end, format!(" - {date}"))),
+    }
+    // Shift to the title's frame.
+    let base = h.title.start;
+    let rel: Vec<(Range<usize>, String)> = edits
+        .into_iter()
+        .map(|(r, s)| (r.start - base..r.end - base, s))
+        .collect();
+    let title_text = &text[h.title.start..title_end.max(h.title.start)];
+    let new_title = splice(title_text, rel).trim_end().to_string();
+    // The template must read back as this version and date; odd headings get the plain form.
+    let reads_back = title::parse(&new_title).is_some_and(|p| {
+        !p.unreleased
+            && &new_title[p.version.clone()] == version
+            && p.date.is_some_and(|d| &new_title[d] == date)
+            && p.yanked.is_none()
+    });
+    if !reads_back || new_title.contains(['\n', '\r']) {
+        return fallback();
+    }
+    if h.setext {
+        let underline = text[h.title.end..h.span.end]
+            .trim()
+            .chars()
+            .next()
+            .unwrap_or('=');
+        let width = new_title.chars().count().max(3);
+        format!("{new_title}{nl}{}", underline.to_string().repeat(width))
+    } else {
+        let prefix = &text[h.span.start..h.title.start];
+        let line_end = text[h.span.clone()].trim_end_matches(['\r', '\n']).len() + h.span.start;
+        let suffix = &text[h.title.end.min(line_end)..line_end];
+        format!("{prefix}{new_title}{}", suffix.trim_end())
+    }
+}
+
+/// The canonical spelling of a Keep a Changelog category, when `name` is one.
+fn standard(name: &str) -> Option<(usize, &'static str)> {
+    CATEGORIES
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.eq_ignore_ascii_case(name.trim()))
+        .map(|(i, c)| (i, *c))
+}
+
+/// Adds an entry under a category of Unreleased, creating the category (in Keep a Changelog
+/// order) when it is missing.
+pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> {
+    let entry = entry.trim();
+    if entry.is_empty() {
+        return Err(Error::Usage("the entry text is empty".into()));
+    }
+    if category.trim().is_empty() || category.contains(['\n', '\r']) {
+        return Err(Error::Usage(format!(
+            "category {category:?} is not a heading text"
+        )));
+    }
+    let unreleased = single_unreleased(doc)?;
+    let text = &doc.text;
+    let nl = doc.newline;
+    // One line per entry line; continuation lines indented under the bullet.
+    let bullet = doc
+        .sections
+        .iter()
+        .flat_map(|s| s.entries())
+        .next()
+        .and_then(|r| text[r.clone()].trim_start().chars().next())
+        .filter(|c| matches!(c, '-' | '*' | '+'))
+        .unwrap_or('-');
+    let item = entry
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{bullet} {l}")
+            } else {
+                format!("  {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(nl);
+    let existing = unreleased.categories.iter().find(|c| {
+        text[c.heading.title.clone()]
+            .trim()
+            .eq_ignore_ascii_case(category.trim())
+    });
+    let mut edits = Vec::new();
+    let change;
+    if let Some(cat) = existing {
+        let end = crate::doc::trim_block_end(text, &doc.blocks, cat.body.start, cat.body.end);
+        if crate::doc::has_content(&doc.blocks, cat.body.clone()) {
+            if text[..end].ends_with('\n') {
+                edits.push((end..end, format!("{item}{nl}")));
+            } else {
+                edits.push((end..end, format!("{nl}{item}")));
+            }
+        } else {
+            let at = cat.heading.span.end;
+            let lead = if text[..at].ends_with('\n') { "" } else { nl };
+            edits.push((at..at, format!("{lead}{nl}{item}{nl}")));
+        }
+        change = format!(
+            "added an entry under `{}` of Unreleased",
+            &text[cat.heading.title.clone()]
+        );
+    } else {
+        let (order, name) = match standard(category) {
+            Some((i, c)) => (i, c.to_string()),
+            None => (usize::MAX, category.trim().to_string()),
+        };
+        let marks = "#".repeat(unreleased.heading.level as usize + 1);
+        let block = format!("{marks} {name}{nl}{nl}{item}{nl}");
+        let before = unreleased
+            .categories
+            .iter()
+            .find(|c| standard(&text[c.heading.title.clone()]).is_some_and(|(i, _)| i > order));
+        if let Some(next) = before {
+            let s = next.heading.span.start;
+            edits.push((s..s, format!("{block}{nl}")));
+        } else {
+            let end = crate::doc::trim_block_end(
+                text,
+                &doc.blocks,
+                unreleased.body.start,
+                unreleased.body.end,
+            );
+            let has_any = crate::doc::has_content(&doc.blocks, unreleased.body.clone())
+                || !unreleased.categories.is_empty();
+            if has_any {
+                let end = end.max(
+                    unreleased
+                        .categories
+                        .last()
+                        .map_or(0, |c| c.heading.span.end),
+                );
+                if text[..end].ends_with('\n') {
+                    edits.push((end..end, format!("{nl}{block}")));
+                } else {
+                    edits.push((end..end, format!("{nl}{nl}{}", block.trim_end())));
+                }
+            } else {
+                let at = unreleased.heading.span.end;
+                let lead = if text[..at].ends_with('\n') { "" } else { nl };
+                edits.push((at..at, format!("{lead}{nl}{block}")));
+            }
+        }
+        change = format!("added the category `{name}` to Unreleased with the entry");
+    }
+    Ok(Edit {
+        text: splice(text, edits),
+        changes: vec![change],
+        warnings: Vec::new(),
+    })
+}
+
+/// Marks a version's heading `[YANKED]` and puts a note with the reason and the replacement
+/// under it (R4).
+pub fn yank(
+    doc: &Changelog,
+    version: &str,
+    reason: &str,
+    replacement: Option<&str>,
+    policy: &Policy,
+) -> Result<Edit, Error> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.contains(['\n', '\r']) {
+        return Err(Error::Usage(
+            "--reason must be one line of text (R4)".into(),
+        ));
+    }
+    if let Some(r) = replacement {
+        ReleaseVersion::parse_version(r, policy)
+            .map_err(|e| Error::InvalidVersion(e.to_string()))?;
+    }
+    let text = &doc.text;
+    let found = doc.find(version);
+    let section = match found.as_slice() {
+        [] => {
+            return Err(Error::NoSuchVersion {
+                version: version.into(),
+                known: doc
+                    .versions()
+                    .take(5)
+                    .map(|s| s.version(text).to_string())
+                    .collect(),
+            })
+        }
+        [one] => *one,
+        [a, b, ..] => {
+            return Err(Error::DuplicateVersion {
+                version: version.into(),
+                first: doc.line_of(a.heading.span.start),
+                second: doc.line_of(b.heading.span.start),
+            })
+        }
+    };
+    if section.parts.yanked.is_some() {
+        return Err(Error::AlreadyYanked {
+            version: version.into(),
+            line: doc.line_of(section.heading.span.start),
+        });
+    }
+    let nl = doc.newline;
+    let h = &section.heading;
+    let mut edits = Vec::new();
+    edits.push((h.title.end..h.title.end, " [YANKED]".to_string()));
+    let reason = reason.trim_end_matches('.');
+    let note = match replacement {
+        Some(r) => {
+            let r = r.strip_prefix(['v', 'V']).unwrap_or(r);
+            format!("> **Yanked:** {reason}. Use {r} instead.")
+        }
+        None => format!("> **Yanked:** {reason}."),
+    };
+    let at = h.span.end;
+    let lead = if text[..at].ends_with('\n') { "" } else { nl };
+    let trail = if at == text.len() { "" } else { nl };
+    edits.push((at..at, format!("{lead}{nl}{note}{trail}")));
+    if h.setext {
+        // Keep the underline as long as the title.
+        let underline = text[h.title.end..h.span.end].trim();
+        if let Some(ch) = underline.chars().next() {
+            let ul_start = h.title.end + text[h.title.end..h.span.end].find(ch).unwrap_or(0);
+            let width = text[h.title.clone()].chars().count() + " [YANKED]".len();
+            let ul_end = ul_start + underline.len();
+            if underline.len() < width {
+                edits.push((
+                    ul_end..ul_end,
+                    ch.to_string().repeat(width - underline.len()),
+                ));
+            }
+        }
+    }
+    Ok(Edit {
+        text: splice(text, edits),
+        changes: vec![format!(
+            "marked {version} [YANKED] at line {} with the reason{}",
+            doc.line_of(h.span.start),
+            replacement
+                .map(|r| format!(" and {r} as the replacement"))
+                .unwrap_or_default()
+        )],
+        warnings: Vec::new(),
+    })
+}

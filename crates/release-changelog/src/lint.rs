@@ -1,0 +1,510 @@
+//! `lint`: what breaks releases, and what drifts from Keep a Changelog. It reports; it never
+//! refuses to read a file.
+
+use std::collections::HashMap;
+
+use release_core::policy::Policy;
+use release_core::version::ReleaseVersion;
+use serde::Serialize;
+
+use crate::doc::{normalize_label, Changelog, CATEGORIES};
+use crate::links;
+use crate::notes::used_labels;
+use crate::scan::LineIndex;
+use crate::title;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth fixing; does not fail `lint`.
+    Warning,
+    /// Breaks a release; `lint` exits 1.
+    Error,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The rule id (`date-invalid`).
+    pub rule: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+struct Sink<'a> {
+    text: &'a str,
+    index: LineIndex,
+    out: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    fn push(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        at: usize,
+        message: String,
+        hint: &str,
+    ) {
+        let (line, column) = self.index.position(self.text, at);
+        self.out.push(Diagnostic {
+            rule,
+            severity,
+            line,
+            column,
+            message,
+            hint: hint.into(),
+        });
+    }
+}
+
+/// Lints a changelog. Diagnostics come sorted by position.
+pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
+    use Severity::{Error, Warning};
+    let text = doc.text.as_str();
+    let mut sink = Sink {
+        text,
+        index: LineIndex::new(text),
+        out: Vec::new(),
+    };
+    let b = &doc.blocks;
+
+    // title: an H1 before the first section.
+    let first_section = doc
+        .sections
+        .first()
+        .map_or(text.len(), |s| s.heading.span.start);
+    let has_title = b
+        .headings
+        .iter()
+        .take_while(|h| h.span.start < first_section)
+        .any(|h| h.level == 1);
+    if !has_title && doc.level > 1 {
+        sink.push(
+            "title",
+            Warning,
+            b.start,
+            "the file has no `# Changelog` title before the first version".into(),
+            "start the file with `# Changelog` and a line on the format it follows",
+        );
+    }
+    if doc.sections.is_empty() {
+        sink.push(
+            "no-versions",
+            Warning,
+            b.start,
+            "no version or Unreleased headings found: is this a Keep a Changelog file?".into(),
+            "use `## [Unreleased]` and `## [X.Y.Z] - YYYY-MM-DD` headings",
+        );
+    }
+
+    // Unreleased.
+    let unreleased = doc.unreleased();
+    match unreleased.as_slice() {
+        [] => {
+            if !doc.sections.is_empty() {
+                sink.push(
+                    "unreleased-missing",
+                    Warning,
+                    first_section,
+                    "no `## [Unreleased]` section".into(),
+                    "add `## [Unreleased]` above the newest version (C1)",
+                );
+            }
+        }
+        [first, rest @ ..] => {
+            for s in rest {
+                sink.push(
+                    "unreleased-duplicate",
+                    Error,
+                    s.heading.span.start,
+                    format!(
+                        "a second `[Unreleased]` section (the first is at line {})",
+                        doc.line_of(first.heading.span.start)
+                    ),
+                    "merge the two sections into one",
+                );
+            }
+            if first.is_empty(b) {
+                sink.push(
+                    "unreleased-empty",
+                    Warning,
+                    first.heading.span.start,
+                    "`[Unreleased]` has no entries".into(),
+                    "add entries before releasing (C1): `release changelog add`",
+                );
+            }
+        }
+    }
+
+    // Versions: validity, duplicates, dates.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut prev_date: Option<(time::Date, usize)> = None;
+    for s in doc.versions() {
+        let at = s.parts.version.start;
+        let v = s.version(text);
+        if semver_strict(v).is_err() {
+            sink.push(
+                "version-invalid",
+                Error,
+                at,
+                format!("`{v}` is not a SemVer 2.0.0 version"),
+                "write MAJOR.MINOR.PATCH, e.g. `1.2.0` (V1)",
+            );
+        } else if let Err(e) = ReleaseVersion::parse_version(v, policy) {
+            sink.push(
+                "version-policy",
+                Warning,
+                at,
+                e.to_string(),
+                "the release policy would refuse this version today",
+            );
+        }
+        if let Some(&line) = seen.get(v) {
+            sink.push(
+                "version-duplicate",
+                Error,
+                s.heading.span.start,
+                format!("version {v} already has a heading at line {line}"),
+                "remove or rename one of the two sections",
+            );
+        } else {
+            seen.insert(v, doc.line_of(s.heading.span.start));
+        }
+        match s.parts.date.clone() {
+            None => sink.push(
+                "date-missing",
+                Error,
+                s.heading.title.end,
+                format!("version {v} has no date"),
+                "write the heading as `## [X.Y.Z] - YYYY-MM-DD`",
+            ),
+            Some(d) => {
+                let dt = &text[d.clone()];
+                match title::iso_date(dt) {
+                    Ok(date) => {
+                        if let Some((newer, line)) = prev_date {
+                            if date > newer {
+                                sink.push("date-order", Warning, d.start, format!("{v} is dated {dt}, after the section above it (line {line})"), "sections go newest first: check the date or the order");
+                            }
+                        }
+                        prev_date = Some((date, doc.line_of(s.heading.span.start)));
+                    }
+                    Err(e) => {
+                        let real = lenient_date(dt);
+                        if real {
+                            sink.push(
+                                "date-format",
+                                Warning,
+                                d.start,
+                                e.to_string(),
+                                "write dates as YYYY-MM-DD (ISO 8601)",
+                            );
+                        } else {
+                            sink.push(
+                                "date-invalid",
+                                Error,
+                                d.start,
+                                format!("version {v}: {e}"),
+                                "write a real calendar date as YYYY-MM-DD",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Sections: text outside categories, categories.
+    for s in &doc.sections {
+        if let Some(&line) = s.loose_text.first() {
+            if !s.categories.is_empty() || !s.loose_entries.is_empty() {
+                sink.push(
+                    "text-outside-category",
+                    Warning,
+                    line,
+                    format!(
+                        "text in `{}` before its first category",
+                        heading_text(text, s)
+                    ),
+                    "put entries under `### Added`, `### Fixed`, ... (Keep a Changelog)",
+                );
+            }
+        }
+        if !s.loose_entries.is_empty() && !s.categories.is_empty() {
+            sink.push(
+                "text-outside-category",
+                Warning,
+                s.loose_entries[0].start,
+                format!(
+                    "entries in `{}` before its first category",
+                    heading_text(text, s)
+                ),
+                "move them under a category heading",
+            );
+        }
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for c in &s.categories {
+            let name = text[c.heading.title.clone()].trim();
+            let at = c.heading.title.start;
+            if !CATEGORIES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+                sink.push(
+                    "category-unknown",
+                    Warning,
+                    at,
+                    format!("`{name}` is not a Keep a Changelog category"),
+                    "use Added, Changed, Deprecated, Removed, Fixed or Security",
+                );
+            }
+            let key = name.to_lowercase();
+            if let Some(&line) = names.get(&key) {
+                sink.push(
+                    "category-duplicate",
+                    Warning,
+                    at,
+                    format!("`{name}` appears twice in this section (first at line {line})"),
+                    "merge the two blocks",
+                );
+            } else {
+                names.insert(key, doc.line_of(c.heading.span.start));
+            }
+            if c.entries.is_empty() && !crate::doc::has_content(b, c.body.clone()) {
+                sink.push(
+                    "category-empty",
+                    Warning,
+                    at,
+                    format!("`{name}` has no entries"),
+                    "remove the empty heading",
+                );
+            }
+        }
+    }
+
+    // Links.
+    let mut def_labels: HashMap<String, usize> = HashMap::new();
+    for d in &b.links {
+        let label = normalize_label(&text[d.label.clone()]);
+        if let Some(&line) = def_labels.get(&label) {
+            sink.push(
+                "link-duplicate",
+                Warning,
+                d.span.start,
+                format!(
+                    "`[{}]` is defined again (first at line {line}); the first one wins",
+                    &text[d.label.clone()]
+                ),
+                "remove one of the definitions",
+            );
+        } else {
+            def_labels.insert(label, doc.line_of(d.span.start));
+        }
+    }
+    let any_version_defs = doc.sections.iter().any(|s| {
+        let l = if s.is_unreleased() {
+            "unreleased"
+        } else {
+            s.version(text)
+        };
+        def_labels.contains_key(&normalize_label(l))
+    });
+    let sections: Vec<_> = doc.sections.iter().collect();
+    let mut checked = std::collections::HashSet::new();
+    for (i, s) in sections.iter().enumerate() {
+        let label = if s.is_unreleased() {
+            "unreleased".to_string()
+        } else {
+            normalize_label(s.version(text))
+        };
+        if !checked.insert(label.clone()) {
+            continue; // duplicates are reported once, by their own rules
+        }
+        if s.parts.bracketed
+            && s.parts.link.is_none()
+            && !def_labels.contains_key(&label)
+            && any_version_defs
+        {
+            sink.push(
+                "link-missing",
+                Warning,
+                s.heading.title.start,
+                format!(
+                    "`[{}]` has no link definition",
+                    if s.is_unreleased() {
+                        "Unreleased"
+                    } else {
+                        s.version(text)
+                    }
+                ),
+                "add `[X.Y.Z]: <repo>/compare/vA.B.C...vX.Y.Z` at the end of the file (C3)",
+            );
+        }
+        // Stale: the compare URL must end at this version and start at the one below.
+        let url = match &s.parts.link {
+            Some(l) => Some((&text[l.clone()], l.start)),
+            None => doc
+                .links_for(&label)
+                .first()
+                .map(|d| (&text[d.url.clone()], d.span.start)),
+        };
+        let Some((url, at)) = url else { continue };
+        let Some((from, to)) = links::compare_ends(url) else {
+            continue;
+        };
+        let below = sections[i + 1..].iter().find(|x| !x.is_unreleased());
+        let to_ok = if s.is_unreleased() {
+            to == "HEAD" || to.ends_with("main") || to.ends_with("master")
+        } else {
+            to.ends_with(s.version(text)) && tag_boundary(&to, s.version(text))
+        };
+        let from_ok = match below {
+            Some(bl) => from.ends_with(bl.version(text)) && tag_boundary(&from, bl.version(text)),
+            None => true,
+        };
+        if !to_ok || !from_ok {
+            let want_from = below.map(|bl| bl.version(text)).unwrap_or("?");
+            sink.push("link-stale", Warning, at, format!("the link of `{}` compares {from}...{to}, but its neighbours say {want_from}...{}", if s.is_unreleased() { "Unreleased" } else { s.version(text) }, if s.is_unreleased() { "HEAD" } else { s.version(text) }), "point the compare URL at the section below and this version (C3)");
+        }
+    }
+    // Unused definitions: labels nothing refers to. Only checked for version-like labels and
+    // when the file is small enough that the scan is cheap relative to the rest.
+    let used = used_labels_outside_defs(doc);
+    for d in &b.links {
+        let label = normalize_label(&text[d.label.clone()]);
+        if used.binary_search(&label).is_err() {
+            sink.push(
+                "link-unused",
+                Warning,
+                d.span.start,
+                format!("`[{}]` is defined but never used", &text[d.label.clone()]),
+                "remove the definition, or the heading it belonged to is missing",
+            );
+        }
+    }
+
+    if let Some(at) = b.unclosed_fence {
+        sink.push(
+            "fence-unclosed",
+            Error,
+            at,
+            "this code fence is never closed: everything after it is code, headings included"
+                .into(),
+            "close the fence with the same number of ``` or ~~~",
+        );
+    }
+    for &at in &b.conflicts {
+        sink.push(
+            "merge-conflict",
+            Error,
+            at,
+            "a merge-conflict marker".into(),
+            "resolve the conflict and remove the marker lines",
+        );
+    }
+    let mut out = sink.out;
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
+fn heading_text<'a>(text: &'a str, s: &crate::doc::Section) -> &'a str {
+    &text[s.heading.title.clone()]
+}
+
+/// `v1.2.3` ends with `1.2.3` at a tag boundary (not `11.2.3`).
+fn tag_boundary(tag: &str, version: &str) -> bool {
+    let prefix = &tag[..tag.len() - version.len()];
+    !prefix.ends_with(|c: char| c.is_ascii_digit() || c == '.')
+}
+
+fn semver_strict(v: &str) -> Result<(), ()> {
+    // The release-core parser is SemVer plus policy; here only SemVer matters, so take the
+    // policy out of the way with every channel allowed.
+    let (core, pre) = v
+        .split_once('-')
+        .map_or((v.split('+').next().unwrap_or(v), None), |(c, p)| {
+            (c, Some(p))
+        });
+    let nums: Vec<&str> = core.split('.').collect();
+    if nums.len() != 3
+        || nums.iter().any(|n| {
+            n.is_empty()
+                || !n.bytes().all(|b| b.is_ascii_digit())
+                || (n.len() > 1 && n.starts_with('0'))
+                || n.parse::<u64>().is_err()
+        })
+    {
+        return Err(());
+    }
+    if let Some(pre) = pre {
+        let pre = pre.split('+').next().unwrap_or(pre);
+        for id in pre.split('.') {
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(());
+            }
+            if id.bytes().all(|b| b.is_ascii_digit()) && id.len() > 1 && id.starts_with('0') {
+                return Err(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A real date in another spelling: `03 Jul 2023`, `2025.04.03`, `July 3, 2023`.
+fn lenient_date(d: &str) -> bool {
+    let parts: Vec<&str> = d
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 {
+        return false;
+    }
+    let month = |p: &str| -> Option<u8> {
+        if let Ok(n) = p.parse::<u8>() {
+            return (1..=12).contains(&n).then_some(n);
+        }
+        let names = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        let l = p.to_ascii_lowercase();
+        names
+            .iter()
+            .position(|n| l.starts_with(n))
+            .map(|i| i as u8 + 1)
+    };
+    let check = |y: &str, m: &str, dd: &str| -> bool {
+        let (Ok(y), Some(m), Ok(dd)) = (y.parse::<i32>(), month(m), dd.parse::<u8>()) else {
+            return false;
+        };
+        y > 999
+            && time::Month::try_from(m)
+                .ok()
+                .and_then(|m| time::Date::from_calendar_date(y, m, dd).ok())
+                .is_some()
+    };
+    check(parts[0], parts[1], parts[2])
+        || check(parts[2], parts[1], parts[0])
+        || check(parts[2], parts[0], parts[1])
+}
+
+/// Every bracketed label in the text outside link definitions, sorted.
+fn used_labels_outside_defs(doc: &Changelog) -> Vec<String> {
+    let text = &doc.text;
+    let mut all = Vec::new();
+    let mut pos = 0;
+    for d in &doc.blocks.links {
+        all.extend(used_labels(&text[pos..d.span.start]));
+        pos = d.span.end;
+    }
+    all.extend(used_labels(&text[pos..]));
+    all.sort();
+    all.dedup();
+    all
+}

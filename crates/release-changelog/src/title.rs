@@ -1,0 +1,269 @@
+//! Reading a version heading's title: `[1.2.3] - 2024-01-02`, `1.2.3 (2024-01-02)`,
+//! `[1.2.3](https://…) - 2024-01-02 [YANKED]`, `Version 1.80.0 (2024-07-25)`, `[Unreleased]`,
+//! `[Unreleased] - ReleaseDate`, `v1.2.3`.
+
+use std::ops::Range;
+
+/// What a heading title says. Ranges are relative to the title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleParts {
+    /// `Unreleased` rather than a version.
+    pub unreleased: bool,
+    /// The version as written (without a leading `v`); empty for Unreleased.
+    pub version: Range<usize>,
+    /// The date-like text after the version (`2024-01-02`, `03 Jul 2023`, `TBD`).
+    pub date: Option<Range<usize>>,
+    /// The yanked marker (`[YANKED]`, `(yanked)`, ...), with the space before it.
+    pub yanked: Option<Range<usize>>,
+    /// The inline link destination of `[1.2.3](url)`.
+    pub link: Option<Range<usize>>,
+    /// True when the version (or Unreleased) is in `[brackets]`.
+    pub bracketed: bool,
+}
+
+fn skip_ws(t: &[u8], mut i: usize) -> usize {
+    while i < t.len() && matches!(t[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// Parses a heading title; `None` when it names neither a version nor Unreleased.
+pub fn parse(title: &str) -> Option<TitleParts> {
+    let t = title.as_bytes();
+    let mut i = skip_ws(t, 0);
+    let bracketed = t.get(i) == Some(&b'[');
+    if bracketed {
+        i += 1;
+    }
+    let (unreleased, version) = if t.len() >= i + 10
+        && t[i..i + 10].eq_ignore_ascii_case(b"unreleased")
+    {
+        let end = i + 10;
+        if t.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        (true, end..end)
+    } else {
+        // Optional "Version " / "Release " word, then an optional `v`.
+        for word in [&b"version "[..], b"release "] {
+            if t.len() >= i + word.len() && t[i..i + word.len()].eq_ignore_ascii_case(word) {
+                i = skip_ws(t, i + word.len());
+                break;
+            }
+        }
+        if matches!(t.get(i), Some(b'v' | b'V')) && t.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let start = i;
+        let mut j = i;
+        let mut dots = 0;
+        let digits = |j: usize| t[j..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let d = digits(j);
+        if d == 0 {
+            return None;
+        }
+        j += d;
+        while t.get(j) == Some(&b'.') && t.get(j + 1).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+            j += digits(j);
+            dots += 1;
+        }
+        if dots == 0 {
+            return None;
+        }
+        for sep in [b'-', b'+'] {
+            if t.get(j) == Some(&sep)
+                && t.get(j + 1).is_some_and(|b| b.is_ascii_alphanumeric())
+                && (sep == b'+' || !t[j + 1..].starts_with(b" "))
+            {
+                // `1.2.3-rc.1` (but not `1.2.3 - date`).
+                j += 1;
+                while t
+                    .get(j)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-')
+                {
+                    j += 1;
+                }
+                // A trailing dash or dot is not part of a version.
+                while j > start && matches!(t[j - 1], b'.' | b'-') {
+                    j -= 1;
+                }
+            }
+        }
+        (false, start..j)
+    };
+    let mut k = version.end;
+    if bracketed {
+        if t.get(k) != Some(&b']') {
+            return None;
+        }
+        k += 1;
+    } else if !matches!(t.get(k), None | Some(b' ' | b'\t' | b'(' | b',' | b':')) {
+        // `1.2.3]`, `1.2.3x`: not a version heading.
+        return None;
+    }
+    let mut link = None;
+    if bracketed && t.get(k) == Some(&b'(') {
+        let close = t[k..].iter().position(|&b| b == b')')? + k;
+        link = Some(k + 1..close);
+        k = close + 1;
+    } else if bracketed && t.get(k) == Some(&b'[') {
+        let close = t[k..].iter().position(|&b| b == b']')? + k;
+        k = close + 1;
+    }
+    // The rest: separators, a date, a yanked marker, anything else.
+    let rest = &title[k..];
+    let lower = rest.to_ascii_lowercase();
+    let mut yanked = None;
+    if let Some(p) = lower.find("yanked") {
+        // Widen to the marker's brackets and the space before it.
+        let mut a = k + p;
+        let mut b = a + 6;
+        if a > k && matches!(t[a - 1], b'[' | b'(') {
+            a -= 1;
+            if matches!(t.get(b), Some(b']' | b')')) {
+                b += 1;
+            }
+        }
+        while a > k && matches!(t[a - 1], b' ' | b'\t') {
+            a -= 1;
+        }
+        // `- YANKED` / `— yanked`
+        if a > k && matches!(t[a - 1], b'-') {
+            a -= 1;
+            while a > k && matches!(t[a - 1], b' ' | b'\t') {
+                a -= 1;
+            }
+        }
+        yanked = Some(a..b);
+    }
+    let mut d = k;
+    loop {
+        d = skip_ws(t, d);
+        if d < t.len() && matches!(t[d], b'-' | b':' | b'(' | b',') {
+            d += 1;
+            continue;
+        }
+        if title[d..].starts_with('–') || title[d..].starts_with('—') {
+            d += '–'.len_utf8();
+            continue;
+        }
+        break;
+    }
+    let mut date = None;
+    if d < t.len() && yanked.as_ref().is_none_or(|y| y.start > d || y.end <= d) {
+        let mut end = t.len();
+        if let Some(y) = &yanked {
+            if y.start >= d {
+                end = end.min(y.start);
+            }
+        }
+        if let Some(p) = t[d..end]
+            .iter()
+            .position(|&b| matches!(b, b')' | b'[' | b'('))
+        {
+            end = d + p;
+        }
+        while end > d && matches!(t[end - 1], b' ' | b'\t' | b'-' | b',') {
+            end -= 1;
+        }
+        if end > d {
+            date = Some(d..end);
+        }
+    }
+    Some(TitleParts {
+        unreleased,
+        version,
+        date,
+        yanked,
+        link,
+        bracketed,
+    })
+}
+
+/// Checks an ISO date `YYYY-MM-DD` that exists on the calendar.
+pub fn iso_date(text: &str) -> Result<time::Date, String> {
+    let b = text.as_bytes();
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return Err(format!("date {text:?} is not in the form YYYY-MM-DD"));
+    }
+    let year: i32 = text[0..4]
+        .parse()
+        .map_err(|_| format!("bad year in {text:?}"))?;
+    let month: u8 = text[5..7]
+        .parse()
+        .map_err(|_| format!("bad month in {text:?}"))?;
+    let day: u8 = text[8..10]
+        .parse()
+        .map_err(|_| format!("bad day in {text:?}"))?;
+    let month =
+        time::Month::try_from(month).map_err(|_| format!("date {text:?} has no month {month}"))?;
+    time::Date::from_calendar_date(year, month, day)
+        .map_err(|_| format!("date {text:?} is not a real calendar date"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn p(t: &str) -> (String, Option<String>, bool, Option<String>) {
+        let parts = parse(t).unwrap();
+        (
+            t[parts.version.clone()].to_string(),
+            parts.date.map(|d| t[d].to_string()),
+            parts.yanked.is_some(),
+            parts.link.map(|l| t[l].to_string()),
+        )
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(
+            p("[1.2.3] - 2024-01-02"),
+            ("1.2.3".into(), Some("2024-01-02".into()), false, None)
+        );
+        assert_eq!(
+            p("1.2.3 (2024-01-02)"),
+            ("1.2.3".into(), Some("2024-01-02".into()), false, None)
+        );
+        assert_eq!(p("Version 1.80.0 (2024-07-25)").0, "1.80.0");
+        assert_eq!(p("[0.3.0-rc.1] - 2026-05-31").0, "0.3.0-rc.1");
+        assert_eq!(
+            p("[0.30.2](https://x/releases/tag/v0.30.2) - 2026-06-19"),
+            (
+                "0.30.2".into(),
+                Some("2026-06-19".into()),
+                false,
+                Some("https://x/releases/tag/v0.30.2".into())
+            )
+        );
+        assert_eq!(
+            p("[1.0.0] - 2024-01-02 [YANKED]"),
+            ("1.0.0".into(), Some("2024-01-02".into()), true, None)
+        );
+        assert_eq!(p("v2.0.0 - 03 Jul 2023").1, Some("03 Jul 2023".into()));
+        assert_eq!(p("5.0.0 - TBD").1, Some("TBD".into()));
+        assert!(parse("[Unreleased] - ReleaseDate").unwrap().unreleased);
+        assert!(parse("Unreleased").unwrap().unreleased);
+        assert!(parse("New Contributors").is_none());
+        assert!(parse("2 things").is_none());
+        assert!(parse("Unreleasedx").is_none());
+    }
+
+    #[test]
+    fn dates() {
+        assert!(iso_date("2024-02-29").is_ok());
+        assert!(iso_date("2023-02-29").is_err());
+        assert!(iso_date("2023-13-01").is_err());
+        assert!(iso_date("2023.04.03").is_err());
+    }
+}

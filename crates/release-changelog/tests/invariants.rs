@@ -1,0 +1,73 @@
+//! The invariants the fuzz target checks, and one regression test per fuzz finding (each
+//! reduced by hand to the shape that broke; the fuzz inputs themselves are not kept).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use release_changelog::{lint, notes, prepare, Changelog, PrepareOptions, Which};
+use release_core::policy::Policy;
+
+/// prepare + notes: the new section's notes are the old Unreleased notes, and the new file
+/// has one, empty, Unreleased section. Returns whether prepare accepted the text.
+fn check(text: &str) -> bool {
+    let policy = Policy::default();
+    let doc = Changelog::parse(text);
+    let _ = lint(&doc, &policy);
+    let old = notes(&doc, &Which::Unreleased);
+    let mut opts = PrepareOptions::new("99.0.0", "2026-01-01", &policy);
+    opts.repo_url = Some("https://github.com/o/r");
+    match prepare(&doc, &opts) {
+        Ok(edit) => {
+            let new = Changelog::parse(edit.text.clone());
+            let after = notes(&new, &Which::Version("99.0.0".into())).unwrap();
+            assert_eq!(after.body, old.unwrap().body, "new text:\n{}", edit.text);
+            assert_eq!(new.unreleased().len(), 1);
+            assert!(new.unreleased()[0].is_empty(&new.blocks));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// `SCRATCH=path cargo test --test invariants scratch` checks one file (a fuzz artifact).
+#[test]
+fn scratch() {
+    if let Ok(p) = std::env::var("SCRATCH") {
+        check(&std::fs::read_to_string(p).unwrap());
+    }
+}
+
+/// Fuzz finding 1: the last line had no final newline; appending the link definitions gave
+/// it one, so the notes differed by a line ending. Notes now always end with one.
+#[test]
+fn no_final_newline_in_the_last_entry() {
+    assert!(check("## [Unreleased]\n\n### Added\n\n- the last line"));
+}
+
+/// Fuzz finding 2: an HTML declaration block that never closes swallowed the appended link
+/// definitions. prepare now refuses files that end inside an open block.
+#[test]
+fn unclosed_html_block_at_the_end() {
+    assert!(!check("## [Unreleased]\n\n- x\n\n<!DOCTYPE never closed\n"));
+    assert!(!check(
+        "## [Unreleased]\n\n- x\n\n<!-- a comment never closed\n"
+    ));
+}
+
+/// Fuzz finding 3: a `~~~` fence with an info string opened in Unreleased and never closed.
+#[test]
+fn unclosed_tilde_fence_in_unreleased() {
+    assert!(!check(
+        "## [Unreleased]\n\n- x\n~~~~~~### Compatibility\n\n- y\n"
+    ));
+}
+
+/// Fuzz finding 4: `## 0.25.5] - 2024-02-08` was read as a version heading and used as the
+/// template of the new heading, which then did not read back as a heading for 99.0.0.
+#[test]
+fn broken_heading_is_not_a_template() {
+    assert!(check(
+        "## [Unreleased]\n\n- x\n\n## 0.25.5] - 2024-02-08\n\n- y\n"
+    ));
+    let doc = Changelog::parse("## 0.25.5] - 2024-02-08\n");
+    assert!(doc.sections.is_empty());
+}

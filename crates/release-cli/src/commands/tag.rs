@@ -1,0 +1,284 @@
+//! `release tag VERSION`: create a signed annotated release tag on HEAD (G1-G5, V5-V7).
+//!
+//! A dry run (the default) prints the tag object it would write; `--execute` signs it with the
+//! program git would use, writes it, runs the verification gate on the new object and only
+//! then creates `refs/tags/NAME` (never forced). `--push` pushes it with the git CLI.
+
+use clap::Args;
+use release_core::version::ReleaseVersion;
+use release_git::create::{self, TagOptions, TagPlan};
+use release_git::push::{self, PushResult};
+use release_git::repo::Repo;
+use release_git::verify::Verification;
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::error::{CliError, CliResult, Outcome};
+use crate::gitctx;
+use crate::output;
+use crate::released::ReleasedArgs;
+
+/// Arguments of `release tag`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The version (`1.2.3`, `1.2.3-rc.1`) or tag (`v1.2.3`).
+    #[arg(value_name = "VERSION")]
+    pub target: String,
+    #[command(flatten)]
+    pub options: TagFlags,
+}
+
+/// The flags shared by `release tag` and `release rc tag`.
+#[derive(Debug, Args)]
+pub struct TagFlags {
+    /// The tag message (default: `Release vX.Y.Z`).
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Create an unsigned tag (release candidates only: stable tags must be signed, G2).
+    #[arg(long)]
+    pub no_sign: bool,
+    /// Create the tag (default: a dry run that prints the tag object).
+    #[arg(long)]
+    pub execute: bool,
+    /// Push the tag to `origin` (`git push --porcelain`); refused when `CI=true` (G5).
+    #[arg(long)]
+    pub push: bool,
+    #[command(flatten)]
+    pub released: ReleasedArgs,
+}
+
+#[derive(Debug, Serialize)]
+struct TagReport<'a> {
+    ok: bool,
+    dry_run: bool,
+    tag: &'a str,
+    version: &'a str,
+    stage: &'a str,
+    commit: &'a str,
+    /// The tag object as it will be signed (the payload).
+    payload: &'a str,
+    signing: Option<&'a release_git::sign::SigningConfig>,
+    object: Option<String>,
+    verification: Option<Verification>,
+    push: Option<PushReport>,
+}
+
+#[derive(Debug, Serialize)]
+struct PushReport {
+    command: String,
+    result: Option<PushResult>,
+}
+
+/// Runs `release tag`.
+pub fn run(ctx: &Context, args: TagArgs) -> CliResult {
+    if let Some(c) = args.target.chars().find(|c| c.is_control()) {
+        return Err(CliError::input(format!(
+            "tag {:?} contains the control character {c:?}: a line break would inject tag object headers (G4)",
+            args.target
+        )));
+    }
+    let version =
+        ReleaseVersion::parse_version(&args.target, &ctx.policy).map_err(CliError::input)?;
+    tag_version(ctx, &version, &args.options)
+}
+
+/// Tags `version` (shared with `release rc tag`).
+pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) -> CliResult {
+    let name = version.tag(&ctx.policy);
+    if flags.push && gitctx::in_ci() {
+        return gitctx::fail(
+            ctx,
+            push::push_tag(&ctx.root, &name, true)
+                .err()
+                .unwrap_or_else(|| release_git::GitError::refused("push refused in CI (G5)")),
+        );
+    }
+    let repo = gitctx::open_repo(ctx)?;
+    if flags.push
+        && repo
+            .git2()
+            .find_reference(&format!("refs/tags/{name}"))
+            .is_ok()
+    {
+        return push_existing(ctx, &repo, &name, flags.execute);
+    }
+    let history = gitctx::history_of(ctx, &repo, &flags.released)?;
+    let options = TagOptions {
+        message: flags.message.clone(),
+        no_sign: flags.no_sign,
+        time: None,
+    };
+    let plan = match create::plan_tag(&repo, &name, &ctx.policy, &history, &options) {
+        Ok((plan, _)) => plan,
+        Err(err) => return gitctx::fail(ctx, err),
+    };
+    if !flags.execute {
+        return print_dry_run(ctx, &plan, flags.push);
+    }
+    let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx, &repo)) {
+        Ok(created) => created,
+        Err(err) => return gitctx::fail(ctx, err),
+    };
+    for warning in created.verification.warnings() {
+        eprintln!("warning: {}", warning.detail);
+    }
+    let push = if flags.push {
+        Some(do_push(ctx, &repo, &name)?)
+    } else {
+        None
+    };
+    let pushed_ok = push
+        .as_ref()
+        .and_then(|p| p.result.as_ref())
+        .is_none_or(PushResult::ok);
+    let report = TagReport {
+        ok: pushed_ok,
+        dry_run: false,
+        tag: &plan.tag,
+        version: &plan.version,
+        stage: plan.stage,
+        commit: &plan.commit,
+        payload: &plan.payload,
+        signing: plan.signing.as_ref(),
+        object: Some(created.object.clone()),
+        verification: Some(created.verification),
+        push,
+    };
+    if ctx.json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "created {} -> {} (tag object {}, {})",
+            plan.tag,
+            plan.commit,
+            created.object,
+            match &report.signing {
+                Some(s) => format!("{} signature verified", s.format),
+                None => "unsigned".to_string(),
+            }
+        );
+        match &report.push {
+            Some(p) => print_push(p),
+            None => println!(
+                "next: release tag {} --push --execute   (or: git push origin refs/tags/{})",
+                plan.tag, plan.tag
+            ),
+        }
+    }
+    Ok(if pushed_ok { Outcome::Ok } else { Outcome::No })
+}
+
+/// `--push` of a tag that exists already: it must pass the gate, then it is pushed.
+fn push_existing(ctx: &Context, repo: &Repo, name: &str, execute: bool) -> CliResult {
+    let v = match release_git::verify::verify_tag(
+        repo,
+        name,
+        &ctx.policy,
+        &gitctx::trust(ctx, repo),
+        None,
+    ) {
+        Ok(v) => v,
+        Err(e) => return gitctx::fail(ctx, e),
+    };
+    if let Some(f) = v.failure() {
+        return gitctx::fail(
+            ctx,
+            release_git::GitError::refused(format!(
+                "refs/tags/{name} exists but does not pass the gate, so it is not pushed: {} check: {}",
+                f.id.as_str(),
+                f.detail
+            )),
+        );
+    }
+    let push = if execute {
+        do_push(ctx, repo, name)?
+    } else {
+        PushReport {
+            command: push::push_command(name),
+            result: None,
+        }
+    };
+    let ok = push.result.as_ref().is_none_or(PushResult::ok);
+    if ctx.json {
+        output::print_json(&serde_json::json!({
+            "ok": ok,
+            "dry_run": !execute,
+            "tag": name,
+            "verification": v,
+            "push": push,
+        }))?;
+    } else {
+        print_push(&push);
+        if !execute {
+            println!("run again with --execute to push it");
+        }
+    }
+    Ok(if ok { Outcome::Ok } else { Outcome::No })
+}
+
+fn do_push(ctx: &Context, repo: &Repo, name: &str) -> Result<PushReport, CliError> {
+    let result = push::push_tag(&repo.root(), name, gitctx::in_ci()).map_err(|e| match e.kind {
+        release_git::ErrorKind::Input => CliError::input(e.message),
+        _ => CliError::env(e.message),
+    })?;
+    let _ = ctx;
+    Ok(PushReport {
+        command: push::push_command(name),
+        result: Some(result),
+    })
+}
+
+fn print_push(p: &PushReport) {
+    match &p.result {
+        Some(r) if r.ok() => println!(
+            "pushed {} to {}: {} {}",
+            r.refspec, r.remote, r.status, r.summary
+        ),
+        Some(r) => eprintln!(
+            "push of {} to {} was rejected: {}",
+            r.refspec, r.remote, r.summary
+        ),
+        None => println!("would run: {}", p.command),
+    }
+}
+
+fn print_dry_run(ctx: &Context, plan: &TagPlan, push: bool) -> CliResult {
+    let push = push.then(|| PushReport {
+        command: push::push_command(&plan.tag),
+        result: None,
+    });
+    if ctx.json {
+        output::print_json(&TagReport {
+            ok: true,
+            dry_run: true,
+            tag: &plan.tag,
+            version: &plan.version,
+            stage: plan.stage,
+            commit: &plan.commit,
+            payload: &plan.payload,
+            signing: plan.signing.as_ref(),
+            object: None,
+            verification: None,
+            push,
+        })?;
+    } else {
+        println!(
+            "dry run: would create {} on {}; the tag object:",
+            plan.tag, plan.commit
+        );
+        println!();
+        for line in plan.payload.lines() {
+            println!("    {line}");
+        }
+        match &plan.signing {
+            Some(s) => println!("    <{} signature from: {}>", s.format, s.describe()),
+            None => println!("    (unsigned)"),
+        }
+        println!();
+        if let Some(p) = &push {
+            print_push(p);
+        }
+        println!("run again with --execute to create it");
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,95 @@
+//! OpenPGP ASCII armor (RFC 4880 section 6) to binary, so the trusted keys can be handed to gpg
+//! as a keyring file without a separate `gpg --import` run.
+
+/// Decodes every `-----BEGIN PGP PUBLIC KEY BLOCK-----` block of `text` and concatenates the
+/// binary packets (a valid OpenPGP keyring). A file without armor is taken as binary already.
+pub(crate) fn dearmor_keys(text: &[u8]) -> Result<Vec<u8>, String> {
+    const BEGIN: &[u8] = b"-----BEGIN PGP PUBLIC KEY BLOCK-----";
+    const END: &[u8] = b"-----END PGP PUBLIC KEY BLOCK-----";
+    if !text.windows(BEGIN.len()).any(|w| w == BEGIN) {
+        return Ok(text.to_vec());
+    }
+    let mut out = Vec::new();
+    let mut lines = text.split(|&b| b == b'\n').map(trim_cr);
+    while let Some(line) = lines.next() {
+        if line != BEGIN {
+            continue;
+        }
+        // Armor headers (`Comment: ...`) run to the first blank line.
+        let mut data = Vec::new();
+        let mut in_headers = true;
+        let mut ended = false;
+        for line in lines.by_ref() {
+            if line == END {
+                ended = true;
+                break;
+            }
+            if in_headers {
+                if line.is_empty() {
+                    in_headers = false;
+                    continue;
+                }
+                if line.windows(2).any(|w| w == b": ") {
+                    continue;
+                }
+                in_headers = false;
+            }
+            if line.first() == Some(&b'=') {
+                // The CRC-24 line; gpg checks the packets themselves.
+                continue;
+            }
+            data.extend(line.iter().filter(|b| !b.is_ascii_whitespace()));
+        }
+        if !ended {
+            return Err("an armor block has no END line".into());
+        }
+        out.extend(base64_decode(&data)?);
+    }
+    Ok(out)
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn base64_decode(data: &[u8]) -> Result<Vec<u8>, String> {
+    let value = |c: u8| -> Result<u32, String> {
+        Ok(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return Err(format!("invalid base64 character {:?}", c as char)),
+        } as u32)
+    };
+    let data: Vec<u8> = data.iter().copied().take_while(|&c| c != b'=').collect();
+    let mut out = Vec::with_capacity(data.len() * 3 / 4);
+    for chunk in data.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        match chunk.len() {
+            4 => out.extend_from_slice(&bytes),
+            3 => out.extend_from_slice(&bytes[..2]),
+            2 => out.push(bytes[0]),
+            _ => return Err("truncated base64".into()),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_blocks_and_skips_headers_and_crc() {
+        let text = b"junk\n-----BEGIN PGP PUBLIC KEY BLOCK-----\nComment: x\n\naGVsbG8g\nd29ybGQ=\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nIQ==\n-----END PGP PUBLIC KEY BLOCK-----\n";
+        assert_eq!(dearmor_keys(text).unwrap(), b"hello world!");
+        assert_eq!(dearmor_keys(b"\x99\x01").unwrap(), b"\x99\x01");
+        assert!(dearmor_keys(b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nQQ==\n").is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! The repository side of `release`: facts about the repository, the release history from its
+//! tags, creating signed annotated tags, a strict tag verification gate and hotfix branches.
+//!
+//! Built on `git2` (libgit2, no OpenSSL, no network transport). Two things libgit2 cannot do
+//! are done with the real programs, run with argument vectors and never through a shell:
+//! signing and verifying signatures (`gpg`, `ssh-keygen`) and pushing (`git push`, so that
+//! credential helpers work and a rejected ref is reported).
+//!
+//! - [`repo`]: open the repository, HEAD, branch, clean tree, `origin` as a web URL.
+//! - [`history`]: the release history from `refs/tags/*`, refusing shallow or tagless clones.
+//! - [`tagobj`]: tag names, building tag objects, and the strict parser the gate uses.
+//! - [`sign`]: signing a tag payload the way git would (`gpg.format`, `user.signingkey`, ...).
+//! - [`verify`]: the gate (G1-G4): every check, with its result.
+//! - [`create`]: validate, build, sign, write, verify, then create the ref without force.
+//! - [`hotfix`]: hotfix branches (V8, P3) and whether a hotfix was merged back.
+//! - [`push`]: `git push --porcelain origin refs/tags/NAME` (G5).
+
+mod armor;
+pub mod create;
+pub mod history;
+pub mod hotfix;
+pub mod push;
+pub mod repo;
+pub mod sign;
+pub mod tagobj;
+mod tools;
+pub mod verify;
+
+use std::fmt;
+
+/// Why a repository operation did not give an answer, by who has to act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is wrong (a malformed tag name, a bad option value): exit 2 in the CLI.
+    Input,
+    /// The policy refuses the action (dirty tree, a version V5-V7 forbid, unsigned stable tag):
+    /// the answer is "no", exit 1 in the CLI.
+    Refused,
+    /// The environment let us down (git, gpg, files, a shallow clone): exit 3 in the CLI.
+    Environment,
+}
+
+/// An error with a message that names the input and the rule or check involved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitError {
+    /// Who has to act.
+    pub kind: ErrorKind,
+    /// The full message.
+    pub message: String,
+}
+
+impl GitError {
+    /// Bad input.
+    pub fn input(message: impl fmt::Display) -> Self {
+        Self {
+            kind: ErrorKind::Input,
+            message: message.to_string(),
+        }
+    }
+
+    /// A refusal by the policy.
+    pub fn refused(message: impl fmt::Display) -> Self {
+        Self {
+            kind: ErrorKind::Refused,
+            message: message.to_string(),
+        }
+    }
+
+    /// An environment problem.
+    pub fn env(message: impl fmt::Display) -> Self {
+        Self {
+            kind: ErrorKind::Environment,
+            message: message.to_string(),
+        }
+    }
+
+    /// A libgit2 error, with what we were doing.
+    pub(crate) fn git(doing: &str, err: git2::Error) -> Self {
+        Self::env(format!("{doing}: {}", err.message()))
+    }
+}
+
+impl fmt::Display for GitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GitError {}

@@ -1,0 +1,194 @@
+//! Facts about the repository: where it is, HEAD, the current branch, whether the working tree
+//! is clean, and the `origin` remote as a web URL (for compare links).
+
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository, StatusOptions};
+
+use crate::GitError;
+
+/// An open repository.
+pub struct Repo {
+    repo: Repository,
+}
+
+impl std::fmt::Debug for Repo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repo")
+            .field("path", &self.repo.path())
+            .finish()
+    }
+}
+
+impl Repo {
+    /// Finds the repository containing `path` (searching upwards, as git does).
+    pub fn discover(path: &Path) -> Result<Self, GitError> {
+        Repository::discover(path)
+            .map(|repo| Self { repo })
+            .map_err(|e| {
+                GitError::env(format!(
+                    "{} is not inside a git repository: {}",
+                    path.display(),
+                    e.message()
+                ))
+            })
+    }
+
+    /// Wraps an already open `git2` repository.
+    pub fn from_git2(repo: Repository) -> Self {
+        Self { repo }
+    }
+
+    /// The underlying `git2` repository.
+    pub fn git2(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The working tree's root, or the git directory of a bare repository.
+    pub fn root(&self) -> PathBuf {
+        self.repo
+            .workdir()
+            .unwrap_or_else(|| self.repo.path())
+            .to_path_buf()
+    }
+
+    /// The commit HEAD points at.
+    pub fn head_commit(&self) -> Result<Oid, GitError> {
+        let head = self
+            .repo
+            .head()
+            .map_err(|e| GitError::git("cannot read HEAD (no commit yet?)", e))?;
+        head.peel_to_commit()
+            .map(|c| c.id())
+            .map_err(|e| GitError::git("HEAD does not point at a commit", e))
+    }
+
+    /// The current branch's short name; `None` on a detached HEAD.
+    pub fn current_branch(&self) -> Result<Option<String>, GitError> {
+        let head = match self.repo.head() {
+            Ok(head) => head,
+            // An unborn branch: HEAD names a branch that has no commit yet.
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(None),
+            Err(e) => return Err(GitError::git("cannot read HEAD", e)),
+        };
+        if !head.is_branch() {
+            return Ok(None);
+        }
+        Ok(head.shorthand().map(str::to_string))
+    }
+
+    /// Paths that make the working tree dirty (staged, modified, deleted, untracked); empty
+    /// when the tree is clean. Ignored files do not count.
+    pub fn dirty_paths(&self) -> Result<Vec<String>, GitError> {
+        let mut options = StatusOptions::new();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(false)
+            .include_ignored(false)
+            .exclude_submodules(false);
+        let statuses = self
+            .repo
+            .statuses(Some(&mut options))
+            .map_err(|e| GitError::git("cannot read the working tree status", e))?;
+        Ok(statuses
+            .iter()
+            .filter(|s| !s.status().is_ignored())
+            .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+            .collect())
+    }
+
+    /// The URL of the `origin` remote, if there is one.
+    pub fn origin_url(&self) -> Option<String> {
+        let remote = self.repo.find_remote("origin").ok()?;
+        remote.url().map(str::to_string)
+    }
+
+    /// The `origin` remote as an `https://host/owner/repo` web URL (see [`web_url`]).
+    pub fn origin_web_url(&self) -> Option<String> {
+        self.origin_url().as_deref().and_then(web_url)
+    }
+
+    /// Whether the repository is a shallow clone (its history, and so its tags, may be partial).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+}
+
+/// Normalises a remote URL to a web URL: `git@github.com:o/r.git`,
+/// `ssh://git@github.com/o/r`, `https://user:token@github.com/o/r.git` and `git://…` all
+/// become `https://github.com/o/r`. Credentials are dropped (they must never reach output).
+/// `None` for local paths and URLs without an owner/repository path.
+///
+/// ```
+/// use release_git::repo::web_url;
+/// assert_eq!(web_url("git@github.com:o/r.git").as_deref(), Some("https://github.com/o/r"));
+/// assert_eq!(web_url("https://x:secret@example.org/o/r/").as_deref(), Some("https://example.org/o/r"));
+/// assert_eq!(web_url("/srv/git/r.git"), None);
+/// ```
+pub fn web_url(remote: &str) -> Option<String> {
+    let remote = remote.trim();
+    let (host, path) = if let Some(rest) = ["https://", "http://", "ssh://", "git://", "git+ssh://"]
+        .iter()
+        .find_map(|scheme| remote.strip_prefix(scheme))
+    {
+        let (authority, path) = rest.split_once('/')?;
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        // An ssh port (`host:22`) is not part of the web address.
+        let host = if remote.starts_with("http") {
+            host
+        } else {
+            host.split(':').next().unwrap_or(host)
+        };
+        (host.to_string(), path.to_string())
+    } else if let Some((authority, path)) = remote.split_once(':') {
+        // scp-like syntax `user@host:owner/repo`; a Windows drive or a path is not a remote.
+        if authority.contains('/') || authority.len() < 2 || path.starts_with("//") {
+            return None;
+        }
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        (host.to_string(), path.to_string())
+    } else {
+        return None;
+    };
+    let path = path.trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    if host.is_empty() || path.split('/').filter(|s| !s.is_empty()).count() < 2 {
+        return None;
+    }
+    Some(format!("https://{host}/{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_url;
+
+    #[test]
+    fn remote_urls_normalise() {
+        let cases = [
+            ("git@github.com:o/r.git", Some("https://github.com/o/r")),
+            (
+                "ssh://git@github.com:22/o/r.git",
+                Some("https://github.com/o/r"),
+            ),
+            ("https://github.com/o/r", Some("https://github.com/o/r")),
+            (
+                "https://tok:x-oauth@github.com/o/r.git",
+                Some("https://github.com/o/r"),
+            ),
+            (
+                "git://example.org/group/sub/r.git",
+                Some("https://example.org/group/sub/r"),
+            ),
+            (
+                "http://localhost:3000/o/r",
+                Some("https://localhost:3000/o/r"),
+            ),
+            ("/srv/r.git", None),
+            ("file:///srv/r.git", None),
+            ("https://github.com/", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(web_url(input).as_deref(), want, "{input}");
+        }
+    }
+}

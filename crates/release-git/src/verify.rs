@@ -1,0 +1,809 @@
+//! The tag verification gate (G1-G4): exit 0 of `git verify-tag` is not a release gate, this is.
+//!
+//! The procedure, in order; each check has an id, and the first failure names the refusal:
+//!
+//! 1. `name`: the name is a release tag under the policy (ASCII, grammar) and a valid refname.
+//! 2. `ref`: `refs/tags/NAME` exists (resolved explicitly, never by git's DWIM rules).
+//! 3. `annotated`: it points at a tag object, not at a commit (lightweight tag, G1).
+//! 4. `size`: the tag object is not larger than [`MAX_TAG_SIZE`].
+//! 5. `headers`: exactly `object`, `type`, `tag`, `tagger`, in that order, well formed.
+//! 6. `tag-name`: the `tag` header equals the ref name byte for byte (no spoofing, G4).
+//! 7. `type`: the `type` header matches the real type of the target object.
+//! 8. `target`: the target is a commit (not a tree, a blob or another tag, G4).
+//! 9. `armor`: at most one signature block, nothing after it, no armor lines in the message.
+//! 10. `signature`: what the policy requires of the stage (G2, G3), verified against the
+//!     policy's trusted keys only: OpenPGP in a temporary dedicated `GNUPGHOME`, read from gpg's
+//!     status lines; SSH with `ssh-keygen -Y verify -n git`, the allowed-signers file and the
+//!     tagger's e-mail as principal, at the current time.
+//! 11. `expected-commit`: the tag's commit is the expected one (CI's event sha), when given.
+//!
+//! `gpg` and `ssh-keygen` are found on `PATH` by this crate; the repository's git config (which
+//! an attacker controls in a pull request) never chooses the verifier or its keyring.
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid};
+use release_core::policy::{Policy, SignatureFormat, SigningPolicy, UnsignedCandidate};
+use release_core::version::ReleaseVersion;
+use serde::Serialize;
+
+use crate::repo::Repo;
+use crate::tagobj::{self, SigKind, MAX_TAG_SIZE};
+use crate::{tools, GitError};
+
+/// The checks of the gate, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckId {
+    /// The name is a release tag and a valid refname.
+    Name,
+    /// `refs/tags/NAME` exists.
+    Ref,
+    /// It is an annotated tag (a tag object).
+    Annotated,
+    /// The tag object is not too large.
+    Size,
+    /// Strict headers.
+    Headers,
+    /// `tag` header == ref name.
+    TagName,
+    /// `type` header == the real object type.
+    Type,
+    /// The target is a commit.
+    Target,
+    /// One armor block, nothing after it, none in the message.
+    Armor,
+    /// The signature, against the trusted keys.
+    Signature,
+    /// The tag's commit is the expected one.
+    ExpectedCommit,
+}
+
+impl CheckId {
+    /// Every check, in order.
+    pub const ALL: [CheckId; 11] = [
+        CheckId::Name,
+        CheckId::Ref,
+        CheckId::Annotated,
+        CheckId::Size,
+        CheckId::Headers,
+        CheckId::TagName,
+        CheckId::Type,
+        CheckId::Target,
+        CheckId::Armor,
+        CheckId::Signature,
+        CheckId::ExpectedCommit,
+    ];
+
+    /// The id as printed (`tag-name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Name => "name",
+            CheckId::Ref => "ref",
+            CheckId::Annotated => "annotated",
+            CheckId::Size => "size",
+            CheckId::Headers => "headers",
+            CheckId::TagName => "tag-name",
+            CheckId::Type => "type",
+            CheckId::Target => "target",
+            CheckId::Armor => "armor",
+            CheckId::Signature => "signature",
+            CheckId::ExpectedCommit => "expected-commit",
+        }
+    }
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckResult {
+    /// Passed.
+    Pass,
+    /// Passed with a warning (an unsigned release candidate under `candidate_unsigned = "warn"`).
+    Warn,
+    /// Failed: the tag is refused.
+    Fail,
+    /// Not run, because an earlier check failed (or there was nothing to check).
+    Skip,
+}
+
+/// One check and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Which check.
+    pub id: CheckId,
+    /// Its result.
+    pub result: CheckResult,
+    /// What it found, in a sentence.
+    pub detail: String,
+}
+
+/// The gate's full answer for one tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// The tag name checked.
+    pub tag: String,
+    /// Whether the tag passes (warnings allowed).
+    pub ok: bool,
+    /// `stable` or `candidate`, once the name parsed.
+    pub stage: Option<&'static str>,
+    /// The tag object id.
+    pub object: Option<String>,
+    /// The commit the tag points at.
+    pub commit: Option<String>,
+    /// `openpgp`, `ssh`, or null for an unsigned tag.
+    pub format: Option<&'static str>,
+    /// Who signed: the primary key fingerprint, or the SSH principal and key fingerprint.
+    pub signer: Option<String>,
+    /// Every check, in order, with its result.
+    pub checks: Vec<Check>,
+}
+
+impl Verification {
+    fn new(tag: &str) -> Self {
+        Self {
+            tag: tag.into(),
+            ok: false,
+            stage: None,
+            object: None,
+            commit: None,
+            format: None,
+            signer: None,
+            checks: Vec::new(),
+        }
+    }
+
+    /// The failed check, if any.
+    pub fn failure(&self) -> Option<&Check> {
+        self.checks.iter().find(|c| c.result == CheckResult::Fail)
+    }
+
+    /// The checks that passed with a warning.
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> + '_ {
+        self.checks.iter().filter(|c| c.result == CheckResult::Warn)
+    }
+
+    /// The check with this id.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    fn record(&mut self, id: CheckId, result: CheckResult, detail: impl Into<String>) {
+        self.checks.push(Check {
+            id,
+            result,
+            detail: detail.into(),
+        });
+    }
+
+    fn pass(&mut self, id: CheckId, detail: impl Into<String>) {
+        self.record(id, CheckResult::Pass, detail);
+    }
+
+    /// Records a failure and skips every check not run yet.
+    fn fail(mut self, id: CheckId, detail: impl Into<String>) -> Self {
+        self.record(id, CheckResult::Fail, detail);
+        self.finish()
+    }
+
+    fn finish(mut self) -> Self {
+        for id in CheckId::ALL {
+            if self.check(id).is_none() {
+                self.record(id, CheckResult::Skip, "not run");
+            }
+        }
+        self.checks
+            .sort_by_key(|c| CheckId::ALL.iter().position(|i| *i == c.id));
+        self.ok = self.failure().is_none();
+        self
+    }
+}
+
+/// What the gate trusts: the policy's signing section with its paths resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trust {
+    /// Armored OpenPGP public key files.
+    pub openpgp_keys: Vec<PathBuf>,
+    /// Allow-listed primary key fingerprints (upper-case hex); empty = every key in the files.
+    pub openpgp_fingerprints: Vec<String>,
+    /// The SSH allowed-signers file.
+    pub ssh_allowed_signers: Option<PathBuf>,
+    /// Formats accepted on stable tags.
+    pub stable: Vec<SignatureFormat>,
+    /// Formats accepted on candidates.
+    pub candidate: Vec<SignatureFormat>,
+    /// What an unsigned candidate gets.
+    pub candidate_unsigned: UnsignedCandidate,
+    /// The policy's names for the files, for messages.
+    pub(crate) names: (String, String),
+}
+
+impl Trust {
+    /// The signing policy with its paths resolved against the repository root.
+    pub fn from_policy(signing: &SigningPolicy, root: &Path) -> Self {
+        Self {
+            openpgp_keys: signing.openpgp_keys.iter().map(|p| root.join(p)).collect(),
+            openpgp_fingerprints: signing
+                .openpgp_fingerprints
+                .iter()
+                .map(|f| normalize_fingerprint(f))
+                .collect(),
+            ssh_allowed_signers: (!signing.ssh_allowed_signers.trim().is_empty())
+                .then(|| root.join(&signing.ssh_allowed_signers)),
+            stable: signing.stable.clone(),
+            candidate: signing.candidate.clone(),
+            candidate_unsigned: signing.candidate_unsigned,
+            names: (
+                signing.openpgp_keys.join(", "),
+                signing.ssh_allowed_signers.clone(),
+            ),
+        }
+    }
+}
+
+fn normalize_fingerprint(f: &str) -> String {
+    f.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .trim_start_matches("0x")
+        .to_ascii_uppercase()
+}
+
+/// Checks `expect` is a full commit id (40 or 64 hex characters); abbreviated ids are refused.
+pub fn parse_expected_sha(expect: &str) -> Result<String, GitError> {
+    let e = expect.trim();
+    if (e.len() == 40 || e.len() == 64) && e.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(e.to_ascii_lowercase())
+    } else {
+        Err(GitError::input(format!(
+            "--expect-sha {expect:?} is not a full commit id (40 or 64 hex characters; abbreviated ids are refused)"
+        )))
+    }
+}
+
+/// Verifies the tag `refs/tags/NAME`. Environment problems (no gpg, unreadable repository)
+/// are errors; every policy refusal is a failed check in the answer.
+pub fn verify_tag(
+    repo: &Repo,
+    name: &str,
+    policy: &Policy,
+    trust: &Trust,
+    expect_sha: Option<&str>,
+) -> Result<Verification, GitError> {
+    let expect = expect_sha.map(parse_expected_sha).transpose()?;
+    let mut v = Verification::new(name);
+    let version = match check_name(name, policy) {
+        Ok(version) => version,
+        Err(detail) => return Ok(v.fail(CheckId::Name, detail)),
+    };
+    v.stage = Some(stage_name(&version));
+    v.pass(
+        CheckId::Name,
+        format!("{name} is a {} release tag", stage_name(&version)),
+    );
+    let refname = format!("refs/tags/{name}");
+    let reference = match repo.git2().find_reference(&refname) {
+        Ok(r) => r,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => {
+            return Ok(v.fail(CheckId::Ref, format!("{refname} does not exist")));
+        }
+        Err(e) => return Err(GitError::git(&format!("cannot read {refname}"), e)),
+    };
+    let Some(oid) = reference.target() else {
+        return Ok(v.fail(
+            CheckId::Ref,
+            format!("{refname} is a symbolic ref; a release tag must point at a tag object"),
+        ));
+    };
+    v.pass(CheckId::Ref, format!("{refname} -> {oid}"));
+    verify_checked_object(repo, v, &version, oid, trust, expect.as_deref())
+}
+
+/// Verifies a tag object that is not (yet) under `refs/tags/NAME`, as if it were: used on a
+/// new tag before its ref is created.
+pub fn verify_object(
+    repo: &Repo,
+    name: &str,
+    oid: Oid,
+    policy: &Policy,
+    trust: &Trust,
+    expect_sha: Option<&str>,
+) -> Result<Verification, GitError> {
+    let expect = expect_sha.map(parse_expected_sha).transpose()?;
+    let mut v = Verification::new(name);
+    let version = match check_name(name, policy) {
+        Ok(version) => version,
+        Err(detail) => return Ok(v.fail(CheckId::Name, detail)),
+    };
+    v.stage = Some(stage_name(&version));
+    v.pass(
+        CheckId::Name,
+        format!("{name} is a {} release tag", stage_name(&version)),
+    );
+    v.pass(
+        CheckId::Ref,
+        format!("new tag object {oid} for refs/tags/{name}"),
+    );
+    verify_checked_object(repo, v, &version, oid, trust, expect.as_deref())
+}
+
+fn stage_name(version: &ReleaseVersion) -> &'static str {
+    if version.is_stable() {
+        "stable"
+    } else {
+        "candidate"
+    }
+}
+
+fn check_name(name: &str, policy: &Policy) -> Result<ReleaseVersion, String> {
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "tag name {name:?} contains the control character {c:?} (header injection)"
+        ));
+    }
+    let version = ReleaseVersion::parse_tag(name, policy).map_err(|e| e.to_string())?;
+    if !git2::Reference::is_valid_name(&format!("refs/tags/{name}")) {
+        return Err(format!("tag name {name:?} is not a valid git refname"));
+    }
+    Ok(version)
+}
+
+fn verify_checked_object(
+    repo: &Repo,
+    mut v: Verification,
+    version: &ReleaseVersion,
+    oid: Oid,
+    trust: &Trust,
+    expect: Option<&str>,
+) -> Result<Verification, GitError> {
+    let name = v.tag.clone();
+    let odb = repo
+        .git2()
+        .odb()
+        .map_err(|e| GitError::git("cannot open the object database", e))?;
+    let (size, kind) = match odb.read_header(oid) {
+        Ok(h) => h,
+        Err(e) => {
+            return Ok(v.fail(
+                CheckId::Annotated,
+                format!("object {oid} cannot be read: {}", e.message()),
+            ))
+        }
+    };
+    if kind != ObjectType::Tag {
+        let what = kind.str();
+        return Ok(v.fail(
+            CheckId::Annotated,
+            format!(
+                "lightweight tag: refs/tags/{name} points at a {what} ({oid}), not at an annotated tag object (G1); in a CI checkout re-fetch it first: git fetch --force origin refs/tags/{name}:refs/tags/{name}"
+            ),
+        ));
+    }
+    v.object = Some(oid.to_string());
+    v.pass(CheckId::Annotated, format!("tag object {oid}"));
+    if size > MAX_TAG_SIZE {
+        return Ok(v.fail(
+            CheckId::Size,
+            format!("the tag object is {size} bytes; the limit is {MAX_TAG_SIZE}"),
+        ));
+    }
+    v.pass(CheckId::Size, format!("{size} bytes"));
+    let object = odb
+        .read(oid)
+        .map_err(|e| GitError::git(&format!("cannot read tag object {oid}"), e))?;
+    let data = object.data();
+    let (headers, body_start) = match tagobj::parse_headers(data) {
+        Ok(h) => h,
+        Err(detail) => return Ok(v.fail(CheckId::Headers, detail)),
+    };
+    v.pass(CheckId::Headers, "object, type, tag, tagger");
+    if headers.tag != name.as_bytes() {
+        return Ok(v.fail(
+            CheckId::TagName,
+            format!(
+                "tag name spoofing: the tag object is named {:?} but is stored under refs/tags/{name} (G4)",
+                String::from_utf8_lossy(&headers.tag)
+            ),
+        ));
+    }
+    v.pass(CheckId::TagName, format!("tag {name}"));
+    let target = Oid::from_str(&headers.object)
+        .map_err(|e| GitError::git("cannot read the object header", e))?;
+    let real = match odb.read_header(target) {
+        Ok((_, kind)) => kind,
+        Err(_) => {
+            return Ok(v.fail(
+                CheckId::Type,
+                format!("the target object {target} does not exist in the repository"),
+            ))
+        }
+    };
+    if real.str() != headers.kind {
+        return Ok(v.fail(
+            CheckId::Type,
+            format!(
+                "the `type` header says {} but object {target} is a {}",
+                headers.kind,
+                real.str()
+            ),
+        ));
+    }
+    v.pass(CheckId::Type, format!("type {}", headers.kind));
+    if real != ObjectType::Commit {
+        let detail = if real == ObjectType::Tag {
+            format!("the tag points at another tag object ({target}); nested tags are refused (G4)")
+        } else {
+            format!(
+                "the tag points at a {} ({target}), not at a commit (G4)",
+                real.str()
+            )
+        };
+        return Ok(v.fail(CheckId::Target, detail));
+    }
+    v.commit = Some(target.to_string());
+    v.pass(CheckId::Target, format!("commit {target}"));
+    let body = &data[body_start..];
+    let (message_len, signature) = match tagobj::split_signature(body) {
+        Ok(split) => split,
+        Err(detail) => return Ok(v.fail(CheckId::Armor, detail)),
+    };
+    let payload = &data[..body_start + message_len];
+    v.pass(
+        CheckId::Armor,
+        match signature {
+            Some(_) => "one signature block, nothing after it",
+            None => "no signature block",
+        },
+    );
+    let stable = version.is_stable();
+    let accepted = if stable {
+        &trust.stable
+    } else {
+        &trust.candidate
+    };
+    let stage_key = if stable { "stable" } else { "candidate" };
+    match signature {
+        None if stable => {
+            return Ok(v.fail(
+                CheckId::Signature,
+                "unsigned stable tag: stable tags must be signed by a trusted key (G2)",
+            ))
+        }
+        None => match trust.candidate_unsigned {
+            UnsignedCandidate::Warn => v.record(
+                CheckId::Signature,
+                CheckResult::Warn,
+                "unsigned release candidate: allowed with a warning (G3, signing.candidate_unsigned = \"warn\"); sign it next time",
+            ),
+            UnsignedCandidate::Deny => {
+                return Ok(v.fail(
+                    CheckId::Signature,
+                    "unsigned release candidate: refused by signing.candidate_unsigned = \"deny\" (G3)",
+                ))
+            }
+        },
+        Some((SigKind::X509, _)) => {
+            return Ok(v.fail(
+                CheckId::Signature,
+                "x509 (gpgsm) signature: only openpgp and ssh signatures are accepted",
+            ))
+        }
+        Some((kind, block)) => {
+            let format = if kind == SigKind::Ssh {
+                SignatureFormat::Ssh
+            } else {
+                SignatureFormat::Openpgp
+            };
+            v.format = Some(kind.name());
+            if !accepted.contains(&format) {
+                return Ok(v.fail(
+                    CheckId::Signature,
+                    format!(
+                        "{} signatures are not accepted on {stage_key} tags (signing.{stage_key} = [{}])",
+                        kind.name(),
+                        accepted
+                            .iter()
+                            .map(|f| format!("\"{}\"", format_name(*f)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            let verdict = match kind {
+                SigKind::Ssh => verify_ssh(payload, block, &headers.tagger.email, trust)?,
+                _ => verify_openpgp(payload, block, trust)?,
+            };
+            match verdict {
+                Ok(signer) => {
+                    v.pass(
+                        CheckId::Signature,
+                        format!("good {} signature by {signer}", kind.name()),
+                    );
+                    v.signer = Some(signer);
+                }
+                Err(detail) => return Ok(v.fail(CheckId::Signature, detail)),
+            }
+        }
+    }
+    match expect {
+        Some(want) if want != headers.object => {
+            return Ok(v.fail(
+                CheckId::ExpectedCommit,
+                format!(
+                    "the tag points at commit {} but the expected commit is {want}",
+                    headers.object
+                ),
+            ))
+        }
+        Some(want) => v.pass(CheckId::ExpectedCommit, format!("commit {want}")),
+        None => v.record(
+            CheckId::ExpectedCommit,
+            CheckResult::Skip,
+            "no expected commit given",
+        ),
+    }
+    Ok(v.finish())
+}
+
+fn format_name(f: SignatureFormat) -> &'static str {
+    match f {
+        SignatureFormat::Openpgp => "openpgp",
+        SignatureFormat::Ssh => "ssh",
+    }
+}
+
+/// The gpg options every call in the dedicated home gets: no config files, no agent, no key
+/// fetching, no terminal.
+fn gpg_base(home: &Path) -> Vec<&OsStr> {
+    vec![
+        OsStr::new("--homedir"),
+        home.as_os_str(),
+        OsStr::new("--no-options"),
+        OsStr::new("--batch"),
+        OsStr::new("--no-tty"),
+        OsStr::new("--no-autostart"),
+        OsStr::new("--status-fd"),
+        OsStr::new("1"),
+    ]
+}
+
+/// Verifies an OpenPGP signature in a temporary `GNUPGHOME` holding only the policy's keys.
+/// `Ok(Ok(primary fingerprint))` on success, `Ok(Err(reason))` on a refusal.
+fn verify_openpgp(
+    payload: &[u8],
+    signature: &[u8],
+    trust: &Trust,
+) -> Result<Result<String, String>, GitError> {
+    if trust.openpgp_keys.is_empty() {
+        return Ok(Err(
+            "no trusted OpenPGP key is configured: export the release signers' public keys (gpg --armor --export FINGERPRINT > keys/release-signers.asc), commit the file and list it in release-policy.toml: [signing] openpgp_keys = [\"keys/release-signers.asc\"]".into(),
+        ));
+    }
+    for file in &trust.openpgp_keys {
+        if !file.is_file() {
+            return Ok(Err(format!(
+                "the trusted key file {} does not exist (signing.openpgp_keys = [{}]): no trusted key, so no signature can verify; export the release signers' public keys there (gpg --armor --export FINGERPRINT)",
+                file.display(),
+                trust.names.0
+            )));
+        }
+    }
+    // The trusted keys become the only keyring of a fresh home: de-armored and concatenated,
+    // an OpenPGP keyring file that gpg reads directly (`--no-default-keyring --keyring`), so
+    // one gpg run verifies. Every key in it came from the policy's files, so with an empty
+    // allow-list any primary key that made a good signature is trusted.
+    let mut keyring = Vec::new();
+    for file in &trust.openpgp_keys {
+        let text = std::fs::read(file).map_err(|e| {
+            GitError::env(format!(
+                "cannot read trusted key file {}: {e}",
+                file.display()
+            ))
+        })?;
+        match crate::armor::dearmor_keys(&text) {
+            Ok(bytes) => keyring.extend(bytes),
+            Err(e) => {
+                return Ok(Err(format!(
+                    "the trusted key file {} is not an OpenPGP key file: {e}",
+                    file.display()
+                )))
+            }
+        }
+    }
+    if keyring.is_empty() {
+        return Ok(Err(format!(
+            "no OpenPGP public key in {} (signing.openpgp_keys)",
+            trust.names.0
+        )));
+    }
+    let gpg = tools::find_on_path("gpg")?;
+    let home = tools::short_tempdir()?;
+    let keyring_file = home.path().join("trusted.gpg");
+    std::fs::write(&keyring_file, &keyring)
+        .map_err(|e| GitError::env(format!("cannot write the temporary keyring: {e}")))?;
+    let allow: Option<BTreeSet<String>> = (!trust.openpgp_fingerprints.is_empty())
+        .then(|| trust.openpgp_fingerprints.iter().cloned().collect());
+    let sig_file = home.path().join("tag.sig");
+    std::fs::write(&sig_file, signature)
+        .map_err(|e| GitError::env(format!("cannot write the signature file: {e}")))?;
+    let mut args = gpg_base(home.path());
+    args.extend([
+        OsStr::new("--no-default-keyring"),
+        OsStr::new("--keyring"),
+        keyring_file.as_os_str(),
+        OsStr::new("--trust-model"),
+        OsStr::new("always"),
+        OsStr::new("--no-auto-check-trustdb"),
+        OsStr::new("--verify"),
+        sig_file.as_os_str(),
+        OsStr::new("-"),
+    ]);
+    let out = tools::run(&gpg, &args, payload, &[])?;
+    Ok(
+        judge_gpg_status(&out.stdout, allow.as_ref()).map_err(|reason| {
+            let stderr = tools::stderr_excerpt(&out);
+            if reason.starts_with("gpg gave no verdict") && !stderr.is_empty() {
+                format!("{reason}: {stderr}")
+            } else {
+                reason
+            }
+        }),
+    )
+}
+
+fn status_lines(out: &[u8]) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
+    let text = std::str::from_utf8(out).unwrap_or("");
+    text.lines().filter_map(|line| {
+        let rest = line.strip_prefix("[GNUPG:] ")?;
+        let mut fields = rest.split(' ');
+        let keyword = fields.next()?;
+        Some((keyword, fields.collect()))
+    })
+}
+
+/// Judges gpg's `--status-fd` output: exactly one GOODSIG, one VALIDSIG with class 00 and an
+/// allow-listed primary key (`None`: any key of the dedicated keyring), and none of BADSIG,
+/// ERRSIG, EXPSIG, EXPKEYSIG, REVKEYSIG.
+pub fn judge_gpg_status(status: &[u8], allow: Option<&BTreeSet<String>>) -> Result<String, String> {
+    let (mut good, mut newsig) = (0usize, 0usize);
+    let mut valid: Vec<Vec<String>> = Vec::new();
+    for (keyword, fields) in status_lines(status) {
+        let key = fields.first().copied().unwrap_or("?");
+        match keyword {
+            "NEWSIG" => newsig += 1,
+            "GOODSIG" => good += 1,
+            "VALIDSIG" => valid.push(fields.iter().map(|s| s.to_string()).collect()),
+            "BADSIG" => {
+                return Err(format!(
+                    "bad signature by key {key}: the signed payload was modified or the signature does not belong to it"
+                ))
+            }
+            "EXPKEYSIG" => {
+                return Err(format!("signed by key {key}, which has expired (G2)"))
+            }
+            "REVKEYSIG" => {
+                return Err(format!("signed by key {key}, which has been revoked (G2)"))
+            }
+            "EXPSIG" => return Err(format!("the signature by key {key} has expired")),
+            "ERRSIG" => {
+                let rc = fields.get(5).copied().unwrap_or("?");
+                return Err(if rc == "9" {
+                    format!(
+                        "signed by key {key}, which is not in the trusted keyring (the policy's signing.openpgp_keys): an untrusted key"
+                    )
+                } else {
+                    format!("the signature by key {key} cannot be checked (gpg ERRSIG code {rc})")
+                });
+            }
+            _ => {}
+        }
+    }
+    if good == 0 && valid.is_empty() {
+        return Err("gpg gave no verdict (no GOODSIG)".into());
+    }
+    if good != 1 || valid.len() != 1 || newsig > 1 {
+        return Err(format!(
+            "{} signatures in the block ({good} good); exactly one is allowed",
+            newsig.max(good).max(valid.len())
+        ));
+    }
+    let fields = &valid[0];
+    let class = fields.get(8).map(String::as_str).unwrap_or("");
+    if class != "00" {
+        return Err(format!(
+            "signature class {class}: a text-mode (canonical line endings) signature, whose payload can be altered by line-ending changes; only binary signatures (class 00) are accepted"
+        ));
+    }
+    let primary = fields
+        .get(9)
+        .or_else(|| fields.first())
+        .map(|f| f.to_ascii_uppercase())
+        .unwrap_or_default();
+    if allow.is_some_and(|allow| !allow.contains(&primary)) {
+        return Err(format!(
+            "signed by primary key {primary}, which is not in the allow-list (signing.openpgp_fingerprints)"
+        ));
+    }
+    Ok(primary)
+}
+
+/// Verifies an SSH signature with `ssh-keygen -Y verify -n git`, the policy's allowed-signers
+/// file and the tagger's e-mail as the principal, at the current time.
+fn verify_ssh(
+    payload: &[u8],
+    signature: &[u8],
+    principal: &str,
+    trust: &Trust,
+) -> Result<Result<String, String>, GitError> {
+    let Some(allowed) = trust.ssh_allowed_signers.as_ref().filter(|p| p.is_file()) else {
+        return Ok(Err(format!(
+            "no SSH allowed-signers file at {:?} (signing.ssh_allowed_signers): list the signers there, one `EMAIL ssh-ed25519 KEY` line each",
+            trust.names.1
+        )));
+    };
+    let keygen = tools::find_on_path("ssh-keygen")?;
+    let dir = tools::short_tempdir()?;
+    let sig_file = dir.path().join("tag.sig");
+    std::fs::write(&sig_file, signature)
+        .map_err(|e| GitError::env(format!("cannot write the signature file: {e}")))?;
+    let verify_args: [&OsStr; 10] = [
+        OsStr::new("-Y"),
+        OsStr::new("verify"),
+        OsStr::new("-f"),
+        allowed.as_os_str(),
+        OsStr::new("-I"),
+        OsStr::new(principal),
+        OsStr::new("-n"),
+        OsStr::new("git"),
+        OsStr::new("-s"),
+        sig_file.as_os_str(),
+    ];
+    let out = tools::run(&keygen, verify_args, payload, &[])?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() && stdout.starts_with("Good \"git\" signature for ") {
+        let key = stdout
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        return Ok(Ok(format!("{principal} ({key})")));
+    }
+    // Why it failed: which principals the key is allowed for.
+    let find_args: [&OsStr; 6] = [
+        OsStr::new("-Y"),
+        OsStr::new("find-principals"),
+        OsStr::new("-f"),
+        allowed.as_os_str(),
+        OsStr::new("-s"),
+        sig_file.as_os_str(),
+    ];
+    let found = tools::run(&keygen, find_args, b"", &[])?;
+    let principals: Vec<String> = String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let said = [tools::stderr_excerpt(&out), stdout.trim().to_string()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok(Err(if said.contains("namespace") {
+        format!("wrong SSH signature namespace: a git tag signature uses namespace \"git\" (ssh-keygen: {said})")
+    } else if principals.is_empty() {
+        format!(
+            "the SSH key is not allowed for any principal at this time in {} (not listed, expired or not yet valid); ssh-keygen: {said}",
+            trust.names.1
+        )
+    } else if !principals.iter().any(|p| p == principal) {
+        format!(
+            "SSH principal mismatch: the key is allowed for {} but the tagger is {principal}",
+            principals.join(", ")
+        )
+    } else {
+        format!("bad SSH signature for {principal}: {said}")
+    }))
+}
