@@ -106,6 +106,9 @@ fn rollback_of_040_moves_latest_and_0_keeps_04_adds_the_banner_once_and_reruns_c
     let env = env();
     env.gh
         .add_release("v0.4.0", "## Added\n\n- the new thing\n", &ASSETS);
+    let changelog = env.dir.path().join("CHANGELOG.md");
+    let original = "# Changelog\n\n## [Unreleased]\n\n## [0.4.0] - 2026-07-01\n\n### Added\n\n- the new thing\n\n## [0.3.2] - 2026-06-20\n\n### Fixed\n\n- a fix\n";
+    std::fs::write(&changelog, original).unwrap();
     let img = image(&env);
     let mut args: Vec<String> = [
         "--json",
@@ -132,7 +135,21 @@ fn rollback_of_040_moves_latest_and_0_keeps_04_adds_the_banner_once_and_reruns_c
         .iter()
         .map(|s| s["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["planned", "planned", "planned"]);
+    assert_eq!(statuses, ["planned", "planned", "planned", "planned"]);
+    assert_eq!(j["steps"][3]["kind"], "changelog");
+    assert!(
+        j["steps"][3]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+## [0.4.0] - 2026-07-01 [YANKED]"),
+        "{}",
+        j["steps"][3]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&changelog).unwrap(),
+        original,
+        "a dry run writes nothing"
+    );
     assert_eq!(
         registry_digest(&env.reg.addr, "app", "latest").unwrap(),
         env.seeded.digests["0.4.0"]
@@ -157,6 +174,11 @@ fn rollback_of_040_moves_latest_and_0_keeps_04_adds_the_banner_once_and_reruns_c
         .collect();
     assert_eq!(targets[..2], [format!("{img}:0"), format!("{img}:latest")]);
     assert!(steps.iter().all(|s| s["status"] == "done"), "{steps:?}");
+    assert_eq!(
+        steps.len(),
+        4,
+        "registry 0, registry latest, github, changelog"
+    );
     let good = &env.seeded.digests["0.3.2"];
     assert_eq!(
         &registry_digest(&env.reg.addr, "app", "latest").unwrap(),
@@ -182,29 +204,46 @@ fn rollback_of_040_moves_latest_and_0_keeps_04_adds_the_banner_once_and_reruns_c
         "{body}"
     );
     assert!(body.ends_with("## Added\n\n- the new thing\n"), "{body}");
+    let marked = std::fs::read_to_string(&changelog).unwrap();
+    assert!(
+        marked.contains("## [0.4.0] - 2026-07-01 [YANKED]\n"),
+        "{marked}"
+    );
+    assert!(
+        marked.contains("it corrupts uploads. Use 0.3.2 instead."),
+        "{marked}"
+    );
+    assert!(
+        marked.ends_with("## [0.3.2] - 2026-06-20\n\n### Fixed\n\n- a fix\n"),
+        "untouched below"
+    );
 
     // A second run changes nothing: no registry step, the banner is not added twice.
-    let proxy_free_log_before = env
-        .reg
-        .access_log()
-        .iter()
-        .filter(|l| l.starts_with("PUT"))
-        .count();
+    let puts = || {
+        env.reg
+            .access_log()
+            .iter()
+            .filter(|l| l.starts_with("PUT /v2/app/manifests/"))
+            .count()
+    };
+    let puts_before = puts();
+    assert!(
+        puts_before >= 2,
+        "the access log shows the moves: {:?}",
+        env.reg.access_log()
+    );
     let again = run(&env, &exec);
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     let j = json(&again);
     let steps = j["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(steps.len(), 2, "{steps:?}");
     assert_eq!(steps[0]["kind"], "github");
     assert_eq!(steps[0]["status"], "unchanged");
+    assert_eq!(steps[1]["kind"], "changelog");
+    assert_eq!(steps[1]["status"], "unchanged");
     assert_eq!(env.gh.body_of("v0.4.0"), body);
-    let puts_after = env
-        .reg
-        .access_log()
-        .iter()
-        .filter(|l| l.starts_with("PUT"))
-        .count();
-    assert_eq!(puts_after, proxy_free_log_before, "no PUT on a re-run");
+    assert_eq!(std::fs::read_to_string(&changelog).unwrap(), marked);
+    assert_eq!(puts(), puts_before, "no PUT on a re-run");
 }
 
 #[test]
@@ -481,6 +520,27 @@ fn registry_tags_digest_and_retag() {
         String::from_utf8_lossy(&out.stdout).trim(),
         env.seeded.digests["0.4.0"]
     );
+    let out = run(
+        &env,
+        &[
+            "registry",
+            "digest",
+            &format!("{img}:0.3.1"),
+            &format!("{img}:latest"),
+            &format!("{img}:nope"),
+        ],
+    );
+    assert_eq!(code(&out), 1, "a missing tag answers no");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{img}:0.3.1 {}", env.seeded.digests["0.3.1"])),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{img}:latest {}", env.seeded.digests["0.4.0"])),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("nope: not found"), "{}", stderr(&out));
 
     // Retag: a dry run writes nothing; --execute does; again is a no-op.
     let out = run(&env, &["registry", "retag", &img, "0.3.1", "a1", "a2"]);
