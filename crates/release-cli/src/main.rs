@@ -69,7 +69,7 @@ enum Command {
     /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
     #[command(subcommand)]
     Registry(commands::registry::RegistryCommand),
-    /// Roll back a defective release: move its aliases, mark its GitHub Release (R1-R3).
+    /// Roll back a defective release: move its aliases, mark its GitHub Release and changelog (R1-R4).
     Rollback(commands::rollback::RollbackArgs),
     /// Ship a tested release candidate's image as the stable version.
     Promote(commands::promote::PromoteArgs),
