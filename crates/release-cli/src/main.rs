@@ -44,6 +44,8 @@ struct Cli {
 enum Command {
     /// Where the repository stands: releases, Unreleased changes, the next step.
     Status(commands::status::StatusArgs),
+    /// Prepare a stable release: lint, changelog section, upgrading notes, optional commit.
+    Prepare(commands::prepare::PrepareArgs),
     /// The Docker tag plan for a CI event (T1-T10).
     Plan(commands::plan::PlanArgs),
     /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
@@ -122,6 +124,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
     let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     match cli.command {
         Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Prepare(args) => commands::prepare::run(&ctx, args),
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Ci(args) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),

@@ -7,6 +7,7 @@ pub mod hotfix;
 pub mod init;
 pub mod plan;
 pub mod policy;
+pub mod prepare;
 pub mod promote;
 pub mod rc;
 pub mod registry;
