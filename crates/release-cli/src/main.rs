@@ -42,8 +42,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Where the repository stands: releases, Unreleased changes, the next step.
+    Status(commands::status::StatusArgs),
+    /// Prepare a stable release: lint, changelog section, upgrading notes, optional commit.
+    Prepare(commands::prepare::PrepareArgs),
     /// The Docker tag plan for a CI event (T1-T10).
     Plan(commands::plan::PlanArgs),
+    /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
+    Ci(commands::ci::CiArgs),
     /// The next version, and whether a version may be released (V4-V8).
     #[command(subcommand)]
     Version(commands::version::VersionCommand),
@@ -117,7 +123,10 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?;
     let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     match cli.command {
+        Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Prepare(args) => commands::prepare::run(&ctx, args),
         Command::Plan(args) => commands::plan::run(&ctx, args),
+        Command::Ci(args) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
         Command::Tag(args) => commands::tag::run(&ctx, args),
