@@ -1,11 +1,13 @@
 //! One module per subcommand. Each has its clap arguments and a `run(&Context, args)`.
 
 pub mod changelog;
+pub mod checklist;
 pub mod completions;
 pub mod hotfix;
 pub mod init;
 pub mod plan;
 pub mod policy;
+pub mod preflight;
 pub mod promote;
 pub mod rc;
 pub mod registry;
