@@ -78,7 +78,9 @@ pub fn prepared(doc: &Changelog, version: &str) -> Result<String, String> {
         ));
     }
     if section.entries().next().is_none() {
-        return Err(format!("the {v} section at line {line} has no entries (C2)"));
+        return Err(format!(
+            "the {v} section at line {line} has no entries (C2)"
+        ));
     }
     if doc.links_for(v).is_empty() && section.parts.link.is_none() {
         return Err(format!(
@@ -115,11 +117,21 @@ mod tests {
     fn prepared_names_what_is_missing() {
         let doc = Changelog::parse(PREPARED);
         let bad_date = prepared(&doc, "1.1.0").unwrap_err();
-        assert!(bad_date.contains("line 9") && bad_date.contains("(C2)"), "{bad_date}");
+        assert!(
+            bad_date.contains("line 9") && bad_date.contains("(C2)"),
+            "{bad_date}"
+        );
         assert!(prepared(&doc, "1.0.0").unwrap_err().contains("yanked"));
-        assert!(prepared(&doc, "0.9.0").unwrap_err().contains("compare link"));
-        assert!(prepared(&doc, "2.0.0").unwrap_err().contains("no `## [2.0.0]"));
-        assert_eq!(unreleased_entries(&doc).unwrap(), "1 entry in `[Unreleased]`");
+        assert!(prepared(&doc, "0.9.0")
+            .unwrap_err()
+            .contains("compare link"));
+        assert!(prepared(&doc, "2.0.0")
+            .unwrap_err()
+            .contains("no `## [2.0.0]"));
+        assert_eq!(
+            unreleased_entries(&doc).unwrap(),
+            "1 entry in `[Unreleased]`"
+        );
         assert!(yanked(&doc, "v1.0.0").is_ok());
         assert!(yanked(&doc, "0.9.0").unwrap_err().contains("not marked"));
     }

@@ -206,12 +206,7 @@ fn tag_absent(repo: &Repo, tag: &str) -> CheckResult {
     }
 }
 
-fn tag_verified(
-    repo: &Repo,
-    tag: &str,
-    policy: &Policy,
-    trust: &verify::Trust,
-) -> CheckResult {
+fn tag_verified(repo: &Repo, tag: &str, policy: &Policy, trust: &verify::Trust) -> CheckResult {
     match verify::verify_tag(repo, tag, policy, trust, None) {
         Err(e) => CheckResult::unknown(e.message),
         Ok(v) if v.ok => {
@@ -230,7 +225,9 @@ fn tag_verified(
             Some(f) if f.id == CheckId::Ref => {
                 CheckResult::fail(format!("{tag} does not exist yet"))
             }
-            Some(f) => CheckResult::fail(format!("{tag} refused ({}): {}", f.id.as_str(), f.detail)),
+            Some(f) => {
+                CheckResult::fail(format!("{tag} refused ({}): {}", f.id.as_str(), f.detail))
+            }
             None => CheckResult::fail(format!("{tag} refused")),
         },
     }
@@ -422,8 +419,7 @@ async fn registry_tags(
         Err(e) => return remote_error(e),
     };
     let history = history_from_image_tags(&tags, policy);
-    let checked =
-        published::published_tags(client, &repo, version, &history, yanked, policy).await;
+    let checked = published::published_tags(client, &repo, version, &history, yanked, policy).await;
     summarize(checked.map(|(c, _)| c), |checks| {
         let on: Vec<&str> = checks
             .iter()

@@ -159,7 +159,10 @@ pub fn run(ctx: &Context, args: PreflightArgs) -> CliResult {
     }
     items.push(Item::from(
         "lint",
-        format!("`release changelog lint` finds no errors in `{}`", policy.changelog.path),
+        format!(
+            "`release changelog lint` finds no errors in `{}`",
+            policy.changelog.path
+        ),
         "C1-C3",
         changelog_lint(ctx),
     ));
@@ -224,10 +227,19 @@ pub fn render(report: &PreflightReport) -> String {
             CheckState::Fail => "FAIL",
             CheckState::Unknown => "????",
         };
-        let _ = writeln!(out, "  {state}  {:<width$}  {} — {}", i.id, i.title, i.detail);
+        let _ = writeln!(
+            out,
+            "  {state}  {:<width$}  {} — {}",
+            i.id, i.title, i.detail
+        );
     }
     if report.ok {
-        let _ = writeln!(out, "all {} checks pass: ready to tag {}", report.items.len(), report.tag);
+        let _ = writeln!(
+            out,
+            "all {} checks pass: ready to tag {}",
+            report.items.len(),
+            report.tag
+        );
     } else {
         let _ = writeln!(out, "not ready to tag {}; failing:", report.tag);
         for i in report.items.iter().filter(|i| i.state != CheckState::Pass) {

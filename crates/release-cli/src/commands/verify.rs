@@ -264,11 +264,9 @@ pub async fn attestations(
                 let at = serde_json::to_value(&f.location)
                     .ok()
                     .map(|v| match (v.get("kind"), v.get("name")) {
-                        (Some(k), Some(n)) => format!(
-                            "{} {}",
-                            k.as_str().unwrap_or(""),
-                            n.as_str().unwrap_or("")
-                        ),
+                        (Some(k), Some(n)) => {
+                            format!("{} {}", k.as_str().unwrap_or(""), n.as_str().unwrap_or(""))
+                        }
                         (Some(k), None) => k.as_str().unwrap_or("").to_string(),
                         _ => String::new(),
                     })
