@@ -474,6 +474,24 @@ fn registry_tags_on_one_digest_attestations_and_assets_after_seeding() {
         "asset rustshare-backend-aarch64-linux missing: no aarch64-unknown-linux-gnu binary on the release"
     );
 
+    // An alias on another digest fails A1, naming the tag.
+    registry_support::push_manifest_copy(&p.reg.addr, "app", "0.3.2", &["0.4"]);
+    let j = p.checklist("stable", "0.4.0", &["--offline"]);
+    assert_eq!(
+        step(&j, "images"),
+        ("unknown".into(), "not checked: --offline".into())
+    );
+    let j = p.checklist("stable", "0.4.0", &[]);
+    let (state, detail) = step(&j, "images");
+    assert_eq!(state, "fail");
+    assert_eq!(
+        detail,
+        format!(
+            "tag 0.4 wrong: points at {}, not at 0.4.0's digest",
+            p.digests["0.3.2"]
+        )
+    );
+
     // A version the registry does not have fails; --no-github leaves A3 unknown.
     let j = p.checklist("stable", "0.5.0", &["--no-github"]);
     let (state, detail) = step(&j, "images");
@@ -517,6 +535,41 @@ fn registry_checks_are_unknown_when_the_registry_cannot_be_reached() {
         assert!(detail.contains(&format!("127.0.0.1:{port}")), "{detail}");
     }
     assert_eq!(j["all_checks_pass"], false);
+}
+
+#[test]
+fn registry_checks_are_unknown_without_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = RegistryServer::start(
+        dir.path(),
+        &Auth::Basic {
+            user: "ci".into(),
+            password: "hunter2-secret".into(),
+        },
+    );
+    let image = format!("{}/app", reg.addr);
+    let out = release_in(
+        dir.path(),
+        None,
+        &[
+            "--json",
+            "checklist",
+            "rc",
+            "0.4.0-rc.1",
+            "--check",
+            "--image",
+            &image,
+            "--attempts",
+            "1",
+        ],
+        &[],
+    );
+    let j = json(&out);
+    let (state, detail) = step(&j, "ci");
+    assert_eq!(state, "unknown", "{detail}");
+    assert!(!detail.contains("hunter2"), "{detail}");
+    assert!(detail.contains("authentication failed"), "{detail}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("- [x] **ci**"));
 }
 
 #[test]

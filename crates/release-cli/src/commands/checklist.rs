@@ -130,9 +130,11 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
                     .unwrap_or_default()
             )))
         }
-        Procedure::Hotfix if version.patch() == 0 => return Err(CliError::input(format!(
+        Procedure::Hotfix if version.patch() == 0 => {
+            return Err(CliError::input(format!(
             "{version} is not a hotfix: a hotfix raises the patch number of an existing line (V8)"
-        ))),
+        )))
+        }
         _ => {}
     }
     let replacement = args
