@@ -844,3 +844,78 @@ fn preflight_without_a_candidate_and_bad_input() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
     }
 }
+
+#[test]
+fn preflight_passes_for_a_hotfix_on_its_branch() {
+    let repo = TestRepo::new();
+    repo.write("CHANGELOG.md", &prepared_changelog());
+    repo.write("docs/upgrading.md", UPGRADING);
+    repo.commit("docs: prepare release v0.4.0");
+    exit(
+        &release(&repo, &["tag", "0.4.0", "--execute", "--released", ""]),
+        0,
+    );
+    exit(&release(&repo, &["hotfix", "start", "--execute"]), 0);
+    repo.git(&["switch", "-q", "hotfix/v0.4.1"]);
+    let changelog = prepared_changelog().replace(
+        "## [Unreleased]\n\n",
+        "## [Unreleased]\n\n## [0.4.1] - 2026-11-25\n\n### Fixed\n\n- Resumed uploads keep their checksum.\n\n",
+    )
+    .replace(
+        "[Unreleased]: https://github.com/acme/app/compare/v0.4.0...HEAD\n",
+        "[Unreleased]: https://github.com/acme/app/compare/v0.4.1...HEAD\n[0.4.1]: https://github.com/acme/app/compare/v0.4.0...v0.4.1\n",
+    );
+    repo.write("CHANGELOG.md", &changelog);
+    repo.write(
+        "docs/upgrading.md",
+        &UPGRADING.replace("## 0.4.0", "## 0.4.1\n\nNo breaking changes.\n\n## 0.4.0"),
+    );
+    repo.commit("fix: resumed uploads keep their checksum");
+    let (code, j) = preflight(&repo, &["0.4.1", "--hotfix"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["procedure"], "hotfix");
+    assert_eq!(item(&j, "branch"), "on `hotfix/v0.4.1`");
+    // Without --hotfix the same version must be tagged from main.
+    let (code, j) = preflight(&repo, &["0.4.1"]);
+    assert_eq!(code, 1);
+    assert_eq!(failing(&j), ["branch", "rc"]);
+}
+
+#[test]
+fn rc_check_an_unsigned_candidate_passes_with_the_warning() {
+    let repo = TestRepo::new();
+    repo.write("CHANGELOG.md", &unprepared_changelog());
+    repo.commit("docs: changelog");
+    exit(
+        &release(
+            &repo,
+            &[
+                "tag",
+                "0.4.0-rc.1",
+                "--no-sign",
+                "--execute",
+                "--released",
+                "",
+            ],
+        ),
+        0,
+    );
+    let j = json(&release(
+        &repo,
+        &[
+            "--json",
+            "checklist",
+            "rc",
+            "0.4.0-rc.1",
+            "--check",
+            "--offline",
+        ],
+    ));
+    assert_eq!(step(&j, "unreleased").0, "pass");
+    assert_eq!(step(&j, "tree").0, "pass");
+    let (state, detail) = step(&j, "tag");
+    assert_eq!(state, "pass", "{detail}");
+    assert!(detail.contains("no signature (warning:"), "{detail}");
+    assert_eq!(step(&j, "ci").0, "unknown");
+    assert_eq!(j["all_checks_pass"], false);
+}
