@@ -25,6 +25,16 @@ fuzz_target!(|data: &[u8]| {
     let _ = add(&doc, "Odd", "x");
     let mut opts = PrepareOptions::new("99.0.0", "2026-01-01", &policy);
     opts.repo_url = Some("https://github.com/o/r");
+    // The light parse (notes, prepare in the CLI) agrees with the full one.
+    let light = Changelog::parse_sections(text);
+    assert_eq!(
+        prepare(&light, &opts).map(|e| e.text),
+        prepare(&doc, &opts).map(|e| e.text)
+    );
+    for s in doc.sections.iter() {
+        let v = Which::Version(s.version(&doc.text).to_string());
+        assert_eq!(notes(&light, &v), notes(&doc, &v));
+    }
     if let Ok(edit) = prepare(&doc, &opts) {
         let new = Changelog::parse(edit.text.clone());
         let after = notes(&new, &Which::Version("99.0.0".into())).expect("the new section is found");

@@ -1,8 +1,10 @@
 //! The changelog document: the original text plus byte spans of its parts.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::scan::{self, Blocks, Heading, LinkDef};
+use crate::scan::{self, Blocks, Heading, LineIndex, LinkDef};
 use crate::title::{self, TitleParts};
 
 /// The Keep a Changelog categories, in the order the format lists them.
@@ -58,6 +60,10 @@ pub struct Changelog {
     pub sections: Vec<Section>,
     /// The line ending new lines get: the file's first one (`\n` when it has none).
     pub newline: &'static str,
+    /// Link definitions by normalised label, built on first use.
+    link_index: OnceCell<HashMap<String, Vec<usize>>>,
+    /// Line starts, built on first use.
+    line_index: OnceCell<LineIndex>,
 }
 
 impl Section {
@@ -83,7 +89,8 @@ impl Section {
             .chain(self.categories.iter().flat_map(|c| c.entries.iter()))
     }
 
-    /// True when the body has no entries and no text.
+    /// True when the body has no entries and no text (needs a full parse: see
+    /// [`Changelog::is_empty_section`] for any parse).
     pub fn is_empty(&self, blocks: &Blocks) -> bool {
         self.entries().next().is_none() && !has_content(blocks, self.body.clone())
     }
@@ -109,7 +116,15 @@ impl Changelog {
     pub fn parse(text: impl Into<String>) -> Self {
         let text = text.into();
         let blocks = scan::scan(&text);
-        Self::build(text, blocks)
+        Self::build(text, blocks, true)
+    }
+
+    /// Parses the sections and link definitions only: no categories, entries or content
+    /// lines (`notes` needs no more). Faster, and memory stays near the file's size.
+    pub fn parse_sections(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let blocks = scan::scan_until(&text, false, |_, _| false);
+        Self::build(text, blocks, false)
     }
 
     /// Parses only as far as the first released version's section (for `notes --latest`
@@ -117,7 +132,7 @@ impl Changelog {
     pub fn parse_latest(text: impl Into<String>) -> Self {
         let text = text.into();
         let mut first: Option<u8> = None; // level of the first released version heading
-        let blocks = scan::scan_until(&text, |t, headings| {
+        let blocks = scan::scan_until(&text, false, |t, headings| {
             let Some(h) = headings.last() else {
                 return false;
             };
@@ -133,34 +148,26 @@ impl Changelog {
                 None => false,
             }
         });
-        Self::build(text, blocks)
+        Self::build(text, blocks, false)
     }
 
-    fn build(text: String, blocks: Blocks) -> Self {
+    fn build(text: String, mut blocks: Blocks, full: bool) -> Self {
         let newline = match memchr::memchr(b'\n', text.as_bytes()) {
             Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
             _ => "\n",
         };
-        // Version headings, with their parsed titles.
-        let parsed: Vec<(usize, TitleParts)> = blocks
+        // The level of version headings: the highest (1 or 2) that has one.
+        let level = blocks
             .headings
             .iter()
-            .enumerate()
-            .filter(|(_, h)| h.level <= 3)
-            .filter_map(|(i, h)| title::parse(&text[h.title.clone()]).map(|p| (i, p)))
-            .collect();
-        let level = parsed
-            .iter()
-            .map(|(i, _)| blocks.headings[*i].level)
-            .filter(|&l| l <= 2)
-            .min()
-            .unwrap_or(2);
+            .filter(|h| h.level <= 2)
+            .find(|h| h.level == 1 && title::parse(&text[h.title.clone()]).is_some())
+            .map_or(2, |_| 1);
         let mut sections = Vec::new();
-        for (i, parts) in parsed {
-            let h = &blocks.headings[i];
-            if h.level != level {
+        for h in blocks.headings.iter().filter(|h| h.level == level) {
+            let Some(parts) = title::parse(&text[h.title.clone()]) else {
                 continue;
-            }
+            };
             let base = h.title.start;
             let shift = |r: Range<usize>| base + r.start..base + r.end;
             let parts = TitleParts {
@@ -189,7 +196,13 @@ impl Changelog {
             .collect();
         for (section, end) in sections.iter_mut().zip(ends) {
             section.body.end = end.max(section.body.start);
-            fill_section(&text, &blocks, level, section);
+            if full {
+                fill_section(&text, &blocks, level, section);
+            }
+        }
+        if !full {
+            // Sections hold their headings; the rest of the list is not needed.
+            blocks.headings = Vec::new();
         }
         Self {
             text,
@@ -197,7 +210,31 @@ impl Changelog {
             level,
             sections,
             newline,
+            link_index: OnceCell::new(),
+            line_index: OnceCell::new(),
         }
+    }
+
+    /// True when a section has no entries and no text, whichever way the file was parsed: the
+    /// body is scanned on its own (a heading closes every open block, so that is exact).
+    pub fn is_empty_section(&self, section: &Section) -> bool {
+        scan::scan(&self.text[section.body.clone()])
+            .content
+            .is_empty()
+    }
+
+    /// cargo-release's markers: `<!-- next-header -->` and `<!-- next-url -->` comment lines,
+    /// as `(name, span)` with the name between the comment delimiters.
+    pub fn markers(&self) -> Vec<(&str, Range<usize>)> {
+        self.blocks
+            .comments
+            .iter()
+            .filter_map(|c| {
+                let t = self.text[c.span.clone()].trim();
+                let name = t.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+                matches!(name, "next-header" | "next-url").then_some((name, c.span.clone()))
+            })
+            .collect()
     }
 
     /// The Unreleased sections.
@@ -221,16 +258,26 @@ impl Changelog {
     /// Link definitions whose normalised label is `label`'s.
     pub fn links_for(&self, label: &str) -> Vec<&LinkDef> {
         let want = normalize_label(label);
-        self.blocks
-            .links
-            .iter()
-            .filter(|d| normalize_label(&self.text[d.label.clone()]) == want)
-            .collect()
+        let index = self.link_index.get_or_init(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, d) in self.blocks.links.iter().enumerate() {
+                map.entry(normalize_label(&self.text[d.label.clone()]))
+                    .or_default()
+                    .push(i);
+            }
+            map
+        });
+        index
+            .get(&want)
+            .map(|v| v.iter().map(|&i| &self.blocks.links[i]).collect())
+            .unwrap_or_default()
     }
 
     /// 1-based line of an offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        memchr::memchr_iter(b'\n', &self.text.as_bytes()[..offset.min(self.text.len())]).count() + 1
+        self.line_index
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line(offset)
     }
 
     /// True when the text ends with a line ending (or is empty).

@@ -35,6 +35,8 @@ pub struct PrepareOptions<'a> {
     pub repo_url: Option<&'a str>,
     /// The policy: tag prefix, channels, compare base, repository URL.
     pub policy: &'a Policy,
+    /// The last resort for the repository URL: the git remote's web URL (the caller reads it).
+    pub remote_url: Option<&'a str>,
 }
 
 impl<'a> PrepareOptions<'a> {
@@ -45,6 +47,7 @@ impl<'a> PrepareOptions<'a> {
             date,
             repo_url: None,
             policy,
+            remote_url: None,
         }
     }
 }
@@ -92,7 +95,12 @@ struct LinkStyle {
     prefix: String,
 }
 
-fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> LinkStyle {
+fn link_style(
+    doc: &Changelog,
+    opts_repo: Option<&str>,
+    remote: Option<&str>,
+    policy: &Policy,
+) -> LinkStyle {
     let text = &doc.text;
     // Every URL the file already uses for versions: footer definitions and inline links.
     let mut urls: Vec<(&str, &str)> = Vec::new(); // (url, version)
@@ -113,7 +121,8 @@ fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> Link
         .or_else(|| {
             let p = policy.changelog.repository_url.trim();
             (!p.is_empty()).then(|| links::normalize_repo(p))
-        });
+        })
+        .or_else(|| remote.map(links::normalize_repo));
     let host = urls
         .iter()
         .find(|(u, _)| links::repo_of(u).is_some())
@@ -138,10 +147,52 @@ fn link_style(doc: &Changelog, opts_repo: Option<&str>, policy: &Policy) -> Link
     LinkStyle { repo, host, prefix }
 }
 
+/// An edit as splices into the original text, before it is applied: writing it straight to a
+/// file keeps a huge changelog from being held twice in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// Non-overlapping `(range, replacement)` pairs.
+    pub splices: Vec<(Range<usize>, String)>,
+    /// What the edit does, one line each.
+    pub changes: Vec<String>,
+    /// Things the user should know.
+    pub warnings: Vec<String>,
+}
+
+impl Planned {
+    /// The edited text.
+    pub fn apply(self, original: &str) -> Edit {
+        Edit {
+            text: splice(original, self.splices),
+            changes: self.changes,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Writes the edited text without building it.
+    pub fn write_to(&self, original: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut sorted: Vec<&(Range<usize>, String)> = self.splices.iter().collect();
+        sorted.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut pos = 0;
+        for (range, replacement) in sorted {
+            let start = range.start.max(pos);
+            out.write_all(&original.as_bytes()[pos..start])?;
+            out.write_all(replacement.as_bytes())?;
+            pos = range.end.max(start);
+        }
+        out.write_all(&original.as_bytes()[pos..])
+    }
+}
+
 /// Moves every Unreleased entry into a new `## [VERSION] - DATE` section right below a fresh,
 /// empty `## [Unreleased]` (C2), and writes the `[Unreleased]` and `[VERSION]` links in the
 /// file's style (C3). Nothing else changes (C4).
 pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error> {
+    plan_prepare(doc, opts).map(|p| p.apply(&doc.text))
+}
+
+/// [`prepare`] as splices, not yet applied.
+pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planned, Error> {
     let policy = opts.policy;
     let version = ReleaseVersion::parse_version(opts.version, policy)
         .map_err(|e| Error::InvalidVersion(e.to_string()))?;
@@ -154,7 +205,7 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
         });
     }
     let unreleased = single_unreleased(doc)?;
-    if unreleased.is_empty(&doc.blocks) {
+    if doc.is_empty_section(unreleased) {
         return Err(Error::EmptyUnreleased {
             line: doc.line_of(unreleased.heading.span.start),
         });
@@ -191,7 +242,7 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             .max_by(|a, b| a.0.cmp(&b.0))
             .map(|(_, s)| s),
     };
-    let style = link_style(doc, opts.repo_url, policy);
+    let style = link_style(doc, opts.repo_url, opts.remote_url, policy);
     let tag = format!("{}{}", style.prefix, v);
     let base_tag = base.map(|b| format!("{}{}", style.prefix, b.version(text)));
 
@@ -282,13 +333,32 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             unreleased_url(unreleased_defs.first().map(|d| &text[d.url.clone()])),
         ) else {
             warnings.push("no repository URL (give --repo-url or set changelog.repository_url): no link definitions written (C3)".into());
-            return Ok(Edit {
-                text: splice(text, edits),
+            return Ok(Planned {
+                splices: edits,
                 changes,
                 warnings,
             });
         };
         let vdef = format!("[{v}]: {vurl}");
+        // Definitions inside the Unreleased entries move with them: an edit there would
+        // change the new section's notes, so new definitions go outside (C2: nothing else
+        // in the moved entries changes).
+        let moved = unreleased.heading.span.start..crate::notes::body_range(doc, unreleased).end;
+        let outside = |p: usize| p <= moved.start || p >= moved.end;
+        let unreleased_defs: Vec<&LinkDef> = unreleased_defs
+            .into_iter()
+            .filter(|d| {
+                let ok = outside(d.span.start);
+                if !ok {
+                    warnings.push(format!("the [Unreleased] link definition at line {} sits among the Unreleased entries: left as it is", doc.line_of(d.span.start)));
+                }
+                ok
+            })
+            .collect();
+        let below_defs: Vec<&LinkDef> = below_defs
+            .into_iter()
+            .filter(|d| outside(d.span.start))
+            .collect();
         if let Some(ud) = unreleased_defs.first() {
             edits.push((ud.url.clone(), uurl));
             changes.push(format!("[Unreleased] link now compares {tag}...HEAD"));
@@ -304,11 +374,21 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
                 .bracketed
                 .then(|| format!("[Unreleased]: {uurl}"));
             let block: Vec<String> = udef.into_iter().chain([vdef.clone()]).collect();
+            let next_url = doc
+                .markers()
+                .into_iter()
+                .find(|(name, span)| *name == "next-url" && outside(span.start))
+                .map(|(_, span)| span.end)
+                .filter(|&end| text[..end].ends_with('\n'));
             if let Some(bd) = below_defs.first() {
                 let s = bd.span.start;
                 edits.push((s..s, format!("{}{nl}", block.join(nl))));
+            } else if let Some(at) = next_url {
+                // cargo-release keeps its definitions right under `<!-- next-url -->`.
+                edits.push((at..at, format!("{}{nl}", block.join(nl))));
             } else if let Some(first) = doc.blocks.links.iter().find(|d| {
                 d.span.start > unreleased.heading.span.start
+                    && outside(d.span.start)
                     && is_version_label(&text[d.label.clone()])
             }) {
                 let s = first.span.start;
@@ -325,8 +405,8 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
                     // Keep the missing final newline missing.
                     edits.push((end..end, format!("{nl}{nl}{}", block.join(nl))));
                     changes.push(format!("added the link definition `{vdef}`"));
-                    return Ok(Edit {
-                        text: splice(text, edits),
+                    return Ok(Planned {
+                        splices: edits,
                         changes,
                         warnings,
                     });
@@ -343,8 +423,8 @@ pub fn prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Edit, Error
             "no repository URL and no links in the file: no link definitions written (C3)".into(),
         );
     }
-    Ok(Edit {
-        text: splice(text, edits),
+    Ok(Planned {
+        splices: edits,
         changes,
         warnings,
     })

@@ -10,8 +10,9 @@ use crate::Error;
 /// The suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NextVersion {
-    /// The version released before (the newest in the changelog, or the one given).
-    pub from: String,
+    /// The version released before (the newest in the changelog, or the one given); `None`
+    /// when nothing was released (the bump starts from 0.0.0).
+    pub from: Option<String>,
     /// The kind of change that decides.
     pub bump: Bump,
     /// The suggested version.
@@ -54,7 +55,7 @@ pub fn next(
         }
     };
     let from = match released {
-        Some(v) => v.clone(),
+        Some(v) => Some(v.clone()),
         // Released versions: the ones below Unreleased (clap keeps a planned `## 5.0.0 - TBD`
         // above it).
         None => doc
@@ -63,13 +64,12 @@ pub fn next(
             .skip_while(|s| !s.is_unreleased())
             .filter(|s| !s.is_unreleased())
             .filter_map(|s| ReleaseVersion::parse_version(s.version(text), policy).ok())
-            .max()
-            .ok_or_else(|| {
-                Error::Usage(
-                    "the changelog has no released version to bump from: give --released".into(),
-                )
-            })?,
+            .max(),
     };
+    // Nothing released yet: bump from 0.0.0, as `release version next` does.
+    let base = from
+        .clone()
+        .unwrap_or_else(|| ReleaseVersion::stable(0, 0, 0));
     let mut bump: Option<Bump> = None;
     let mut reasons = Vec::new();
     let rank = |b: Bump| match b {
@@ -131,9 +131,9 @@ pub fn next(
     let Some(bump) = bump else {
         return Ok(None);
     };
-    let version = from.bump(bump);
+    let version = base.bump(bump);
     Ok(Some(NextVersion {
-        from: from.to_string(),
+        from: from.map(|v| v.to_string()),
         bump,
         version: version.to_string(),
         reasons,

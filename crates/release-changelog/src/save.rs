@@ -6,6 +6,14 @@ use std::path::Path;
 /// Writes `text` to `path` atomically: a temporary file in the same folder, fsync, rename.
 /// The file keeps its permissions.
 pub fn save_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    save_atomic_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// [`save_atomic`] with the content written by `write`.
+pub fn save_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -14,16 +22,18 @@ pub fn save_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .prefix(".release-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
     tmp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(tmp.path(), meta.permissions())?;
     }
+    // The data is on disk before the rename makes it visible: a crash leaves the old file or
+    // the new one, never a torn one.
     tmp.persist(path).map_err(|e| e.error)?;
-    // The rename is durable once the folder is synced (best effort where unsupported).
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
     Ok(())
 }
 

@@ -463,11 +463,36 @@ impl Iterator for Lines<'_> {
 
 /// Scans a whole document.
 pub fn scan(text: &str) -> Blocks {
-    scan_until(text, |_, _| false)
+    scan_until(text, true, |_, _| false)
 }
 
-/// Scans until `stop(text, headings)` returns true after a heading is recorded.
-pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) -> Blocks {
+/// A list that records only when asked to (the light scan for notes skips per-line data).
+struct Rec {
+    on: bool,
+    v: Vec<usize>,
+}
+
+impl Rec {
+    fn push(&mut self, x: usize) {
+        if self.on {
+            self.v.push(x);
+        }
+    }
+}
+
+/// Scans until `stop(text, headings)` returns true after a heading is recorded. With `full`
+/// false, content lines and list items are not recorded (enough for release notes, and it
+/// keeps memory near the file's size on huge files).
+pub fn scan_until(
+    text: &str,
+    full: bool,
+    mut stop: impl FnMut(&str, &[Heading]) -> bool,
+) -> Blocks {
+    let mut content = Rec {
+        on: full,
+        v: Vec::new(),
+    };
+    let mut item_lines: Vec<ItemLine> = Vec::new();
     let bytes = text.as_bytes();
     let mut out = Blocks {
         start: if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -507,7 +532,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                 if indent - container <= 3 && fence_close(rest, ch, len) {
                     fence = None;
                 } else {
-                    out.content.push(s);
+                    content.push(s);
                 }
                 continue;
             }
@@ -517,12 +542,12 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                 if blank {
                     html = None;
                 } else {
-                    out.content.push(s);
+                    content.push(s);
                 }
                 continue;
             }
             if kind != HtmlEnd::Comment {
-                out.content.push(s);
+                content.push(s);
             }
             if html_ends(kind, line) {
                 html = None;
@@ -555,7 +580,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
         };
         if rel >= 4 {
             // Indented code, or a paragraph continuation.
-            out.content.push(s);
+            content.push(s);
             if let Some(p) = &mut para {
                 p.1 = e;
             }
@@ -567,20 +592,20 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
             if rest.starts_with(b"<<<<<<<") && matches!(rest.get(7), None | Some(b' ')) {
                 out.conflicts.push(s);
                 in_conflict = true;
-                out.content.push(s);
+                content.push(s);
                 para = None;
                 continue;
             }
             if in_conflict && rest.starts_with(b"=======") && is_blank(&rest[7..]) {
                 out.conflicts.push(s);
-                out.content.push(s);
+                content.push(s);
                 para = None;
                 continue;
             }
             if rest.starts_with(b">>>>>>>") && matches!(rest.get(7), None | Some(b' ')) {
                 out.conflicts.push(s);
                 in_conflict = false;
-                out.content.push(s);
+                content.push(s);
                 para = None;
                 continue;
             }
@@ -590,8 +615,9 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                 if let Some(level) = atx_level(rest) {
                     para = None;
                     if nested {
-                        out.content.push(s);
-                    } else {
+                        content.push(s);
+                    } else if full || level <= 2 {
+                        // (The light scan keeps only the levels sections can have.)
                         let t = atx_title(rest, level);
                         out.headings.push(Heading {
                             level,
@@ -601,6 +627,8 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                         });
                         if stop(text, &out.headings) {
                             out.complete = false;
+                            out.content = content.v;
+                            out.items = item_lines;
                             return out;
                         }
                     }
@@ -612,7 +640,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                     para = None;
                     let container = if nested { item.unwrap_or(0) } else { 0 };
                     fence = Some((ch, len, container, s));
-                    out.content.push(s);
+                    content.push(s);
                     continue;
                 }
             }
@@ -620,7 +648,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                 if let Some(kind) = html_start(rest, para.is_some()) {
                     para = None;
                     if kind != HtmlEnd::Comment {
-                        out.content.push(s);
+                        content.push(s);
                     }
                     if kind != HtmlEnd::Blank && html_ends(kind, &rest[1..]) {
                         if kind == HtmlEnd::Comment {
@@ -644,6 +672,8 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
                         para = None;
                         if stop(text, &out.headings) {
                             out.complete = false;
+                            out.content = content.v;
+                            out.items = item_lines;
                             return out;
                         }
                         continue;
@@ -666,14 +696,16 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
             let interrupts = para.is_none()
                 || (!empty && (!ordered || rest.starts_with(b"1.") || rest.starts_with(b"1)")));
             if interrupts {
-                let content = indent + width;
-                out.items.push(ItemLine {
-                    start: s,
-                    indent,
-                    content,
-                });
-                out.content.push(s);
-                item = Some(content);
+                let item_content = indent + width;
+                if full {
+                    item_lines.push(ItemLine {
+                        start: s,
+                        indent,
+                        content: item_content,
+                    });
+                }
+                content.push(s);
+                item = Some(item_content);
                 para = if empty {
                     None
                 } else {
@@ -683,7 +715,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
             }
         }
         if b0 == b'>' {
-            out.content.push(s);
+            content.push(s);
             para = Some((s, e, ParaKind::Nested));
             continue;
         }
@@ -699,7 +731,7 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
             }
         }
         // Paragraph text.
-        out.content.push(s);
+        content.push(s);
         match &mut para {
             Some(p) => p.1 = e,
             None => {
@@ -712,6 +744,8 @@ pub fn scan_until(text: &str, mut stop: impl FnMut(&str, &[Heading]) -> bool) ->
             }
         }
     }
+    out.content = content.v;
+    out.items = item_lines;
     if let Some((_, _, _, start)) = fence {
         if fence.is_some_and(|f| f.2 == 0) {
             out.unclosed_fence = Some(start);
@@ -798,6 +832,11 @@ impl LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
     }
 
     /// 1-based line and 1-based column in characters of a byte offset.

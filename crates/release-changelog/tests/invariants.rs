@@ -71,3 +71,23 @@ fn broken_heading_is_not_a_template() {
     let doc = Changelog::parse("## 0.25.5] - 2024-02-08\n");
     assert!(doc.sections.is_empty());
 }
+
+/// Fuzz finding 5: link definitions among the Unreleased entries. The new definitions were
+/// inserted before one of them, inside the entries that move to the new section; and the
+/// `[Unreleased]` definition there was edited in place. Both changed the new section's notes.
+#[test]
+fn definitions_among_the_unreleased_entries_stay_as_they_are() {
+    let text = "## [Unreleased]\n\n- x\n\n[0.1.0]: https://github.com/o/r/compare/v0.0.9...v0.1.0\n\n- y\n\n## [0.1.0] - 2024-01-01\n\n- z\n";
+    assert!(check(text));
+    let text = "## [Unreleased]\n\n- x\n\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n\n- y\n\n## [0.1.0] - 2024-01-01\n\n- z\n";
+    assert!(check(text));
+    let policy = Policy::default();
+    let doc = Changelog::parse(text);
+    let edit = prepare(&doc, &PrepareOptions::new("0.2.0", "2024-02-01", &policy)).unwrap();
+    assert!(
+        edit.warnings[0].contains("sits among the Unreleased entries"),
+        "{:?}",
+        edit.warnings
+    );
+    assert!(edit.text.ends_with("- z\n\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n"), "{}", edit.text);
+}

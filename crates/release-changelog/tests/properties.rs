@@ -222,6 +222,15 @@ proptest! {
         opts.repo_url = Some("https://github.com/o/r");
         let edit = prepare(&doc, &opts).unwrap();
         let new = Changelog::parse(edit.text.clone());
+        // The light parse the CLI uses for notes and prepare gives the same answers.
+        let light = Changelog::parse_sections(d.text.clone());
+        prop_assert_eq!(&prepare(&light, &opts).unwrap().text, &edit.text);
+        for v in &d.versions {
+            prop_assert_eq!(notes(&light, &Which::Version(v.clone())).unwrap(), notes(&doc, &Which::Version(v.clone())).unwrap());
+        }
+        // parse_latest stops after the newest section: same notes, no later definitions.
+        let latest_fast = notes(&Changelog::parse_latest(d.text.clone()), &Which::Latest).ok().map(|n| (n.heading, n.body));
+        prop_assert_eq!(latest_fast, notes(&doc, &Which::Latest).ok().map(|n| (n.heading, n.body)));
 
         // notes(prepare(d), V) == old Unreleased body.
         let after = notes(&new, &Which::Version("2.0.0".into())).unwrap();

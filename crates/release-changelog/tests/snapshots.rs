@@ -452,3 +452,19 @@ fn unclosed_fence_is_an_error_and_blocks_prepare() {
     let err = prepare(&doc, &PrepareOptions::new("1.1.0", "2024-09-01", &policy)).unwrap_err();
     assert!(err.to_string().contains("line 9 is never closed"), "{err}");
 }
+
+#[test]
+fn markers_are_found_and_next_url_takes_new_definitions() {
+    let doc = Changelog::parse(fixture("markers.md"));
+    let names: Vec<&str> = doc.markers().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["next-header", "next-url"]);
+    let text = "<!-- next-header -->\n## [Unreleased] - ReleaseDate\n\n- x\n\n<!-- next-url -->\n";
+    let policy = Policy::default();
+    let mut opts = PrepareOptions::new("0.1.0", "2024-09-01", &policy);
+    opts.repo_url = Some("https://github.com/o/r");
+    let edit = prepare(&Changelog::parse(text), &opts).unwrap();
+    assert_eq!(
+        edit.text,
+        "<!-- next-header -->\n## [Unreleased] - ReleaseDate\n\n## [0.1.0] - 2024-09-01\n\n- x\n\n<!-- next-url -->\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/o/r/releases/tag/v0.1.0\n"
+    );
+}

@@ -35,7 +35,13 @@ impl Context {
             None => Ok(Self {
                 policy: Policy::default(),
                 policy_path: None,
-                root: cwd.to_path_buf(),
+                // The built-in policy's paths are relative to the repository's top, wherever in
+                // it the command runs.
+                root: cwd
+                    .ancestors()
+                    .find(|dir| dir.join(".git").exists())
+                    .unwrap_or(cwd)
+                    .to_path_buf(),
                 json,
             }),
             Some(path) => {

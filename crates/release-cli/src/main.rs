@@ -43,8 +43,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Where the repository stands: releases, Unreleased changes, the next step.
+    Status(commands::status::StatusArgs),
+    /// Prepare a stable release: lint, changelog section, upgrading notes, optional commit.
+    Prepare(commands::prepare::PrepareArgs),
     /// The Docker tag plan for a CI event (T1-T10).
     Plan(commands::plan::PlanArgs),
+    /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
+    Ci(commands::ci::CiArgs),
     /// The next version, and whether a version may be released (V4-V8).
     #[command(subcommand)]
     Version(commands::version::VersionCommand),
@@ -66,7 +72,7 @@ enum Command {
     /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
     #[command(subcommand)]
     Registry(commands::registry::RegistryCommand),
-    /// Roll back a defective release: move its aliases, mark its GitHub Release (R1-R3).
+    /// Roll back a defective release: move its aliases, mark its GitHub Release and changelog (R1-R4).
     Rollback(commands::rollback::RollbackArgs),
     /// Ship a tested release candidate's image as the stable version.
     Promote(commands::promote::PromoteArgs),
@@ -122,7 +128,10 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?;
     let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     match cli.command {
+        Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Prepare(args) => commands::prepare::run(&ctx, args),
         Command::Plan(args) => commands::plan::run(&ctx, args),
+        Command::Ci(args) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
         Command::Tag(args) => commands::tag::run(&ctx, args),

@@ -23,7 +23,6 @@ pub struct ReleasedArgs {
 
 impl ReleasedArgs {
     /// True when the user gave a history on the command line.
-    #[allow(dead_code)] // the git commands fall back to the repository's tags
     pub fn given(&self) -> bool {
         !self.released.is_empty() || self.released_file.is_some()
     }

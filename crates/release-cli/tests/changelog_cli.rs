@@ -361,3 +361,36 @@ fn unreadable_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is not UTF-8"), "{}", stderr(&out));
 }
+
+#[test]
+fn prepare_takes_the_repository_url_from_the_origin_remote_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let st = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["remote", "add", "origin", "git@github.com:acme/thing.git"]);
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Everything.\n",
+    )
+    .unwrap();
+    let out = release(
+        dir.path(),
+        &["changelog", "prepare", "0.1.0", "--date", "2024-05-01"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("CHANGELOG.md")).unwrap(),
+        "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-05-01\n\n### Added\n\n- Everything.\n\n[Unreleased]: https://github.com/acme/thing/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/acme/thing/releases/tag/v0.1.0\n"
+    );
+}

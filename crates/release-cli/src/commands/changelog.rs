@@ -12,6 +12,15 @@ use crate::error::{CliError, CliResult, Outcome};
 use crate::output;
 use crate::released::ReleasedArgs;
 
+/// Prints a line on stdout; a closed pipe (`| head`) is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 /// `release changelog ...`
 #[derive(Debug, Subcommand)]
 pub enum ChangelogCommand {
@@ -28,6 +37,8 @@ pub enum ChangelogCommand {
     /// Suggest the next version from Unreleased's categories (V4). Exit 1 when there is
     /// nothing to release.
     Next(NextArgs),
+    /// List the sections: version, date, yanked, line.
+    List(FileArgs),
 }
 
 /// The file to work on.
@@ -48,7 +59,7 @@ pub struct PrepareArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// The repository's web URL for compare links (default: from the file's links, then the
-    /// policy's `changelog.repository_url`).
+    /// policy's `changelog.repository_url`, then the `origin` remote).
     #[arg(long, value_name = "URL")]
     pub repo_url: Option<String>,
     /// Print the unified diff; do not write.
@@ -133,6 +144,7 @@ pub fn run(ctx: &Context, command: ChangelogCommand) -> CliResult {
         ChangelogCommand::Add(args) => add(ctx, args),
         ChangelogCommand::Yank(args) => yank(ctx, args),
         ChangelogCommand::Next(args) => next(ctx, args),
+        ChangelogCommand::List(args) => list(ctx, args),
     }
 }
 
@@ -190,7 +202,7 @@ fn lint(ctx: &Context, args: FileArgs) -> CliResult {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            println!(
+            say!(
                 "{}:{}:{}: {sev}[{}]: {} (hint: {})",
                 path.display(),
                 d.line,
@@ -200,7 +212,7 @@ fn lint(ctx: &Context, args: FileArgs) -> CliResult {
                 d.hint
             );
         }
-        println!("{errors} error(s), {warnings} warning(s)");
+        say!("{errors} error(s), {warnings} warning(s)");
     }
     Ok(if errors > 0 { Outcome::No } else { Outcome::Ok })
 }
@@ -236,7 +248,12 @@ pub fn finish_edit(
         .unwrap_or(path)
         .display()
         .to_string();
-    let diff = cl::save::unified_diff(&name, old, &edit.text);
+    // The diff costs a line diff of the whole file: only when it is shown.
+    let diff = if dry_run || ctx.json {
+        cl::save::unified_diff(&name, old, &edit.text)
+    } else {
+        String::new()
+    };
     if !dry_run && edit.text != old {
         cl::save::save_atomic(path, &edit.text)
             .map_err(|e| CliError::env(format!("cannot write {name}: {e}")))?;
@@ -257,13 +274,14 @@ pub fn finish_edit(
         print!("{diff}");
     } else {
         for c in &edit.changes {
-            println!("{name}: {c}");
+            say!("{name}: {c}");
         }
     }
     Ok(Outcome::Ok)
 }
 
-fn today() -> String {
+/// Today's UTC date, `YYYY-MM-DD`.
+pub fn today() -> String {
     let d = time::OffsetDateTime::now_utc().date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
@@ -271,12 +289,37 @@ fn today() -> String {
 fn prepare(ctx: &Context, args: PrepareArgs) -> CliResult {
     let path = path(ctx, &args.file);
     let old = read_text(&path)?;
-    let doc = Changelog::parse(old.clone());
+    // prepare needs the sections and link definitions, not every category and entry.
+    let doc = Changelog::parse_sections(old);
     let date = args.date.unwrap_or_else(today);
+    // The git remote is the last resort for the repository URL (after --repo-url, the file's
+    // own links and the policy); a folder that is not a repository just has none.
+    let remote = release_git::repo::Repo::discover(&ctx.root)
+        .ok()
+        .and_then(|r| r.origin_web_url());
     let mut opts = cl::PrepareOptions::new(&args.release, &date, &ctx.policy);
     opts.repo_url = args.repo_url.as_deref();
-    let edit = cl::prepare(&doc, &opts).map_err(|e| lib_err(&path, e))?;
-    finish_edit(ctx, &path, &old, edit, args.dry_run)
+    opts.remote_url = remote.as_deref();
+    let planned = cl::plan_prepare(&doc, &opts).map_err(|e| lib_err(&path, e))?;
+    if args.dry_run || ctx.json {
+        let edit = planned.apply(&doc.text);
+        return finish_edit(ctx, &path, &doc.text, edit, args.dry_run);
+    }
+    // Written straight from the splices: the new text is never held in memory.
+    cl::save::save_atomic_with(&path, |w| planned.write_to(&doc.text, w))
+        .map_err(|e| CliError::env(format!("cannot write {}: {e}", path.display())))?;
+    for w in &planned.warnings {
+        eprintln!("warning: {w}");
+    }
+    let name = path
+        .strip_prefix(&ctx.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    for c in &planned.changes {
+        say!("{name}: {c}");
+    }
+    Ok(Outcome::Ok)
 }
 
 fn notes(ctx: &Context, args: NotesArgs) -> CliResult {
@@ -287,11 +330,12 @@ fn notes(ctx: &Context, args: NotesArgs) -> CliResult {
         (None, true, _) => Which::Latest,
         _ => Which::Unreleased,
     };
-    // `--latest` without links reads only as far as it needs to.
+    // Notes need sections and link definitions only; `--latest` without links reads only as
+    // far as the first released section.
     let doc = if which == Which::Latest && !args.with_links && !ctx.json {
         Changelog::parse_latest(text)
     } else {
-        Changelog::parse(text)
+        Changelog::parse_sections(text)
     };
     let n = cl::notes(&doc, &which).map_err(|e| lib_err(&path, e))?;
     if ctx.json {
@@ -362,7 +406,7 @@ fn next(ctx: &Context, args: NextArgs) -> CliResult {
         output::print_json(&NextReport { next, tag })?;
     } else {
         match next {
-            Some(n) => println!("{}", n.version),
+            Some(n) => say!("{}", n.version),
             None => eprintln!(
                 "{}: Unreleased has no entries: nothing to release",
                 path.display()
@@ -370,4 +414,47 @@ fn next(ctx: &Context, args: NextArgs) -> CliResult {
         }
     }
     Ok(outcome)
+}
+
+#[derive(Debug, Serialize)]
+struct ListedSection {
+    version: String,
+    date: Option<String>,
+    yanked: bool,
+    line: usize,
+    entries: usize,
+}
+
+fn list(ctx: &Context, args: FileArgs) -> CliResult {
+    let path = path(ctx, &args);
+    let doc = Changelog::parse(read_text(&path)?);
+    let text = &doc.text;
+    let sections: Vec<ListedSection> = doc
+        .sections
+        .iter()
+        .map(|s| ListedSection {
+            version: if s.is_unreleased() {
+                "Unreleased".into()
+            } else {
+                s.version(text).to_string()
+            },
+            date: s.date(text).map(str::to_string),
+            yanked: s.parts.yanked.is_some(),
+            line: doc.line_of(s.heading.span.start),
+            entries: s.entries().count(),
+        })
+        .collect();
+    if ctx.json {
+        output::print_json(&sections)?;
+    } else {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for s in &sections {
+            // A closed pipe (`| head`) ends the listing quietly.
+            if writeln!(out, "{}", s.version).is_err() {
+                break;
+            }
+        }
+    }
+    Ok(Outcome::Ok)
 }

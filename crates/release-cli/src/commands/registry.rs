@@ -90,6 +90,24 @@ impl ConnectArgs {
     }
 }
 
+/// Refuses `--password-stdin` together with `--released-file -`: stdin can feed only one.
+pub fn check_stdin(
+    connect: &ConnectArgs,
+    released: &crate::released::ReleasedArgs,
+) -> Result<(), CliError> {
+    if connect.password_stdin
+        && released
+            .released_file
+            .as_deref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(CliError::input(
+            "--password-stdin and --released-file - both read stdin; pass the released tags with --released or a file",
+        ));
+    }
+    Ok(())
+}
+
 /// Where the GitHub Release lives.
 #[derive(Debug, Clone, Args)]
 pub struct GithubArgs {

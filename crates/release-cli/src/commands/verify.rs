@@ -88,6 +88,7 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
     let version = parse_version_arg(&args.release, policy)?;
     let repo = image_repository(args.image.as_deref(), policy)?;
     let yanked = parse_yanked(&args.yanked, policy)?;
+    crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
     let given = args

@@ -1,0 +1,299 @@
+//! `release ci`: the one gate a release workflow calls.
+//!
+//! For a tag: optionally re-fetch the tag from origin (actions/checkout can leave a lightweight
+//! ref where the annotated tag was), verify it (G1-G4, and that it points at the event's
+//! commit), refuse a version that already has a GitHub Release (V5), compute the plan from the
+//! repository's tags and write the release notes to a file. For a main push: the edge, nightly
+//! and sha plan. For anything else: an empty plan with its reason. The outputs go to
+//! `$GITHUB_OUTPUT`; failures also become `::error::` lines. It never creates or pushes a tag
+//! (G5).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use clap::Args;
+use release_changelog::{Changelog, Which};
+use release_core::event::{Event, Trigger};
+use release_core::history::History;
+use release_core::matrix::TagPlan;
+use release_core::version::ReleaseVersion;
+use release_git::verify::Verification;
+use serde::Serialize;
+
+use crate::commands::plan::{self, PlanReport};
+use crate::commands::registry::{block_on, registry_error, GithubArgs};
+use crate::context::Context;
+use crate::error::{CliError, CliResult, Outcome};
+use crate::gitctx;
+use crate::output;
+
+/// Arguments of `release ci`.
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    /// The full ref of the event.
+    #[arg(long = "ref", env = "GITHUB_REF", value_name = "REF")]
+    pub git_ref: String,
+    /// The full commit id of the event.
+    #[arg(long, env = "GITHUB_SHA", value_name = "FULL_SHA")]
+    pub sha: String,
+    /// The event name.
+    #[arg(
+        long,
+        env = "GITHUB_EVENT_NAME",
+        default_value = "push",
+        value_name = "NAME"
+    )]
+    pub event: String,
+    /// The run's time, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    pub time: Option<String>,
+    /// Re-fetch `refs/tags/NAME` from origin before verifying it.
+    #[arg(long)]
+    pub fetch_tag: bool,
+    /// Where to write the release notes of the version.
+    #[arg(long, default_value = "release-notes.md", value_name = "PATH")]
+    pub notes_file: PathBuf,
+    /// Image names (default: the policy's images).
+    #[arg(long = "image", value_name = "NAME")]
+    pub images: Vec<String>,
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+/// What `release ci` decided.
+#[derive(Debug, Serialize)]
+struct CiReport<'a> {
+    should_release: bool,
+    plan: Option<PlanReport<'a>>,
+    verification: Option<&'a Verification>,
+    github_release: &'static str,
+    notes_file: Option<String>,
+    refused: Option<String>,
+}
+
+/// Runs `release ci`.
+pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
+    let policy = &ctx.policy;
+    let time = plan::run_time(args.time.as_deref(), None)?;
+    let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
+        .map_err(CliError::input)?;
+    let images = if args.images.is_empty() {
+        policy.docker.images.clone()
+    } else {
+        args.images.clone()
+    };
+    let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+
+    let Trigger::Tag(tag) = &event.trigger else {
+        // A main push needs no history; an ignored event publishes nothing.
+        let plan =
+            TagPlan::compute(&event, &History::default(), policy).map_err(CliError::input)?;
+        let report = CiReport {
+            should_release: plan.publish,
+            plan: Some(plan::report(&plan, &event, &images)),
+            verification: None,
+            github_release: "not checked",
+            notes_file: None,
+            refused: None,
+        };
+        return finish(ctx, &report, Outcome::Ok);
+    };
+    // T9 before anything touches the repository: a malformed tag is bad input.
+    let version = ReleaseVersion::parse_tag(tag, policy)
+        .map_err(|e| CliError::input(format!("{e} (T9: a tag push must carry a release tag)")))?;
+    let repo = gitctx::open_repo(ctx)?;
+    if args.fetch_tag {
+        fetch_tag(&repo.root(), tag)?;
+    }
+    let verification = release_git::verify::verify_tag(
+        &repo,
+        tag,
+        policy,
+        &gitctx::trust(ctx, &repo),
+        Some(event.sha.as_str()),
+    )
+    .map_err(|e| CliError::env(e.message))?;
+    for warning in verification.warnings() {
+        if github_actions {
+            println!("::warning::{}", annotation(&warning.detail));
+        }
+        eprintln!("warning: {}", warning.detail);
+    }
+    if let Some(failed) = verification.failure() {
+        let why = format!(
+            "tag {tag} is refused: {} check failed: {}",
+            failed.id.as_str(),
+            failed.detail
+        );
+        let report = CiReport {
+            should_release: false,
+            plan: None,
+            verification: Some(&verification),
+            github_release: "not checked",
+            notes_file: None,
+            refused: Some(why),
+        };
+        return finish(ctx, &report, Outcome::No);
+    }
+    // V5: a version is never released twice; an existing GitHub Release means it was.
+    let github = args.github.client(policy, Default::default())?;
+    let github_release = match &github {
+        None => "not checked",
+        Some(client) => match block_on(client.release_by_tag(tag))?.map_err(registry_error)? {
+            Some(release) => {
+                let why = format!(
+                    "{tag} already has a GitHub Release ({}); a version is never released twice, publish the next one (V5)",
+                    release.html_url
+                );
+                let report = CiReport {
+                    should_release: false,
+                    plan: None,
+                    verification: Some(&verification),
+                    github_release: "exists",
+                    notes_file: None,
+                    refused: Some(why),
+                };
+                return finish(ctx, &report, Outcome::No);
+            }
+            None => "absent",
+        },
+    };
+    let history = release_git::history::release_history(&repo, policy).map_err(CliError::env)?;
+    let plan = TagPlan::compute(&event, &history, policy).map_err(CliError::input)?;
+    let notes = match release_notes(ctx, &version) {
+        Ok(n) => n,
+        Err(why) => {
+            let report = CiReport {
+                should_release: false,
+                plan: None,
+                verification: Some(&verification),
+                github_release,
+                notes_file: None,
+                refused: Some(why),
+            };
+            return finish(ctx, &report, Outcome::No);
+        }
+    };
+    release_changelog::save::save_atomic(&args.notes_file, &notes).map_err(|e| {
+        CliError::env(format!(
+            "cannot write the release notes to {}: {e}",
+            args.notes_file.display()
+        ))
+    })?;
+    let report = CiReport {
+        should_release: plan.publish,
+        plan: Some(plan::report(&plan, &event, &images)),
+        verification: Some(&verification),
+        github_release,
+        notes_file: Some(args.notes_file.display().to_string()),
+        refused: None,
+    };
+    finish(ctx, &report, Outcome::Ok)
+}
+
+/// The notes for the GitHub Release: the version's changelog section (C6). A stable version
+/// must have one (C2); a candidate falls back to its stable version's section, then to
+/// Unreleased.
+fn release_notes(ctx: &Context, version: &ReleaseVersion) -> Result<String, String> {
+    let path = ctx.resolve(&ctx.policy.changelog.path);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read the changelog {}: {e} (C6)", path.display()))?;
+    let doc = Changelog::parse(text);
+    let mut tries = vec![Which::Version(version.to_string())];
+    if !version.is_stable() {
+        tries.push(Which::Version(version.base().to_string()));
+        tries.push(Which::Unreleased);
+    }
+    let mut last = String::new();
+    for which in &tries {
+        match release_changelog::notes(&doc, which) {
+            Ok(n) => return Ok(n.render(false, true, doc.newline)),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(format!(
+        "{} has no notes for {version}: {last}; prepare the changelog before tagging (`release prepare {}`, C2)",
+        path.display(),
+        version.base()
+    ))
+}
+
+/// `git fetch origin +refs/tags/NAME:refs/tags/NAME`: replaces a lightweight ref left by the
+/// checkout with the tag object from origin.
+fn fetch_tag(root: &std::path::Path, tag: &str) -> Result<(), CliError> {
+    let refspec = format!("+refs/tags/{tag}:refs/tags/{tag}");
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["fetch", "--no-tags", "origin", &refspec])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .map_err(|e| CliError::env(format!("cannot run git fetch: {e}")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(CliError::env(format!(
+            "git fetch origin {refspec} failed: {}",
+            release_git::push::redact_credentials(String::from_utf8_lossy(&out.stderr).trim())
+        )))
+    }
+}
+
+fn annotation(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
+    let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    if let Some(why) = &report.refused {
+        if github_actions {
+            println!("::error::{}", annotation(why));
+        }
+        eprintln!("refused: {why}");
+    }
+    let mut pairs: Vec<(&str, String)> =
+        vec![("should_release", report.should_release.to_string())];
+    match &report.plan {
+        Some(p) => {
+            let labels: Vec<String> = p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            pairs.extend([
+                (
+                    "kind",
+                    serde_json::to_value(p.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                ),
+                ("version", p.version.clone().unwrap_or_default()),
+                ("is_prerelease", p.is_prerelease.to_string()),
+                ("tags", p.tags.join("\n")),
+                ("images", p.images.join("\n")),
+                ("labels", labels.join("\n")),
+                ("reason", p.reason.unwrap_or_default().to_string()),
+            ]);
+        }
+        None => pairs.extend([
+            ("version", String::new()),
+            ("is_prerelease", "false".into()),
+            ("tags", String::new()),
+            ("images", String::new()),
+            ("labels", String::new()),
+            ("reason", report.refused.clone().unwrap_or_default()),
+        ]),
+    }
+    pairs.push(("notes_file", report.notes_file.clone().unwrap_or_default()));
+    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
+        output::append_github_output(path.as_ref(), &output::github_output_blocks(&pairs))?;
+    }
+    if ctx.json {
+        output::print_json(report)?;
+    } else if let Some(p) = &report.plan {
+        print!("{}", plan::render_text(p));
+        if let Some(n) = &report.notes_file {
+            println!("notes: {n}");
+        }
+    }
+    Ok(outcome)
+}
