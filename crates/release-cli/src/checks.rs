@@ -202,7 +202,15 @@ fn tag_absent(repo: &Repo, tag: &str) -> CheckResult {
             "{tag} already exists (on commit {commit}): a version is released once (V5)"
         )),
         // The ref exists but does not lead to a commit: it exists all the same.
-        Err(e) => CheckResult::fail(format!("{tag} already exists: {}", e.message)),
+        Err(e)
+            if repo
+                .git2()
+                .find_reference(&format!("refs/tags/{tag}"))
+                .is_ok() =>
+        {
+            CheckResult::fail(format!("{tag} already exists: {}", e.message))
+        }
+        Err(e) => CheckResult::unknown(e.message),
     }
 }
 

@@ -730,6 +730,14 @@ fn preflight_fails_when_the_tag_exists() {
     assert_eq!(failing(&j), ["version", "tag-absent"]);
     assert!(item(&j, "tag-absent").contains("v0.4.0 already exists"));
     assert!(item(&j, "version").contains("(V5)"));
+    // A tag ref that leads to no commit exists all the same.
+    let repo = ready_repo();
+    let tree = repo.git(&["rev-parse", "HEAD^{tree}"]);
+    repo.git(&["update-ref", "refs/tags/v0.4.0", &tree]);
+    let (code, j) = preflight(&repo, &["0.4.0"]);
+    assert_eq!(code, 1);
+    assert!(failing(&j).contains(&"tag-absent".to_string()), "{j}");
+    assert!(item(&j, "tag-absent").starts_with("v0.4.0 already exists"));
 }
 
 #[test]

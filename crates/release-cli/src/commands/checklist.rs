@@ -9,7 +9,9 @@ use release_core::checklist::{CheckResult, Checklist, Procedure, StepState};
 use serde::Serialize;
 
 use crate::checks::{Local, Remote};
-use crate::commands::registry::{parse_version_arg, parse_yanked, ConnectArgs, GithubArgs};
+use crate::commands::registry::{
+    check_stdin, parse_version_arg, parse_yanked, ConnectArgs, GithubArgs,
+};
 use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::output;
@@ -148,6 +150,7 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
         ));
     }
     let yanked = parse_yanked(&args.yanked, &policy)?;
+    check_stdin(&args.connect, &args.released)?;
     let list = Checklist::new(procedure, &version, &policy, replacement.as_ref());
     let mut results: BTreeMap<String, CheckResult> = BTreeMap::new();
     if args.check {
