@@ -155,10 +155,36 @@ fn checklist_snapshots_of_every_procedure() {
 }
 
 #[test]
+fn rc_checklist_of_a_stable_version_is_for_its_next_candidate() {
+    let repo = TestRepo::new();
+    exit(
+        &release(
+            &repo,
+            &["rc", "tag", "0.4.0", "--execute", "--released", ""],
+        ),
+        0,
+    );
+    let md = exit(&release(&repo, &["checklist", "rc", "0.4.0"]), 0);
+    assert!(
+        md.starts_with("## Release candidate v0.4.0-rc.2 (P1)"),
+        "{md}"
+    );
+    assert!(md.contains("release tag 0.4.0-rc.2 --execute"), "{md}");
+    // Once 0.4.0 is stable there is no next candidate (V7); outside a repository the history
+    // is unknown (exit 3, naming the way out).
+    let out = release(&repo, &["checklist", "rc", "0.4.0", "--released", "v0.4.0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("(V7)"), "{}", text(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let out = release_in(dir.path(), None, &["checklist", "rc", "0.4.0"], &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("0.4.0-rc.N"), "{}", text(&out));
+}
+
+#[test]
 fn checklist_bad_input_exits_2_naming_the_rule() {
     let dir = tempfile::tempdir().unwrap();
     for (args, needle) in [
-        (vec!["checklist", "rc", "0.4.0"], "not a release candidate"),
         (
             vec!["checklist", "stable", "0.4.0-rc.1"],
             "is a release candidate",

@@ -14,6 +14,7 @@ use crate::commands::registry::{
 };
 use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
+use crate::gitctx;
 use crate::output;
 use crate::released::ReleasedArgs;
 
@@ -56,7 +57,8 @@ pub struct ChecklistArgs {
     /// The procedure.
     #[arg(value_enum)]
     pub procedure: ProcedureArg,
-    /// The version released (or rolled back): `0.4.0`, `v0.4.0`, `0.4.0-rc.1`.
+    /// The version released (or rolled back): `0.4.0`, `v0.4.0`, `0.4.0-rc.1`. For `rc`, a
+    /// stable version means its next candidate (from the release history).
     #[arg(value_name = "VERSION")]
     pub release: String,
     /// Output format (`--json` is the same as `--format json`).
@@ -116,13 +118,24 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
         policy.docker.images.insert(0, image.clone());
     }
     let procedure = Procedure::from(args.procedure);
-    let version = parse_version_arg(&args.release, &policy)?;
+    let mut version = parse_version_arg(&args.release, &policy)?;
+    if procedure == Procedure::Rc && version.is_stable() {
+        // `rc 0.4.0`: the next candidate of 0.4.0, from the release history (V7).
+        let history = gitctx::history(ctx, &args.released).map_err(|e| {
+            CliError::env(format!(
+                "{e}; to list the steps of a given candidate, name it: {version}-rc.N"
+            ))
+        })?;
+        let channel = policy
+            .prerelease_channels
+            .first()
+            .map(String::as_str)
+            .unwrap_or("rc");
+        version = history
+            .next_candidate(&version, channel)
+            .map_err(CliError::input)?;
+    }
     match procedure {
-        Procedure::Rc if version.is_stable() => {
-            return Err(CliError::input(format!(
-                "{version} is not a release candidate: the rc checklist takes `{version}-rc.N` (P1)"
-            )))
-        }
         Procedure::Stable | Procedure::Hotfix | Procedure::Rollback if !version.is_stable() => {
             return Err(CliError::input(format!(
                 "{version} is a release candidate: the {} checklist takes a stable version",
