@@ -3,6 +3,7 @@
 //! This binary is a thin front: it parses arguments, loads the policy, reads files and the
 //! clock, and calls the library crates, which make every decision.
 
+mod checks;
 mod commands;
 mod context;
 mod error;
@@ -87,6 +88,10 @@ enum Command {
     /// The upgrading guide: add a version's notes, check they are there (C5).
     #[command(subcommand)]
     Upgrading(commands::upgrading::UpgradingCommand),
+    /// A procedure (P1-P4) as a checklist for a tracking issue; --check ticks what passed.
+    Checklist(commands::checklist::ChecklistArgs),
+    /// Every check that can run before tagging; exit 1 naming the failing items.
+    Preflight(commands::preflight::PreflightArgs),
 }
 
 fn main() -> ExitCode {
@@ -142,5 +147,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Man(args) => commands::completions::man(Cli::command(), args),
         Command::Changelog(command) => commands::changelog::run(&ctx, command),
         Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
+        Command::Checklist(args) => commands::checklist::run(&ctx, args),
+        Command::Preflight(args) => commands::preflight::run(&ctx, args),
     }
 }

@@ -433,3 +433,15 @@ pub fn render(r: &RollbackReport) -> String {
     }
     out
 }
+
+/// R2 as a check: `Ok(Some(true))` when the GitHub Release of `tag` starts with the
+/// deprecation banner, `Ok(Some(false))` when it does not, `Ok(None)` when there is no release.
+pub async fn banner_present(
+    gh: &release_registry::github::GitHub,
+    tag: &str,
+) -> Result<Option<bool>, release_registry::RegistryError> {
+    Ok(gh
+        .release_by_tag(tag)
+        .await?
+        .map(|r| release_core::rollback::has_banner(r.body.as_deref().unwrap_or(""))))
+}
