@@ -9,6 +9,7 @@ mod context;
 mod error;
 mod gitctx;
 mod output;
+mod progress;
 mod released;
 mod repo;
 

@@ -159,13 +159,17 @@ pub fn registry_error(e: RegistryError) -> CliError {
     }
 }
 
-/// Runs a future on a current-thread runtime.
+/// Runs a future on a current-thread runtime, with a spinner on a terminal when it takes a
+/// while (never in CI).
 pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::env(format!("cannot start the async runtime: {e}")))?;
-    Ok(rt.block_on(future))
+    Ok(rt.block_on(crate::progress::with_spinner(
+        "talking to the registry and GitHub",
+        future,
+    )))
 }
 
 /// The image to work on: `--image`, else the policy's first image.
