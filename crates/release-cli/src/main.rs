@@ -11,7 +11,6 @@ mod gitctx;
 mod output;
 mod progress;
 mod released;
-mod repo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -110,13 +109,7 @@ fn main() -> ExitCode {
         Ok(Outcome::No) => ExitCode::from(1),
         Err(err) => {
             if github_actions {
-                // Workflow commands are one line: escape as GitHub documents (%, CR, LF).
-                let escaped = err
-                    .message
-                    .replace('%', "%25")
-                    .replace('\r', "%0D")
-                    .replace('\n', "%0A");
-                println!("::error::{escaped}");
+                println!("::error::{}", output::annotation(&err.message));
             }
             eprintln!("error: {err}");
             ExitCode::from(err.code())
