@@ -25,6 +25,7 @@ pub mod links;
 mod lint;
 mod next;
 mod notes;
+pub mod ready;
 pub mod save;
 pub mod scan;
 pub mod title;

@@ -3,13 +3,14 @@
 //! This binary is a thin front: it parses arguments, loads the policy, reads files and the
 //! clock, and calls the library crates, which make every decision.
 
+mod checks;
 mod commands;
 mod context;
 mod error;
 mod gitctx;
 mod output;
+mod progress;
 mod released;
-mod repo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Where the repository stands: releases, Unreleased changes, the next step.
+    Status(commands::status::StatusArgs),
+    /// Prepare a stable release: lint, changelog section, upgrading notes, optional commit.
+    Prepare(commands::prepare::PrepareArgs),
     /// The Docker tag plan for a CI event (T1-T10).
     Plan(commands::plan::PlanArgs),
     /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
@@ -67,7 +72,7 @@ enum Command {
     /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
     #[command(subcommand)]
     Registry(commands::registry::RegistryCommand),
-    /// Roll back a defective release: move its aliases, mark its GitHub Release (R1-R3).
+    /// Roll back a defective release: move its aliases, mark its GitHub Release and changelog (R1-R4).
     Rollback(commands::rollback::RollbackArgs),
     /// Ship a tested release candidate's image as the stable version.
     Promote(commands::promote::PromoteArgs),
@@ -83,6 +88,10 @@ enum Command {
     /// The upgrading guide: add a version's notes, check they are there (C5).
     #[command(subcommand)]
     Upgrading(commands::upgrading::UpgradingCommand),
+    /// A procedure (P1-P4) as a checklist for a tracking issue; --check ticks what passed.
+    Checklist(commands::checklist::ChecklistArgs),
+    /// Every check that can run before tagging; exit 1 naming the failing items.
+    Preflight(commands::preflight::PreflightArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,13 +109,7 @@ fn main() -> ExitCode {
         Ok(Outcome::No) => ExitCode::from(1),
         Err(err) => {
             if github_actions {
-                // Workflow commands are one line: escape as GitHub documents (%, CR, LF).
-                let escaped = err
-                    .message
-                    .replace('%', "%25")
-                    .replace('\r', "%0D")
-                    .replace('\n', "%0A");
-                println!("::error::{escaped}");
+                println!("::error::{}", output::annotation(&err.message));
             }
             eprintln!("error: {err}");
             ExitCode::from(err.code())
@@ -119,6 +122,8 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?;
     let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     match cli.command {
+        Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Prepare(args) => commands::prepare::run(&ctx, args),
         Command::Plan(args) => commands::plan::run(&ctx, args),
         Command::Ci(args) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
@@ -136,5 +141,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Man(args) => commands::completions::man(Cli::command(), args),
         Command::Changelog(command) => commands::changelog::run(&ctx, command),
         Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
+        Command::Checklist(args) => commands::checklist::run(&ctx, args),
+        Command::Preflight(args) => commands::preflight::run(&ctx, args),
     }
 }

@@ -536,6 +536,96 @@ impl Checklist {
     }
 }
 
+/// What `release status` knows about a repository, gathered by the I/O crates.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Entries under `## [Unreleased]`.
+    pub unreleased_entries: usize,
+    /// The version the Unreleased changes call for, if any.
+    pub suggested: Option<ReleaseVersion>,
+    /// The newest version section of the changelog (below Unreleased), if any.
+    pub newest_section: Option<ReleaseVersion>,
+    /// The released versions.
+    pub history: crate::history::History,
+}
+
+/// The next thing to do, with the procedure it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextStep {
+    /// The procedure (`None` when there is nothing to release).
+    pub procedure: Option<Procedure>,
+    /// What to do, in a sentence.
+    pub action: String,
+    /// The command that does it.
+    pub command: Option<String>,
+}
+
+/// Where a repository stands in the procedures: the next step.
+///
+/// A prepared but untagged section comes first (tag it); then Unreleased changes go through a
+/// candidate before the stable release (P1 before P2).
+pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
+    let step = |procedure, action: String, command: Option<String>| NextStep {
+        procedure: Some(procedure),
+        action,
+        command,
+    };
+    if let Some(section) = &facts.newest_section {
+        if !facts.history.contains(section) && facts.history.check_new(section).is_ok() {
+            let procedure = if section.is_stable() {
+                Procedure::Stable
+            } else {
+                Procedure::Rc
+            };
+            return step(
+                procedure,
+                format!("the changelog is prepared for {section} but {} is not tagged: run the tests, then tag it", section.tag(policy)),
+                Some(format!("release tag {section} --execute")),
+            );
+        }
+    }
+    let Some(target) = facts
+        .suggested
+        .as_ref()
+        .filter(|_| facts.unreleased_entries > 0)
+    else {
+        return NextStep {
+            procedure: None,
+            action: "nothing to release: Unreleased has no entries; record changes as they land"
+                .into(),
+            command: Some("release changelog add --category Added \"...\"".into()),
+        };
+    };
+    if let Err(refusal) = facts.history.check_new(target) {
+        return NextStep {
+            procedure: None,
+            action: format!("the suggested version is not allowed ({refusal}); pick one with `release version next`"),
+            command: Some("release version next --bump fix".into()),
+        };
+    }
+    let channel = policy
+        .prerelease_channels
+        .first()
+        .map(String::as_str)
+        .unwrap_or("rc");
+    match facts.history.candidates_of(target, channel).last() {
+        None => step(
+            Procedure::Rc,
+            format!("{} Unreleased entries call for {target}: cut the first release candidate", facts.unreleased_entries),
+            Some(format!("release rc tag {target} --execute")),
+        ),
+        Some(n) => step(
+            Procedure::Stable,
+            format!(
+                "{target}-{channel}.{n} is out: validate it on staging, then prepare and tag {target} (or fix on `{}` and cut {channel}.{})",
+                policy.main_branch,
+                n.saturating_add(1)
+            ),
+            Some(format!("release prepare {target}")),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,5 +672,51 @@ mod tests {
         assert!(md.contains("- [ ] **banner**"));
         assert!(md.contains("❌ no banner yet"));
         assert!(md.contains("use 0.3.2"));
+    }
+
+    fn facts(
+        released: &[&str],
+        unreleased: usize,
+        suggested: Option<&str>,
+        section: Option<&str>,
+    ) -> Facts {
+        let policy = Policy::default();
+        Facts {
+            unreleased_entries: unreleased,
+            suggested: suggested.map(v),
+            newest_section: section.map(v),
+            history: crate::history::History::from_tags(released, &policy),
+        }
+    }
+
+    #[test]
+    fn next_step_walks_the_procedures() {
+        let p = Policy::default();
+        let s = next_step(&facts(&["v0.3.0"], 0, None, Some("0.3.0")), &p);
+        assert_eq!(s.procedure, None);
+        let s = next_step(&facts(&["v0.3.0"], 3, Some("0.4.0"), Some("0.3.0")), &p);
+        assert_eq!(s.procedure, Some(Procedure::Rc));
+        assert_eq!(s.command.as_deref(), Some("release rc tag 0.4.0 --execute"));
+        let s = next_step(
+            &facts(&["v0.3.0", "v0.4.0-rc.1"], 3, Some("0.4.0"), Some("0.3.0")),
+            &p,
+        );
+        assert_eq!(s.procedure, Some(Procedure::Stable));
+        assert!(
+            s.action.contains("0.4.0-rc.1 is out") && s.action.contains("rc.2"),
+            "{}",
+            s.action
+        );
+        let s = next_step(
+            &facts(&["v0.3.0", "v0.4.0-rc.1"], 0, None, Some("0.4.0")),
+            &p,
+        );
+        assert_eq!(s.command.as_deref(), Some("release tag 0.4.0 --execute"));
+        let s = next_step(
+            &facts(&["v0.3.0", "v0.3.1"], 1, Some("0.3.1"), Some("0.3.0")),
+            &p,
+        );
+        assert_eq!(s.procedure, None, "{}", s.action);
+        assert!(s.action.contains("V5"));
     }
 }

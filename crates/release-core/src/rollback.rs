@@ -355,10 +355,15 @@ pub fn deprecation_banner(
     format!("{BANNER_HEADING}\n\n{defective} was rolled back: {reason}. {instead}\n")
 }
 
+/// Whether a release body already starts with the deprecation banner (R2).
+pub fn has_banner(body: &str) -> bool {
+    body.trim_start().starts_with(BANNER_HEADING)
+}
+
 /// Puts the banner at the top of a release body, unless the body already starts with one.
 /// Returns `None` when nothing changes (a re-run).
 pub fn add_banner(body: &str, banner: &str) -> Option<String> {
-    if body.trim_start().starts_with(BANNER_HEADING) {
+    if has_banner(body) {
         return None;
     }
     let rest = body.trim_start_matches(['\n', '\r']);

@@ -300,8 +300,8 @@ pub enum Bump {
     Patch,
     /// A breaking change: MAJOR from 1.0.0, MINOR before (V4).
     Breaking,
-    /// New functionality: MINOR from 1.0.0; before 1.0.0 a safe addition is a PATCH (V4, as
-    /// the policy's "PATCH is for fixes and safe additions").
+    /// New functionality: MINOR, before 1.0.0 too (as RustShare's own 0.4.0 -> 0.5.0 -> 0.6.0
+    /// did; a PATCH stays a release users can take without reading the changelog).
     Feature,
     /// A fix: PATCH.
     Fix,
@@ -313,8 +313,7 @@ impl Bump {
         match (self, pre_one) {
             (Bump::Breaking, true) => Bump::Minor,
             (Bump::Breaking, false) => Bump::Major,
-            (Bump::Feature, true) => Bump::Patch,
-            (Bump::Feature, false) => Bump::Minor,
+            (Bump::Feature, _) => Bump::Minor,
             (Bump::Fix, _) => Bump::Patch,
             (explicit, _) => explicit,
         }

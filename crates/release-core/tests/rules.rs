@@ -143,7 +143,7 @@ fn ordering_is_precedence_not_text() {
 
 const BUMPS: &[(&str, Bump, &str)] = &[
     ("0.2.5", Bump::Breaking, "0.3.0"),
-    ("0.2.5", Bump::Feature, "0.2.6"),
+    ("0.2.5", Bump::Feature, "0.3.0"),
     ("0.2.5", Bump::Fix, "0.2.6"),
     ("0.0.3", Bump::Breaking, "0.1.0"),
     ("0.0.3", Bump::Fix, "0.0.4"),

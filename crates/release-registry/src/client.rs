@@ -66,6 +66,8 @@ struct Inner {
     basic: Mutex<HashSet<String>>,
     /// Credentials looked up per registry (helpers run once per run).
     creds: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
+    /// Bounds the requests in flight of multi-tag operations.
+    limit: tokio::sync::Semaphore,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -213,6 +215,7 @@ impl Registry {
                 what: "creating the HTTP client".into(),
                 detail: e.to_string(),
             })?;
+        let limit = tokio::sync::Semaphore::new(options.concurrency.max(1));
         Ok(Registry {
             inner: Arc::new(Inner {
                 http,
@@ -220,6 +223,7 @@ impl Registry {
                 tokens: Mutex::new(TokenCache::default()),
                 basic: Mutex::new(HashSet::new()),
                 creds: tokio::sync::Mutex::new(HashMap::new()),
+                limit,
             }),
         })
     }
@@ -297,7 +301,7 @@ impl Registry {
                 }
             }
             let result = match rb.send().await {
-                Ok(resp) => read_body(resp, req.cap, req.what).await,
+                Ok(resp) => read_body(resp, req.cap).await,
                 Err(e) => Err(Transport(e)),
             };
             let reply = match result {
@@ -435,6 +439,22 @@ impl Registry {
         }
         let scope = format!("repository:{}:{}", repo.path, access.actions());
         let credential = self.credential(registry).await?;
+        // Credentials travel to the token server: never in clear text off this machine, unless
+        // the user named that host as insecure.
+        if realm_url.scheme() == "http" && credential.is_some() {
+            let host = match realm_url.port() {
+                Some(p) => format!("{}:{p}", realm_url.host_str().unwrap_or("")),
+                None => realm_url.host_str().unwrap_or("").to_string(),
+            };
+            if scheme_for(&host, &self.inner.options.insecure) != "http" {
+                return Err(RegistryError::Auth {
+                    what: what.into(),
+                    detail: format!(
+                        "the token realm {realm} is plain HTTP; credentials are sent only over HTTPS (or to a host named with --insecure-registry)"
+                    ),
+                });
+            }
+        }
         let mut query: Vec<(&str, &str)> = vec![("scope", &scope)];
         if let Some(s) = service {
             query.push(("service", s));
@@ -466,7 +486,7 @@ impl Registry {
                 None => self.inner.http.get(realm_url.clone()).query(&query),
             };
             let result = match rb.timeout(policy.timeout).send().await {
-                Ok(resp) => read_body(resp, 1024 * 1024, &token_what).await,
+                Ok(resp) => read_body(resp, 1024 * 1024).await,
                 Err(e) => Err(Transport(e)),
             };
             match result {
@@ -788,7 +808,10 @@ impl Registry {
             let repo = repo.clone();
             let manifest = manifest.clone();
             let tag = tag.clone();
-            set.spawn(async move { (i, this.put_manifest(&repo, &tag, &manifest).await) });
+            set.spawn(async move {
+                let _permit = this.inner.limit.acquire().await;
+                (i, this.put_manifest(&repo, &tag, &manifest).await)
+            });
         }
         let mut out: Vec<Option<Result<(), RegistryError>>> = tags.iter().map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
@@ -819,7 +842,10 @@ impl Registry {
             let this = self.clone();
             let repo = repo.clone();
             let tag = tag.clone();
-            set.spawn(async move { (i, this.resolve(&repo, &tag).await) });
+            set.spawn(async move {
+                let _permit = this.inner.limit.acquire().await;
+                (i, this.resolve(&repo, &tag).await)
+            });
         }
         let mut out: Vec<Option<Result<Resolved, RegistryError>>> =
             tags.iter().map(|_| None).collect();
@@ -926,11 +952,7 @@ enum ReadError {
 }
 use ReadError::Transport;
 
-async fn read_body(
-    mut resp: reqwest::Response,
-    cap: usize,
-    _what: &str,
-) -> Result<Reply, ReadError> {
+async fn read_body(mut resp: reqwest::Response, cap: usize) -> Result<Reply, ReadError> {
     let status = resp.status();
     let headers = resp.headers().clone();
     let is_error = !status.is_success();

@@ -939,3 +939,179 @@ async fn token_server_refusing_credentials_is_an_auth_error() {
     );
     assert!(!format!("{err:?}").contains("wrong-token-pw"));
 }
+
+#[tokio::test]
+async fn token_auth_with_an_identity_token_uses_the_oauth2_refresh_grant() {
+    let (_dir, reg, ts, seeded) = token_env(None);
+    *ts.refresh_token.lock().unwrap() = Some("refresh-abc".into());
+    let with = |t: &str| {
+        client_with(CredentialSource {
+            explicit: Some(Credential::IdentityToken(Secret::new(t))),
+            ..CredentialSource::default()
+        })
+    };
+    let d = with("refresh-abc")
+        .resolve(&repo(&reg.addr), "0.3.2")
+        .await
+        .unwrap();
+    assert_eq!(d.digest.as_str(), seeded.digests["0.3.2"]);
+    let err = with("refresh-wrong")
+        .resolve(&repo(&reg.addr), "0.3.2")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Auth { .. }), "{err}");
+    assert!(!format!("{err:?}").contains("refresh-wrong"));
+}
+
+#[tokio::test]
+async fn basic_auth_from_a_creds_store_and_a_failing_store() {
+    let (dir, reg, _) = basic_env("frank", "pw-from-store");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let cfg = dir.path().join("docker");
+    std::fs::create_dir_all(&cfg).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    for (name, script) in [
+        ("store", "#!/bin/sh\nread server\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"frank\",\"Secret\":\"pw-from-store\"}' \"$server\"\n"),
+        ("broken", "#!/bin/sh\necho 'secret-ish noise' >&2\nexit 3\n"),
+    ] {
+        let p = bin.join(format!("docker-credential-{name}"));
+        std::fs::write(&p, script).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let source = |store: &str| {
+        std::fs::write(
+            cfg.join("config.json"),
+            format!(r#"{{"credsStore":"{store}"}}"#),
+        )
+        .unwrap();
+        CredentialSource {
+            docker_config_dir: Some(cfg.clone()),
+            helper_timeout: Duration::from_secs(5),
+            helper_path: Some(bin.clone()),
+            ..CredentialSource::default()
+        }
+    };
+    assert_eq!(
+        client_with(source("store"))
+            .list_tags(&repo(&reg.addr))
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
+    let err = client_with(source("broken"))
+        .list_tags(&repo(&reg.addr))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("docker-credential-broken get failed"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("noise"), "{err}");
+}
+
+#[tokio::test]
+async fn repeated_accept_headers_reach_the_registry_and_oci_content_is_served() {
+    let (env, proxy) = proxied();
+    let m = client()
+        .get_manifest(&repo(&proxy.addr), "0.4.0")
+        .await
+        .unwrap();
+    assert_eq!(m.digest().as_str(), env.seeded.digests["0.4.0"]);
+    let heads = proxy.heads.lock().unwrap().clone();
+    let accepts: Vec<&str> = heads[0]
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(accepts.len(), 4, "{accepts:?}");
+    assert!(accepts.contains(&"application/vnd.oci.image.index.v1+json"));
+    // The registry itself needs the OCI type in Accept: with only the Docker types it says 404.
+    let r = http(
+        &env.reg.addr,
+        &request(
+            "GET",
+            "/v2/app/manifests/0.4.0",
+            &[(
+                "Accept",
+                "application/vnd.docker.distribution.manifest.v2+json",
+            )],
+            b"",
+        ),
+    );
+    assert_eq!(
+        r.status, 404,
+        "docker-registry 2.8 hides OCI content from an incomplete Accept"
+    );
+}
+
+#[tokio::test]
+async fn token_rejected_mid_run_as_invalid_is_refreshed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = {
+        let plain = RegistryServer::start(dir.path(), &Auth::None);
+        seed_releases(&plain.addr)
+    };
+    let ts = TokenServer::start(dir.path(), None);
+    let reg = RegistryServer::start(dir.path(), &Auth::Token(ts.clone()));
+    let proxy = Proxy::start(&reg.addr);
+    let c = client();
+    let r = repo(&proxy.addr);
+    assert_eq!(
+        c.resolve(&r, "0.3.1").await.unwrap().digest.as_str(),
+        seeded.digests["0.3.1"]
+    );
+    assert_eq!(ts.issued.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // The cached token is still "live" for the client; the registry now says it expired.
+    let challenge = format!(
+        r#"Bearer realm="http://{}/token",service="test-registry",scope="repository:app:pull",error="invalid_token""#,
+        ts.addr
+    );
+    proxy.add(
+        Some("HEAD"),
+        "/manifests/0.3.2",
+        1,
+        Fault::Respond(status(
+            401,
+            &[("WWW-Authenticate", challenge.as_str())],
+            r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
+        )),
+    );
+    assert_eq!(
+        c.resolve(&r, "0.3.2").await.unwrap().digest.as_str(),
+        seeded.digests["0.3.2"]
+    );
+    assert_eq!(
+        ts.issued.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "one refresh"
+    );
+    assert_eq!(proxy.count("HEAD /v2/app/manifests/0.3.2"), 2);
+}
+
+#[tokio::test]
+async fn credentials_are_not_sent_to_a_plain_http_realm_off_this_machine() {
+    let (_env, proxy) = proxied();
+    // 203.0.113.0/24 is documentation space: the client must refuse before connecting.
+    proxy.add(
+        None,
+        "/manifests/0.3.1",
+        usize::MAX,
+        Fault::Respond(status(
+            401,
+            &[(
+                "WWW-Authenticate",
+                r#"Bearer realm="http://203.0.113.9/token",service="x""#,
+            )],
+            "",
+        )),
+    );
+    let err = client_with(explicit("u", "pw-not-in-clear"))
+        .get_manifest(&repo(&proxy.addr), "0.3.1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Auth { .. }), "{err}");
+    assert!(err.to_string().contains("plain HTTP"), "{err}");
+}

@@ -280,7 +280,8 @@ pub fn finish_edit(
     Ok(Outcome::Ok)
 }
 
-fn today() -> String {
+/// Today's UTC date, `YYYY-MM-DD`.
+pub fn today() -> String {
     let d = time::OffsetDateTime::now_utc().date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }

@@ -115,7 +115,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
     .map_err(|e| CliError::env(e.message))?;
     for warning in verification.warnings() {
         if github_actions {
-            println!("::warning::{}", annotation(&warning.detail));
+            println!("::warning::{}", output::annotation(&warning.detail));
         }
         eprintln!("warning: {}", warning.detail);
     }
@@ -239,17 +239,11 @@ fn fetch_tag(root: &std::path::Path, tag: &str) -> Result<(), CliError> {
     }
 }
 
-fn annotation(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
 fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
     let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     if let Some(why) = &report.refused {
         if github_actions {
-            println!("::error::{}", annotation(why));
+            println!("::error::{}", output::annotation(why));
         }
         eprintln!("refused: {why}");
     }

@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
         None => std::env::current_dir()
             .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?,
     };
-    let repository = match args.repository.clone().or_else(|| crate::repo::github_repository(&dir)) {
+    let repository = match args.repository.clone().or_else(|| github_repository(&dir)) {
         Some(r) => r,
         None => {
             return Err(CliError::input(
@@ -125,7 +125,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
             Some(old) if old == text => ("unchanged", None),
             Some(_) if *content => ("exists", None),
             Some(old) => {
-                let diff = unified_diff(&old, &text, relative);
+                let diff = release_changelog::save::unified_diff(relative, &old, &text);
                 if args.force {
                     ("overwrite", Some(diff))
                 } else {
@@ -135,7 +135,13 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
             }
         };
         if !args.dry_run && matches!(action, "create" | "overwrite") {
-            write_atomic(&path, &text)?;
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    CliError::env(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+            release_changelog::save::save_atomic(&path, &text)
+                .map_err(|e| CliError::env(format!("cannot write {}: {e}", path.display())))?;
         }
         reports.push(FileReport {
             path: relative.to_string(),
@@ -179,26 +185,10 @@ fn valid_repository(r: &str) -> bool {
     matches!(r.split_once('/'), Some((o, n)) if ok(o) && ok(n))
 }
 
-fn unified_diff(old: &str, new: &str, name: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
-}
-
-/// Writes a file atomically: a temporary file in the same folder, fsync, rename.
-fn write_atomic(path: &Path, text: &str) -> Result<(), CliError> {
-    use std::io::Write;
-    let parent = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| CliError::env(format!("cannot create {}: {e}", parent.display())))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(parent)
-        .map_err(|e| CliError::env(format!("cannot write in {}: {e}", parent.display())))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| CliError::env(format!("cannot write {}: {e}", path.display())))?;
-    tmp.persist(path)
-        .map_err(|e| CliError::env(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
+/// `owner/name` of the `origin` remote when it is on GitHub.
+fn github_repository(dir: &Path) -> Option<String> {
+    let repo = release_git::repo::Repo::discover(dir).ok()?;
+    let url = repo.origin_web_url()?;
+    let path = url.strip_prefix("https://github.com/")?;
+    (path.split('/').count() == 2).then(|| path.to_string())
 }

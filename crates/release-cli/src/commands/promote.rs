@@ -3,23 +3,23 @@
 //! Refused unless the stable tag `vX.Y.Z` exists and points at the RC's commit.
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::Command;
 
 use clap::Args;
 use release_core::event::{Event, RunTime};
 use release_core::matrix::{Skipped, TagPlan};
 use release_core::version::ReleaseVersion;
+use release_git::history::tag_commit;
+use release_git::repo::Repo;
 use release_registry::client::TargetReport;
 use release_registry::RetagOptions;
 use serde::Serialize;
 
 use crate::commands::registry::{
-    block_on, failures, history_from_image_tags, image_repository, registry_error, render_targets,
-    ConnectArgs,
+    block_on, failures, image_repository, registry_error, render_targets, ConnectArgs,
 };
 use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
+use crate::gitctx;
 use crate::output;
 use crate::released::ReleasedArgs;
 
@@ -31,13 +31,13 @@ pub struct PromoteArgs {
     /// The image (default: the policy's first image).
     #[arg(long, value_name = "NAME")]
     pub image: Option<String>,
-    /// The git repository holding the tags (default: the current directory).
+    /// The git repository holding the tags (default: the one around the current directory).
     #[arg(long, value_name = "PATH")]
     pub repo: Option<std::path::PathBuf>,
     /// Act (default: a dry run that only reads).
     #[arg(long)]
     pub execute: bool,
-    /// The release history (default: the versions among the image's tags).
+    /// The release history (default: the repository's tags).
     #[command(flatten)]
     pub released: ReleasedArgs,
     #[command(flatten)]
@@ -65,33 +65,13 @@ pub struct PromoteReport {
     pub skipped: Vec<Skipped>,
 }
 
-/// The commit a tag points at, through the git CLI (an argument vector). `None` when the tag
-/// does not exist.
-// The git crate will answer this once it is merged; this stays small so it is easy to swap.
-pub fn tag_commit(repo: &Path, tag: &str) -> Result<Option<String>, CliError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
-        .arg(format!("refs/tags/{tag}^{{commit}}"))
-        .output()
-        .map_err(|e| CliError::env(format!("cannot run git: {e}")))?;
-    if out.status.success() {
-        let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        return Ok(Some(id));
+/// The answer "no" with the reason: on stderr, and as JSON with `--json`.
+fn refuse(ctx: &Context, reason: String) -> CliResult {
+    if ctx.json {
+        output::print_json(&serde_json::json!({ "ok": false, "refused": reason }))?;
     }
-    // `--quiet --verify` exits 1 without a message when the ref does not exist; anything else
-    // (not a repository) says so on stderr.
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.trim().is_empty() {
-        Ok(None)
-    } else {
-        Err(CliError::env(format!(
-            "git rev-parse in {}: {}",
-            repo.display(),
-            stderr.trim()
-        )))
-    }
+    eprintln!("refused: {reason}");
+    Ok(Outcome::No)
 }
 
 /// Runs `release promote`.
@@ -106,35 +86,42 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
     }
     let stable = candidate.base();
     let stable_tag = stable.tag(policy);
-    let repo_dir = args.repo.clone().unwrap_or_else(|| ctx.root.clone());
-    let Some(rc_commit) = tag_commit(&repo_dir, &args.candidate)? else {
-        eprintln!(
-            "refused: the tag {} does not exist in {}",
-            args.candidate,
-            repo_dir.display()
-        );
-        return Ok(Outcome::No);
+    let git = match &args.repo {
+        Some(path) => Repo::discover(path).map_err(CliError::env)?,
+        None => gitctx::open_repo(ctx)?,
     };
-    let Some(stable_commit) = tag_commit(&repo_dir, &stable_tag)? else {
-        eprintln!(
-            "refused: the stable tag {stable_tag} does not exist; a maintainer pushes the signed tag on the tested commit ({rc_commit}) first (G5)"
+    let commit_of = |tag: &str| -> Result<Option<String>, CliError> {
+        match tag_commit(&git, tag) {
+            Ok(id) => Ok(id.map(|o| o.to_string())),
+            Err(e) => Err(CliError::env(e.message)),
+        }
+    };
+    let Some(rc_commit) = commit_of(&args.candidate)? else {
+        return refuse(
+            ctx,
+            format!(
+                "the tag {} does not exist in {}",
+                args.candidate,
+                git.root().display()
+            ),
         );
-        return Ok(Outcome::No);
+    };
+    let Some(stable_commit) = commit_of(&stable_tag)? else {
+        return refuse(ctx, format!(
+            "the stable tag {stable_tag} does not exist; a maintainer pushes the signed tag on the tested commit ({rc_commit}) first (G5)"
+        ));
     };
     if stable_commit != rc_commit {
-        eprintln!(
-            "refused: {stable_tag} points at {stable_commit} but {} points at {rc_commit}; promote ships only the commit that was tested",
+        return refuse(ctx, format!(
+            "{stable_tag} points at {stable_commit} but {} points at {rc_commit}; promote ships only the commit that was tested",
             args.candidate
-        );
-        return Ok(Outcome::No);
+        ));
     }
     let repo = image_repository(args.image.as_deref(), policy)?;
+    crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
-    let given = args
-        .released
-        .given()
-        .then(|| args.released.history(policy))
-        .transpose()?;
+    // The release history: --released, else the repository's tags.
+    let mut history = gitctx::history_of(ctx, &git, &args.released)?;
     let time = RunTime::from_datetime(time::OffsetDateTime::now_utc());
     let event = Event::parse(
         "push",
@@ -146,10 +133,6 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
     .map_err(CliError::input)?;
     let execute = args.execute;
     let report = block_on(async {
-        let mut history = match given {
-            Some(h) => h,
-            None => history_from_image_tags(&client.list_tags(&repo).await?, policy),
-        };
         history.insert(stable.clone());
         let plan = TagPlan::compute(&event, &history, policy)
             .map_err(|e| release_registry::RegistryError::Input(e.to_string()))?;

@@ -90,6 +90,24 @@ impl ConnectArgs {
     }
 }
 
+/// Refuses `--password-stdin` together with `--released-file -`: stdin can feed only one.
+pub fn check_stdin(
+    connect: &ConnectArgs,
+    released: &crate::released::ReleasedArgs,
+) -> Result<(), CliError> {
+    if connect.password_stdin
+        && released
+            .released_file
+            .as_deref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(CliError::input(
+            "--password-stdin and --released-file - both read stdin; pass the released tags with --released or a file",
+        ));
+    }
+    Ok(())
+}
+
 /// Where the GitHub Release lives.
 #[derive(Debug, Clone, Args)]
 pub struct GithubArgs {
@@ -141,13 +159,17 @@ pub fn registry_error(e: RegistryError) -> CliError {
     }
 }
 
-/// Runs a future on a current-thread runtime.
+/// Runs a future on a current-thread runtime, with a spinner on a terminal when it takes a
+/// while (never in CI).
 pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::env(format!("cannot start the async runtime: {e}")))?;
-    Ok(rt.block_on(future))
+    Ok(rt.block_on(crate::progress::with_spinner(
+        "talking to the registry and GitHub",
+        future,
+    )))
 }
 
 /// The image to work on: `--image`, else the policy's first image.

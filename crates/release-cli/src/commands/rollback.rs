@@ -1,14 +1,15 @@
 //! `release rollback VERSION --reason TEXT`: move the aliases off a defective release (R3),
 //! mark its GitHub Release deprecated (R2), never delete anything (R1).
 //!
-//! The report is a list of steps (`registry`, `github`; the changelog's `[YANKED]` mark, R4,
-//! joins as a `changelog` step once the changelog crate is wired in). Each step says what it
-//! did, so a partial failure shows exactly what moved, and a re-run only does what is left.
+//! The report is a list of steps (`registry`, `github`, `changelog` for the `[YANKED]` mark of
+//! R4). Each step says what it did, so a partial failure shows exactly what moved, and a re-run
+//! only does what is left.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use clap::Args;
+use release_changelog as cl;
 use release_core::rollback::{add_banner, deprecation_banner, KeptAlias, RollbackPlan};
 use release_registry::client::TargetStatus;
 use release_registry::RetagOptions;
@@ -45,6 +46,12 @@ pub struct RollbackArgs {
     /// Act (default: a dry run that only reads).
     #[arg(long)]
     pub execute: bool,
+    /// The changelog to mark `[YANKED]` (default: the policy's `changelog.path`).
+    #[arg(long, value_name = "PATH")]
+    pub changelog: Option<std::path::PathBuf>,
+    /// Leave the changelog alone.
+    #[arg(long, conflicts_with = "changelog")]
+    pub no_changelog: bool,
     /// The release history (default: the versions among the image's tags).
     #[command(flatten)]
     pub released: ReleasedArgs,
@@ -67,6 +74,9 @@ pub struct Step {
     pub status: &'static str,
     /// Errors and notes.
     pub detail: Option<String>,
+    /// The unified diff of a file edit (the changelog step).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 /// The JSON of `release rollback` (the same shape in a dry run).
@@ -107,12 +117,18 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
             release_core::rollback::RollbackError::NotStable(defective).to_string(),
         ));
     }
-    if args.reason.trim().is_empty() {
+    if args.reason.trim().is_empty() || args.reason.contains(['\n', '\r']) {
         return Err(CliError::input(
-            "--reason must say why the release is rolled back (R2)",
+            "--reason must say in one line why the release is rolled back (R2, R4)",
         ));
     }
+    let changelog = (!args.no_changelog).then(|| {
+        args.changelog
+            .clone()
+            .unwrap_or_else(|| ctx.resolve(&policy.changelog.path))
+    });
     let repo = image_repository(args.image.as_deref(), policy)?;
+    crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
     let given = args
@@ -186,6 +202,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                             action: format!("move to {target}"),
                             status: "not attempted",
                             detail: Some("an earlier move failed; `latest` moves last".into()),
+                            diff: None,
                         });
                     }
                     continue;
@@ -214,6 +231,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                                 action: format!("move to {target} ({})", report.digest),
                                 status,
                                 detail,
+                                diff: None,
                             });
                         }
                     }
@@ -226,6 +244,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                                 action: format!("move to {target}"),
                                 status: "failed",
                                 detail: Some(e.to_string()),
+                                diff: None,
                             });
                         }
                     }
@@ -246,6 +265,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                         action,
                         status: "failed",
                         detail: Some(e.to_string()),
+                        diff: None,
                     });
                 }
                 Ok(None) => steps.push(Step {
@@ -254,6 +274,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                     action,
                     status: "skipped",
                     detail: Some(format!("no release for {tag}")),
+                    diff: None,
                 }),
                 Ok(Some(release)) => {
                     match add_banner(release.body.as_deref().unwrap_or(""), &banner) {
@@ -263,6 +284,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                             action,
                             status: "unchanged",
                             detail: Some("the banner is already there".into()),
+                            diff: None,
                         }),
                         Some(_) if !execute => steps.push(Step {
                             kind: "github",
@@ -270,6 +292,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                             action,
                             status: "planned",
                             detail: None,
+                            diff: None,
                         }),
                         Some(body) => match gh.edit_body(release.id, &body).await {
                             Ok(_) => steps.push(Step {
@@ -278,6 +301,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                                 action,
                                 status: "done",
                                 detail: None,
+                                diff: None,
                             }),
                             Err(e) => {
                                 failed = true;
@@ -287,6 +311,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                                     action,
                                     status: "failed",
                                     detail: Some(e.to_string()),
+                                    diff: None,
                                 });
                             }
                         },
@@ -309,7 +334,13 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
             failed,
         ))
     })?;
-    let (report, failed) = result.map_err(registry_error)?;
+    let (mut report, mut failed) = result.map_err(registry_error)?;
+    // The changelog's `[YANKED]` mark (R4): a local edit, atomic, a diff in a dry run.
+    if let Some(path) = changelog {
+        let step = changelog_step(ctx, &path, &report, execute);
+        failed |= step.status == "failed";
+        report.steps.push(step);
+    }
     if ctx.json {
         output::print_json(&report)?;
     } else {
@@ -319,6 +350,59 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
         return Err(CliError::env("the rollback is incomplete: the steps above say what moved; fix the cause and re-run (it only does what is left)"));
     }
     Ok(Outcome::Ok)
+}
+
+/// Marks the defective version `[YANKED]` in the changelog, with the reason and replacement.
+fn changelog_step(
+    ctx: &Context,
+    path: &std::path::Path,
+    report: &RollbackReport,
+    execute: bool,
+) -> Step {
+    let name = path
+        .strip_prefix(&ctx.root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let step = |status, detail: Option<String>, diff| Step {
+        kind: "changelog",
+        target: name.clone(),
+        action: format!("mark {} [YANKED]", report.version),
+        status,
+        detail,
+        diff,
+    };
+    if !path.exists() {
+        return step("skipped", Some("no changelog".into()), None);
+    }
+    let old = match crate::commands::changelog::read_text(path) {
+        Ok(t) => t,
+        Err(e) => return step("failed", Some(e.message), None),
+    };
+    let doc = cl::Changelog::parse(old.clone());
+    match cl::yank(
+        &doc,
+        &report.version,
+        &report.reason,
+        report.replacement.as_deref(),
+        &ctx.policy,
+    ) {
+        Err(cl::Error::AlreadyYanked { .. }) => {
+            step("unchanged", Some("already marked [YANKED]".into()), None)
+        }
+        Err(e @ cl::Error::NoSuchVersion { .. }) => step("skipped", Some(e.to_string()), None),
+        Err(e) => step("failed", Some(e.to_string()), None),
+        Ok(edit) => {
+            let diff = cl::save::unified_diff(&name, &old, &edit.text);
+            if !execute {
+                return step("planned", None, Some(diff));
+            }
+            match cl::save::save_atomic(path, &edit.text) {
+                Ok(()) => step("done", None, Some(diff)),
+                Err(e) => step("failed", Some(format!("cannot write {name}: {e}")), None),
+            }
+        }
+    }
 }
 
 /// The text for people.
@@ -348,4 +432,16 @@ pub fn render(r: &RollbackReport) -> String {
         let _ = writeln!(out, "dry run: nothing was changed; add --execute to act");
     }
     out
+}
+
+/// R2 as a check: `Ok(Some(true))` when the GitHub Release of `tag` starts with the
+/// deprecation banner, `Ok(Some(false))` when it does not, `Ok(None)` when there is no release.
+pub async fn banner_present(
+    gh: &release_registry::github::GitHub,
+    tag: &str,
+) -> Result<Option<bool>, release_registry::RegistryError> {
+    Ok(gh
+        .release_by_tag(tag)
+        .await?
+        .map(|r| release_core::rollback::has_banner(r.body.as_deref().unwrap_or(""))))
 }

@@ -26,6 +26,19 @@ pub struct AddArgs {
     /// The version.
     #[arg(value_name = "VERSION")]
     pub release: String,
+    #[command(flatten)]
+    pub notes: UpgradeFlags,
+    /// Print the unified diff; do not write.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The guide (default: the policy's `changelog.upgrading`).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+}
+
+/// A version's upgrading notes as flags (shared by `upgrading add` and `prepare`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct UpgradeFlags {
     /// A breaking change (repeatable; pairs with the `--migration` in the same position).
     #[arg(long, value_name = "TEXT")]
     pub breaking: Vec<String>,
@@ -44,12 +57,59 @@ pub struct AddArgs {
     /// Record "no breaking changes" / "no variable changes" for what is not given.
     #[arg(long)]
     pub none: bool,
-    /// Print the unified diff; do not write.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// The guide (default: the policy's `changelog.upgrading`).
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<PathBuf>,
+}
+
+impl UpgradeFlags {
+    /// True when no note at all was given (not even `--none`).
+    pub fn is_empty(&self) -> bool {
+        !self.none
+            && self.breaking.is_empty()
+            && self.env_added.is_empty()
+            && self.env_removed.is_empty()
+            && self.env_renamed.is_empty()
+    }
+
+    /// The notes the flags describe.
+    pub fn notes(&self) -> Result<UpgradeNotes, CliError> {
+        if self.migration.len() > self.breaking.len() {
+            return Err(CliError::input(format!(
+                "{} --migration texts but {} --breaking: each migration belongs to the breaking change in the same position",
+                self.migration.len(),
+                self.breaking.len()
+            )));
+        }
+        let mut notes = UpgradeNotes {
+            none: self.none,
+            ..UpgradeNotes::default()
+        };
+        for (i, b) in self.breaking.iter().enumerate() {
+            notes
+                .breaking
+                .push((b.clone(), self.migration.get(i).cloned()));
+        }
+        for a in &self.env_added {
+            let (name, desc) = a.split_once('=').unwrap_or((a.as_str(), ""));
+            notes
+                .env_added
+                .push((name.trim().to_string(), desc.trim().to_string()));
+        }
+        notes.env_removed = self
+            .env_removed
+            .iter()
+            .map(|n| n.trim().to_string())
+            .collect();
+        for r in &self.env_renamed {
+            let Some((old, new)) = r.split_once('=') else {
+                return Err(CliError::input(format!(
+                    "--env-renamed {r:?}: write OLD=NEW"
+                )));
+            };
+            notes
+                .env_renamed
+                .push((old.trim().to_string(), new.trim().to_string()));
+        }
+        Ok(notes)
+    }
 }
 
 /// Arguments of `upgrading check`.
@@ -71,51 +131,16 @@ pub fn run(ctx: &Context, command: UpgradingCommand) -> CliResult {
     }
 }
 
-fn add(ctx: &Context, args: AddArgs) -> CliResult {
-    let path = args
-        .file
-        .clone()
-        .unwrap_or_else(|| ctx.resolve(&ctx.policy.changelog.upgrading));
-    if args.migration.len() > args.breaking.len() {
-        return Err(CliError::input(format!(
-            "{} --migration texts but {} --breaking: each migration belongs to the breaking change in the same position",
-            args.migration.len(),
-            args.breaking.len()
-        )));
-    }
-    let mut notes = UpgradeNotes {
-        none: args.none,
-        ..UpgradeNotes::default()
-    };
-    for (i, b) in args.breaking.iter().enumerate() {
-        notes
-            .breaking
-            .push((b.clone(), args.migration.get(i).cloned()));
-    }
-    for a in &args.env_added {
-        let (name, desc) = a.split_once('=').unwrap_or((a.as_str(), ""));
-        notes
-            .env_added
-            .push((name.trim().to_string(), desc.trim().to_string()));
-    }
-    notes.env_removed = args
-        .env_removed
-        .iter()
-        .map(|n| n.trim().to_string())
-        .collect();
-    for r in &args.env_renamed {
-        let Some((old, new)) = r.split_once('=') else {
-            return Err(CliError::input(format!(
-                "--env-renamed {r:?}: write OLD=NEW"
-            )));
-        };
-        notes
-            .env_renamed
-            .push((old.trim().to_string(), new.trim().to_string()));
-    }
-    // A missing guide is started with a title.
+/// The guide's text before and after adding a version's notes (a missing guide is started
+/// with a title).
+pub fn guide_edit(
+    ctx: &Context,
+    path: &std::path::Path,
+    version: &str,
+    notes: &UpgradeNotes,
+) -> Result<(String, release_changelog::Edit), CliError> {
     let old = if path.exists() {
-        read_text(&path)?
+        read_text(path)?
     } else {
         String::new()
     };
@@ -124,11 +149,21 @@ fn add(ctx: &Context, args: AddArgs) -> CliResult {
     } else {
         old.clone()
     };
-    let mut edit = upgrading::add(&base, &args.release, &notes, &ctx.policy)
+    let mut edit = upgrading::add(&base, version, notes, &ctx.policy)
         .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
     if old.is_empty() {
         edit.changes.insert(0, "created the guide".into());
     }
+    Ok((old, edit))
+}
+
+fn add(ctx: &Context, args: AddArgs) -> CliResult {
+    let path = args
+        .file
+        .clone()
+        .unwrap_or_else(|| ctx.resolve(&ctx.policy.changelog.upgrading));
+    let notes = args.notes.notes()?;
+    let (old, edit) = guide_edit(ctx, &path, &args.release, &notes)?;
     finish_edit(ctx, &path, &old, edit, args.dry_run)
 }
 

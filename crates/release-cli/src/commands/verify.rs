@@ -3,8 +3,13 @@
 use std::fmt::Write as _;
 
 use clap::Args;
+use release_core::history::History;
+use release_core::policy::Policy;
 use release_core::rollback::expected_tags;
+use release_core::version::ReleaseVersion;
 use release_registry::attest::{ArtifactKind, Discovery};
+use release_registry::github::GitHub;
+use release_registry::{Registry, RegistryError, Repository};
 use serde::Serialize;
 
 use crate::commands::registry::{
@@ -52,7 +57,8 @@ pub struct Check {
 }
 
 impl Check {
-    fn passed(&self) -> bool {
+    /// Whether the check counts as passed (`ok`, `elsewhere` on purpose, or `skipped`).
+    pub fn passed(&self) -> bool {
         matches!(self.status, "ok" | "elsewhere" | "skipped")
     }
 }
@@ -82,6 +88,7 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
     let version = parse_version_arg(&args.release, policy)?;
     let repo = image_repository(args.image.as_deref(), policy)?;
     let yanked = parse_yanked(&args.yanked, policy)?;
+    crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
     let given = args
@@ -90,186 +97,16 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
         .then(|| args.released.history(policy))
         .transpose()?;
     let report = block_on(async {
-        let mut checks = Vec::new();
         let history = match given {
             Some(h) => h,
             None => history_from_image_tags(&client.list_tags(&repo).await?, policy),
         };
-        // A1: every tag the plan says, on one digest; aliases T6 left elsewhere are reported.
-        let expected = expected_tags(&version, &history, &yanked, policy);
-        let names: Vec<String> = expected.iter().map(|e| e.tag.clone()).collect();
-        let resolved = client.resolve_many(&repo, &names).await;
-        let mut digest = None;
-        let mut found = Vec::new();
-        for r in resolved {
-            match r {
-                Ok(r) => found.push(Some(r.digest.to_string())),
-                Err(e) if e.is_not_found() => found.push(None),
-                Err(e) => return Err(e),
-            }
-        }
-        if let Some(Some(d)) = found.first() {
-            digest = Some(d.clone());
-        }
-        for (e, current) in expected.iter().zip(&found) {
-            let item = format!("tag {}", e.tag);
-            let check = match (e.on_version, current, &digest) {
-                (true, None, _) => Check {
-                    rule: "A1",
-                    item,
-                    status: "missing",
-                    detail: "the tag does not exist".into(),
-                },
-                (true, Some(c), Some(d)) if c == d => Check {
-                    rule: "A1",
-                    item,
-                    status: "ok",
-                    detail: c.clone(),
-                },
-                (true, Some(c), _) => Check {
-                    rule: "A1",
-                    item,
-                    status: "wrong",
-                    detail: format!("points at {c}, not at {}'s digest", version),
-                },
-                (false, c, _) => Check {
-                    rule: "A1",
-                    item,
-                    status: "elsewhere",
-                    detail: format!(
-                        "{} (now {})",
-                        e.reason.clone().unwrap_or_default(),
-                        c.as_deref().unwrap_or("absent")
-                    ),
-                },
-            };
-            checks.push(check);
-        }
-        // A2: SBOM and provenance for that digest.
-        let mut discovery = None;
-        match &digest {
-            Some(d) => {
-                let manifest = client.get_manifest(&repo, d).await?;
-                let found = client.discover(&repo, &manifest).await?;
-                for (kind, name) in [
-                    (ArtifactKind::Sbom, "SBOM"),
-                    (ArtifactKind::Provenance, "provenance attestation"),
-                ] {
-                    let hits: Vec<String> = found
-                        .findings
-                        .iter()
-                        .filter(|f| f.kind == kind)
-                        .map(|f| {
-                            let at = serde_json::to_value(&f.location)
-                                .ok()
-                                .map(|v| match (v.get("kind"), v.get("name")) {
-                                    (Some(k), Some(n)) => format!(
-                                        "{} {}",
-                                        k.as_str().unwrap_or(""),
-                                        n.as_str().unwrap_or("")
-                                    ),
-                                    (Some(k), None) => k.as_str().unwrap_or("").to_string(),
-                                    _ => String::new(),
-                                })
-                                .unwrap_or_default();
-                            format!(
-                                "{} in {at}",
-                                f.predicate_type
-                                    .clone()
-                                    .or(f.artifact_type.clone())
-                                    .unwrap_or_default()
-                            )
-                        })
-                        .collect();
-                    checks.push(Check {
-                        rule: "A2",
-                        item: name.into(),
-                        status: if hits.is_empty() { "missing" } else { "ok" },
-                        detail: if hits.is_empty() {
-                            format!("looked in: {}", found.looked.join(", "))
-                        } else {
-                            hits.join("; ")
-                        },
-                    });
-                }
-                discovery = Some(found);
-            }
-            None => {
-                for name in ["SBOM", "provenance attestation"] {
-                    checks.push(Check {
-                        rule: "A2",
-                        item: name.into(),
-                        status: "missing",
-                        detail: "no image to attest".into(),
-                    });
-                }
-            }
-        }
-        // A3: the GitHub Release and its binaries.
-        let tag = version.tag(policy);
-        match &github {
-            None => checks.push(Check {
-                rule: "A3",
-                item: format!("GitHub Release {tag}"),
-                status: "skipped",
-                detail: "--no-github".into(),
-            }),
-            Some(gh) => match gh.release_by_tag(&tag).await? {
-                None => {
-                    checks.push(Check {
-                        rule: "A3",
-                        item: format!("GitHub Release {tag}"),
-                        status: "missing",
-                        detail: format!("no release for {tag} in {}", gh.repository()),
-                    });
-                    for name in policy.github.assets.values() {
-                        checks.push(Check {
-                            rule: "A3",
-                            item: format!("asset {name}"),
-                            status: "missing",
-                            detail: "no release".into(),
-                        });
-                    }
-                }
-                Some(release) => {
-                    checks.push(Check {
-                        rule: "A3",
-                        item: format!("GitHub Release {tag}"),
-                        status: "ok",
-                        detail: release.html_url.clone(),
-                    });
-                    let assets = gh.assets(release.id).await?;
-                    for (target, name) in &policy.github.assets {
-                        let asset = assets.iter().find(|a| &a.name == name);
-                        checks.push(match asset {
-                            Some(a) if a.state.is_empty() || a.state == "uploaded" => Check {
-                                rule: "A3",
-                                item: format!("asset {name}"),
-                                status: "ok",
-                                detail: format!("{target}, {} bytes", a.size),
-                            },
-                            Some(a) => Check {
-                                rule: "A3",
-                                item: format!("asset {name}"),
-                                status: "missing",
-                                detail: format!("state {}", a.state),
-                            },
-                            None => Check {
-                                rule: "A3",
-                                item: format!("asset {name}"),
-                                status: "missing",
-                                detail: format!("no {target} binary on the release"),
-                            },
-                        });
-                    }
-                }
-            },
-        }
-        let missing: Vec<String> = checks
-            .iter()
-            .filter(|c| !c.passed())
-            .map(|c| format!("{} ({})", c.item, c.status))
-            .collect();
+        let (mut checks, digest) =
+            published_tags(&client, &repo, &version, &history, &yanked, policy).await?;
+        let (a2, discovery) = attestations(&client, &repo, digest.as_deref()).await?;
+        checks.extend(a2);
+        checks.extend(release_assets(github.as_ref(), &version.tag(policy), policy).await?);
+        let missing = missing(&checks);
         Ok(VerifyReport {
             version: version.to_string(),
             image: repo.to_string(),
@@ -324,4 +161,206 @@ pub fn render(report: &VerifyReport) -> String {
         let _ = writeln!(out, "missing: {}", report.missing.join(", "));
     }
     out
+}
+
+/// The names of the checks that did not pass, with their status (`tag 0 (wrong)`).
+pub fn missing(checks: &[Check]) -> Vec<String> {
+    checks
+        .iter()
+        .filter(|c| !c.passed())
+        .map(|c| format!("{} ({})", c.item, c.status))
+        .collect()
+}
+
+/// A1: every tag the plan publishes for `version` (T5, T6 given `history` minus `yanked`)
+/// exists and is on the version tag's digest; aliases T6 leaves elsewhere are reported as
+/// `elsewhere`. Returns the checks and the version tag's digest, if it exists.
+pub async fn published_tags(
+    client: &Registry,
+    repo: &Repository,
+    version: &ReleaseVersion,
+    history: &History,
+    yanked: &[ReleaseVersion],
+    policy: &Policy,
+) -> Result<(Vec<Check>, Option<String>), RegistryError> {
+    let expected = expected_tags(version, history, yanked, policy);
+    let names: Vec<String> = expected.iter().map(|e| e.tag.clone()).collect();
+    let resolved = client.resolve_many(repo, &names).await;
+    let mut found = Vec::new();
+    for r in resolved {
+        match r {
+            Ok(r) => found.push(Some(r.digest.to_string())),
+            Err(e) if e.is_not_found() => found.push(None),
+            Err(e) => return Err(e),
+        }
+    }
+    let digest = found.first().cloned().flatten();
+    let mut checks = Vec::new();
+    for (e, current) in expected.iter().zip(&found) {
+        let item = format!("tag {}", e.tag);
+        let check = match (e.on_version, current, &digest) {
+            (true, None, _) => Check {
+                rule: "A1",
+                item,
+                status: "missing",
+                detail: "the tag does not exist".into(),
+            },
+            (true, Some(c), Some(d)) if c == d => Check {
+                rule: "A1",
+                item,
+                status: "ok",
+                detail: c.clone(),
+            },
+            (true, Some(c), _) => Check {
+                rule: "A1",
+                item,
+                status: "wrong",
+                detail: format!("points at {c}, not at {version}'s digest"),
+            },
+            (false, c, _) => Check {
+                rule: "A1",
+                item,
+                status: "elsewhere",
+                detail: format!(
+                    "{} (now {})",
+                    e.reason.clone().unwrap_or_default(),
+                    c.as_deref().unwrap_or("absent")
+                ),
+            },
+        };
+        checks.push(check);
+    }
+    Ok((checks, digest))
+}
+
+/// A2: an SBOM and a provenance attestation for `digest` (`None`: no image, both missing).
+pub async fn attestations(
+    client: &Registry,
+    repo: &Repository,
+    digest: Option<&str>,
+) -> Result<(Vec<Check>, Option<Discovery>), RegistryError> {
+    let mut checks = Vec::new();
+    let Some(d) = digest else {
+        for name in ["SBOM", "provenance attestation"] {
+            checks.push(Check {
+                rule: "A2",
+                item: name.into(),
+                status: "missing",
+                detail: "no image to attest".into(),
+            });
+        }
+        return Ok((checks, None));
+    };
+    let manifest = client.get_manifest(repo, d).await?;
+    let found = client.discover(repo, &manifest).await?;
+    for (kind, name) in [
+        (ArtifactKind::Sbom, "SBOM"),
+        (ArtifactKind::Provenance, "provenance attestation"),
+    ] {
+        let hits: Vec<String> = found
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| {
+                let at = serde_json::to_value(&f.location)
+                    .ok()
+                    .map(|v| match (v.get("kind"), v.get("name")) {
+                        (Some(k), Some(n)) => {
+                            format!("{} {}", k.as_str().unwrap_or(""), n.as_str().unwrap_or(""))
+                        }
+                        (Some(k), None) => k.as_str().unwrap_or("").to_string(),
+                        _ => String::new(),
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "{} in {at}",
+                    f.predicate_type
+                        .clone()
+                        .or(f.artifact_type.clone())
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        checks.push(Check {
+            rule: "A2",
+            item: name.into(),
+            status: if hits.is_empty() { "missing" } else { "ok" },
+            detail: if hits.is_empty() {
+                format!("looked in: {}", found.looked.join(", "))
+            } else {
+                hits.join("; ")
+            },
+        });
+    }
+    Ok((checks, Some(found)))
+}
+
+/// A3: the GitHub Release for `tag` and one binary per target of the policy's asset table
+/// (`None`: GitHub left out, one `skipped` check).
+pub async fn release_assets(
+    github: Option<&GitHub>,
+    tag: &str,
+    policy: &Policy,
+) -> Result<Vec<Check>, RegistryError> {
+    let mut checks = Vec::new();
+    let Some(gh) = github else {
+        checks.push(Check {
+            rule: "A3",
+            item: format!("GitHub Release {tag}"),
+            status: "skipped",
+            detail: "--no-github".into(),
+        });
+        return Ok(checks);
+    };
+    match gh.release_by_tag(tag).await? {
+        None => {
+            checks.push(Check {
+                rule: "A3",
+                item: format!("GitHub Release {tag}"),
+                status: "missing",
+                detail: format!("no release for {tag} in {}", gh.repository()),
+            });
+            for name in policy.github.assets.values() {
+                checks.push(Check {
+                    rule: "A3",
+                    item: format!("asset {name}"),
+                    status: "missing",
+                    detail: "no release".into(),
+                });
+            }
+        }
+        Some(release) => {
+            checks.push(Check {
+                rule: "A3",
+                item: format!("GitHub Release {tag}"),
+                status: "ok",
+                detail: release.html_url.clone(),
+            });
+            let assets = gh.assets(release.id).await?;
+            for (target, name) in &policy.github.assets {
+                let asset = assets.iter().find(|a| &a.name == name);
+                checks.push(match asset {
+                    Some(a) if a.state.is_empty() || a.state == "uploaded" => Check {
+                        rule: "A3",
+                        item: format!("asset {name}"),
+                        status: "ok",
+                        detail: format!("{target}, {} bytes", a.size),
+                    },
+                    Some(a) => Check {
+                        rule: "A3",
+                        item: format!("asset {name}"),
+                        status: "missing",
+                        detail: format!("state {}", a.state),
+                    },
+                    None => Check {
+                        rule: "A3",
+                        item: format!("asset {name}"),
+                        status: "missing",
+                        detail: format!("no {target} binary on the release"),
+                    },
+                });
+            }
+        }
+    }
+    Ok(checks)
 }

@@ -64,10 +64,7 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
     let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     for w in v.warnings() {
         if github_actions && !ctx.json {
-            println!(
-                "::warning::{}",
-                w.detail.replace('%', "%25").replace('\n', "%0A")
-            );
+            println!("::warning::{}", crate::output::annotation(&w.detail));
         }
         eprintln!("warning: {}", w.detail);
     }

@@ -30,7 +30,7 @@ pub enum BumpArg {
     Patch,
     /// A breaking change (MINOR before 1.0.0).
     Breaking,
-    /// New functionality (PATCH before 1.0.0).
+    /// New functionality (MINOR).
     Feature,
     /// A fix.
     Fix,

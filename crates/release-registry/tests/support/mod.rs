@@ -296,6 +296,17 @@ pub struct RegistryServer {
 impl RegistryServer {
     /// Starts a registry with storage in `dir/storage`.
     pub fn start(dir: &Path, auth: &Auth) -> RegistryServer {
+        // A port found free can be taken before the registry binds it (tests run in
+        // parallel): a registry that exits is restarted on another port.
+        for _ in 0..5 {
+            if let Some(server) = Self::try_start(dir, auth) {
+                return server;
+            }
+        }
+        panic!("docker-registry did not start after 5 tries");
+    }
+
+    fn try_start(dir: &Path, auth: &Auth) -> Option<RegistryServer> {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let storage = dir.join("storage");
@@ -330,29 +341,35 @@ impl RegistryServer {
             .stderr(std::fs::File::create(dir.join(format!("registry-{port}.err"))).unwrap())
             .spawn()
             .expect("docker-registry runs (scripts/test installs it)");
-        let server = RegistryServer {
+        let mut server = RegistryServer {
             addr,
             dir: dir.to_path_buf(),
             child,
             log,
         };
+        let err_log = dir.join(format!("registry-{port}.err"));
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if TcpStream::connect(&server.addr).is_ok() {
+            if server.child.try_wait().ok().flatten().is_some() {
+                return None; // it exited: the port was taken
+            }
+            // Ours is listening (its own log says so), and answers.
+            let listening = std::fs::read_to_string(&err_log)
+                .unwrap_or_default()
+                .contains("listening on");
+            if listening && TcpStream::connect(&server.addr).is_ok() {
                 let r = http(&server.addr, &request("GET", "/v2/", &[], b""));
                 if r.status == 200 || r.status == 401 {
-                    break;
+                    return Some(server);
                 }
             }
             assert!(
                 Instant::now() < deadline,
                 "registry did not start: {}",
-                std::fs::read_to_string(dir.join(format!("registry-{port}.err")))
-                    .unwrap_or_default()
+                std::fs::read_to_string(&err_log).unwrap_or_default()
             );
             thread::sleep(Duration::from_millis(25));
         }
-        server
     }
 
     /// Requests the registry logged (`method path`), from its access log.
@@ -695,6 +712,8 @@ pub struct TokenServer {
     pub basic: Option<String>,
     /// Scopes asked for, in order.
     pub scopes: Mutex<Vec<String>>,
+    /// The OAuth2 refresh token accepted on POST.
+    pub refresh_token: Mutex<Option<String>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -734,6 +753,7 @@ impl TokenServer {
             grant: Mutex::new(Grant::Requested),
             basic: basic.map(str::to_string),
             scopes: Mutex::new(Vec::new()),
+            refresh_token: Mutex::new(None),
             stop: Arc::new(AtomicBool::new(false)),
         });
         let me = ts.clone();
@@ -769,16 +789,37 @@ impl TokenServer {
                 };
             }
         }
-        let query = req.path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        // GET with a query (docker's token flow), or POST with a form (OAuth2 refresh token).
+        let query = if req.method == "POST" {
+            String::from_utf8_lossy(&req.body).into_owned()
+        } else {
+            req.path
+                .split_once('?')
+                .map(|(_, q)| q)
+                .unwrap_or("")
+                .to_string()
+        };
         let mut scope = String::new();
         let mut service = String::new();
+        let mut refresh = String::new();
         for pair in query.split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode(v);
             match k {
                 "scope" => scope = v,
                 "service" => service = v,
+                "refresh_token" => refresh = v,
                 _ => {}
+            }
+        }
+        if req.method == "POST" {
+            let want = self.refresh_token.lock().unwrap().clone();
+            if want.as_deref() != Some(refresh.as_str()) {
+                return Message {
+                    status: 401,
+                    body: br#"{"error":"invalid_grant"}"#.to_vec(),
+                    ..Message::default()
+                };
             }
         }
         self.scopes.lock().unwrap().push(scope.clone());
@@ -885,6 +926,9 @@ fn percent_decode(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The fault-injecting proxy.
 
+/// Request headers in order, repeats kept.
+pub type Headers = Vec<(String, String)>;
+
 /// What a rule does to a matching request.
 pub enum Fault {
     /// Answer with this instead of asking the registry.
@@ -909,6 +953,8 @@ pub struct Proxy {
     pub addr: String,
     /// `METHOD path` of every request the client sent, in order.
     pub log: Arc<Mutex<Vec<String>>>,
+    /// The request headers of every request, in order, repeats kept.
+    pub heads: Arc<Mutex<Vec<Headers>>>,
     pub rules: Arc<Mutex<Vec<Rule>>>,
     stop: Arc<AtomicBool>,
 }
@@ -918,11 +964,13 @@ impl Proxy {
         let log = Arc::new(Mutex::new(Vec::new()));
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::new(Mutex::new(Vec::new()));
         let upstream = upstream.to_string();
-        let (log2, rules2) = (log.clone(), rules.clone());
+        let heads: Arc<Mutex<Vec<Headers>>> = Arc::new(Mutex::new(Vec::new()));
+        let (log2, rules2, heads2) = (log.clone(), rules.clone(), heads.clone());
         let (addr, stop) = serve(move |req, stream| {
             log2.lock()
                 .unwrap()
                 .push(format!("{} {}", req.method, req.path));
+            heads2.lock().unwrap().push(req.headers.clone());
             let fault: Option<Arc<Fault>> = {
                 let mut rules = rules2.lock().unwrap();
                 let pos = rules.iter().position(|r| {
@@ -966,6 +1014,7 @@ impl Proxy {
         Proxy {
             addr,
             log,
+            heads,
             rules,
             stop,
         }
