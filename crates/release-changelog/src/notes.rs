@@ -177,6 +177,22 @@ pub fn notes(doc: &Changelog, which: &Which) -> Result<Notes, Error> {
     Ok(section_notes(doc, section))
 }
 
+/// The notes for a release's GitHub Release body (C6): the version's own section. A candidate
+/// (`0.4.0-rc.2`) without a section of its own takes its stable version's section when it has
+/// been prepared, else Unreleased: what the candidate ships.
+pub fn release_notes(
+    doc: &Changelog,
+    version: &release_core::version::ReleaseVersion,
+) -> Result<Notes, Error> {
+    let own = notes(doc, &Which::Version(version.to_string()));
+    if own.is_ok() || version.is_stable() {
+        return own;
+    }
+    notes(doc, &Which::Version(version.base().to_string()))
+        .or_else(|_| notes(doc, &Which::Unreleased))
+        .or(own)
+}
+
 /// The notes of a given section.
 pub fn section_notes(doc: &Changelog, section: &Section) -> Notes {
     let text = &doc.text;

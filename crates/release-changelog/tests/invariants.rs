@@ -103,3 +103,30 @@ fn html_block_type_7_needs_a_well_formed_tag() {
     let doc = Changelog::parse("<a href='x' data-y=z>\n## [Unreleased]\n");
     assert_eq!(doc.sections.len(), 0, "type 7 block with attributes");
 }
+
+#[test]
+fn release_notes_of_a_candidate_fall_back_to_its_version_then_unreleased() {
+    use release_changelog::{release_notes, Changelog};
+    use release_core::policy::Policy;
+    use release_core::version::ReleaseVersion;
+    let p = Policy::default();
+    let v = |s: &str| ReleaseVersion::parse_version(s, &p).unwrap();
+    let doc = Changelog::parse("# Changelog\n\n## [Unreleased]\n\n- Next.\n\n## [0.4.0] - 2026-07-01\n\n- Four.\n\n## [0.4.0-rc.1] - 2026-06-20\n\n- Candidate one.\n".to_string());
+    assert_eq!(release_notes(&doc, &v("0.4.0")).unwrap().body, "- Four.\n");
+    assert_eq!(
+        release_notes(&doc, &v("0.4.0-rc.1")).unwrap().body,
+        "- Candidate one.\n"
+    );
+    assert_eq!(
+        release_notes(&doc, &v("0.4.0-rc.2")).unwrap().body,
+        "- Four.\n"
+    );
+    assert_eq!(
+        release_notes(&doc, &v("0.5.0-rc.1")).unwrap().body,
+        "- Next.\n"
+    );
+    assert!(
+        release_notes(&doc, &v("0.5.0")).is_err(),
+        "a stable version needs its own section"
+    );
+}

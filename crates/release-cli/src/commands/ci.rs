@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use clap::Args;
-use release_changelog::{Changelog, Which};
+use release_changelog::Changelog;
 use release_core::event::{Event, Trigger};
 use release_core::history::History;
 use release_core::matrix::TagPlan;
@@ -191,26 +191,17 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
     finish(ctx, &report, Outcome::Ok)
 }
 
-/// The notes for the GitHub Release: the version's changelog section (C6). A stable version
-/// must have one (C2); a candidate falls back to its stable version's section, then to
-/// Unreleased.
+/// The notes for the GitHub Release (C6, `release_changelog::release_notes`); a stable version
+/// without a section is refused (C2).
 fn release_notes(ctx: &Context, version: &ReleaseVersion) -> Result<String, String> {
     let path = ctx.resolve(&ctx.policy.changelog.path);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read the changelog {}: {e} (C6)", path.display()))?;
     let doc = Changelog::parse(text);
-    let mut tries = vec![Which::Version(version.to_string())];
-    if !version.is_stable() {
-        tries.push(Which::Version(version.base().to_string()));
-        tries.push(Which::Unreleased);
-    }
-    let mut last = String::new();
-    for which in &tries {
-        match release_changelog::notes(&doc, which) {
-            Ok(n) => return Ok(n.render(false, true, doc.newline)),
-            Err(e) => last = e.to_string(),
-        }
-    }
+    let last = match release_changelog::release_notes(&doc, version) {
+        Ok(n) => return Ok(n.render(false, true, doc.newline)),
+        Err(e) => e.to_string(),
+    };
     Err(format!(
         "{} has no notes for {version}: {last}; prepare the changelog before tagging (`release prepare {}`, C2)",
         path.display(),
