@@ -27,6 +27,11 @@ impl ReleasedArgs {
         !self.released.is_empty() || self.released_file.is_some()
     }
 
+    /// The history from the flags when any was given (`None`: the caller's own source applies).
+    pub fn history_if_given(&self, policy: &Policy) -> Result<Option<History>, CliError> {
+        self.given().then(|| self.history(policy)).transpose()
+    }
+
     /// The history from `--released` and `--released-file` together.
     pub fn history(&self, policy: &Policy) -> Result<History, CliError> {
         let mut text = String::new();

@@ -263,6 +263,23 @@ pub fn parse_expected_sha(expect: &str) -> Result<String, GitError> {
     }
 }
 
+/// Starts a verification with the name check (V1-V3 under the policy). Without a version the
+/// name was refused and the verification is the finished answer.
+fn named(name: &str, policy: &Policy) -> (Verification, Option<ReleaseVersion>) {
+    let mut v = Verification::new(name);
+    match check_name(name, policy) {
+        Ok(version) => {
+            v.stage = Some(stage_name(&version));
+            v.pass(
+                CheckId::Name,
+                format!("{name} is a {} release tag", stage_name(&version)),
+            );
+            (v, Some(version))
+        }
+        Err(detail) => (v.fail(CheckId::Name, detail), None),
+    }
+}
+
 /// Verifies the tag `refs/tags/NAME`. Environment problems (no gpg, unreadable repository)
 /// are errors; every policy refusal is a failed check in the answer.
 pub fn verify_tag(
@@ -273,16 +290,10 @@ pub fn verify_tag(
     expect_sha: Option<&str>,
 ) -> Result<Verification, GitError> {
     let expect = expect_sha.map(parse_expected_sha).transpose()?;
-    let mut v = Verification::new(name);
-    let version = match check_name(name, policy) {
-        Ok(version) => version,
-        Err(detail) => return Ok(v.fail(CheckId::Name, detail)),
+    let (mut v, version) = named(name, policy);
+    let Some(version) = version else {
+        return Ok(v);
     };
-    v.stage = Some(stage_name(&version));
-    v.pass(
-        CheckId::Name,
-        format!("{name} is a {} release tag", stage_name(&version)),
-    );
     let refname = format!("refs/tags/{name}");
     let reference = match repo.git2().find_reference(&refname) {
         Ok(r) => r,
@@ -312,16 +323,10 @@ pub fn verify_object(
     expect_sha: Option<&str>,
 ) -> Result<Verification, GitError> {
     let expect = expect_sha.map(parse_expected_sha).transpose()?;
-    let mut v = Verification::new(name);
-    let version = match check_name(name, policy) {
-        Ok(version) => version,
-        Err(detail) => return Ok(v.fail(CheckId::Name, detail)),
+    let (mut v, version) = named(name, policy);
+    let Some(version) = version else {
+        return Ok(v);
     };
-    v.stage = Some(stage_name(&version));
-    v.pass(
-        CheckId::Name,
-        format!("{name} is a {} release tag", stage_name(&version)),
-    );
     v.pass(
         CheckId::Ref,
         format!("new tag object {oid} for refs/tags/{name}"),

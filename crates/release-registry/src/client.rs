@@ -802,33 +802,12 @@ impl Registry {
         manifest: &Manifest,
         tags: &[String],
     ) -> Vec<Result<(), RegistryError>> {
-        let mut set = tokio::task::JoinSet::new();
-        for (i, tag) in tags.iter().enumerate() {
-            let this = self.clone();
-            let repo = repo.clone();
+        let manifest = manifest.clone();
+        self.per_tag(repo, tags, "PUT", move |this, repo, tag| {
             let manifest = manifest.clone();
-            let tag = tag.clone();
-            set.spawn(async move {
-                let _permit = this.inner.limit.acquire().await;
-                (i, this.put_manifest(&repo, &tag, &manifest).await)
-            });
-        }
-        let mut out: Vec<Option<Result<(), RegistryError>>> = tags.iter().map(|_| None).collect();
-        while let Some(joined) = set.join_next().await {
-            if let Ok((i, r)) = joined {
-                out[i] = Some(r);
-            }
-        }
-        out.into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(RegistryError::Protocol {
-                        what: "PUT".into(),
-                        detail: "the task was lost".into(),
-                    })
-                })
-            })
-            .collect()
+            async move { this.put_manifest(&repo, &tag, &manifest).await }
+        })
+        .await
     }
 
     /// Resolves several tags in parallel; one result per tag, in order.
@@ -837,18 +816,36 @@ impl Registry {
         repo: &Repository,
         tags: &[String],
     ) -> Vec<Result<Resolved, RegistryError>> {
+        self.per_tag(repo, tags, "HEAD", |this, repo, tag| async move {
+            this.resolve(&repo, &tag).await
+        })
+        .await
+    }
+
+    /// Runs `op` for every tag in parallel (bounded by the client's request limit) and gives
+    /// one result per tag, in the order of `tags`.
+    async fn per_tag<T, F, Fut>(
+        &self,
+        repo: &Repository,
+        tags: &[String],
+        what: &'static str,
+        op: F,
+    ) -> Vec<Result<T, RegistryError>>
+    where
+        T: Send + 'static,
+        F: Fn(Registry, Repository, String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, RegistryError>> + Send + 'static,
+    {
         let mut set = tokio::task::JoinSet::new();
         for (i, tag) in tags.iter().enumerate() {
             let this = self.clone();
-            let repo = repo.clone();
-            let tag = tag.clone();
+            let work = op(self.clone(), repo.clone(), tag.clone());
             set.spawn(async move {
                 let _permit = this.inner.limit.acquire().await;
-                (i, this.resolve(&repo, &tag).await)
+                (i, work.await)
             });
         }
-        let mut out: Vec<Option<Result<Resolved, RegistryError>>> =
-            tags.iter().map(|_| None).collect();
+        let mut out: Vec<Option<Result<T, RegistryError>>> = tags.iter().map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
             if let Ok((i, r)) = joined {
                 out[i] = Some(r);
@@ -858,7 +855,7 @@ impl Registry {
             .map(|r| {
                 r.unwrap_or_else(|| {
                     Err(RegistryError::Protocol {
-                        what: "HEAD".into(),
+                        what: what.into(),
                         detail: "the task was lost".into(),
                     })
                 })

@@ -131,11 +131,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
     crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
-    let given = args
-        .released
-        .given()
-        .then(|| args.released.history(policy))
-        .transpose()?;
+    let given = args.released.history_if_given(policy)?;
     let execute = args.execute;
     let result = block_on(async {
         let mut history = match given {

@@ -91,11 +91,7 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
     crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
-    let given = args
-        .released
-        .given()
-        .then(|| args.released.history(policy))
-        .transpose()?;
+    let given = args.released.history_if_given(policy)?;
     let report = block_on(async {
         let history = match given {
             Some(h) => h,
