@@ -10,6 +10,7 @@
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
+//! - [`untrusted`]: outside text made safe for a terminal.
 //!
 //! ```
 //! use release_core::{event::{Event, RunTime}, history::History, matrix::TagPlan, policy::Policy};
@@ -34,4 +35,5 @@ pub mod history;
 pub mod matrix;
 pub mod policy;
 pub mod rollback;
+pub mod untrusted;
 pub mod version;
