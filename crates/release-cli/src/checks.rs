@@ -95,8 +95,10 @@ impl<'a> Local<'a> {
             Check::OnBranch { branch } => self.with_repo(|repo| on_branch(repo, branch)),
             Check::TagAbsent { tag } => self.with_repo(|repo| tag_absent(repo, tag)),
             Check::TagVerified { tag } => self.with_repo(|repo| {
-                let trust = gitctx::trust(self.ctx, repo);
-                tag_verified(repo, tag, policy, &trust)
+                match gitctx::trust(self.ctx, repo) {
+                    Ok(trust) => tag_verified(repo, tag, policy, &trust),
+                    Err(e) => CheckResult::unknown(e.message),
+                }
             }),
             Check::CandidateExists { version } => match self.history() {
                 Err(e) => CheckResult::unknown(e),

@@ -16,9 +16,18 @@ pub struct Context {
     pub policy: Policy,
     /// Where the policy came from; `None` for the built-in policy.
     pub policy_path: Option<PathBuf>,
-    /// The directory the policy's relative paths are resolved against: the policy file's folder,
-    /// or the current directory for the built-in policy.
+    /// The directory the policy's relative paths (changelog, upgrading guide) are resolved
+    /// against: the policy file's folder when it is inside the repository, else the top of the
+    /// current directory's repository (for the built-in policy and for an operator-supplied
+    /// policy file outside the checkout).
     pub root: PathBuf,
+    /// The current directory: the repository is the one around it, wherever the policy is.
+    pub cwd: PathBuf,
+    /// Whether the policy file lies outside the current directory's repository: an
+    /// operator-supplied trust root, used as given (G6).
+    pub policy_outside: bool,
+    /// `--trust-ref`: the protected ref the trust root is read from.
+    pub trust_ref: Option<String>,
     /// `--json`: machine-readable output.
     pub json: bool,
 }
@@ -27,6 +36,11 @@ impl Context {
     /// Loads the policy named by `--policy`, or finds `release-policy.toml` from `cwd` upwards,
     /// or falls back to the built-in policy.
     pub fn load(explicit: Option<&Path>, cwd: &Path, json: bool) -> Result<Self, CliError> {
+        // The repository's top, as git finds it (`.git` may be a file in a worktree).
+        let repo_top = cwd
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .map(Path::to_path_buf);
         let found = match explicit {
             Some(path) => Some(path.to_path_buf()),
             None => find_upwards(cwd, POLICY_FILE),
@@ -37,24 +51,44 @@ impl Context {
                 policy_path: None,
                 // The built-in policy's paths are relative to the repository's top, wherever in
                 // it the command runs.
-                root: cwd
-                    .ancestors()
-                    .find(|dir| dir.join(".git").exists())
-                    .unwrap_or(cwd)
-                    .to_path_buf(),
+                root: repo_top.unwrap_or_else(|| cwd.to_path_buf()),
+                cwd: cwd.to_path_buf(),
+                policy_outside: false,
+                trust_ref: None,
                 json,
             }),
             Some(path) => {
                 let policy = load_policy_file(&path)?;
-                let root = path
+                let folder = path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| cwd.to_path_buf());
+                let absolute = |p: &Path| {
+                    std::fs::canonicalize(if p.is_absolute() {
+                        p.to_path_buf()
+                    } else {
+                        cwd.join(p)
+                    })
+                    .ok()
+                };
+                let policy_outside = match (&repo_top, absolute(&folder)) {
+                    (Some(top), Some(folder)) => {
+                        absolute(top).is_some_and(|top| !folder.starts_with(top))
+                    }
+                    _ => false,
+                };
+                let root = match (&repo_top, policy_outside) {
+                    (Some(top), true) => top.clone(),
+                    _ => folder,
+                };
                 Ok(Self {
                     policy,
                     policy_path: Some(path),
                     root,
+                    cwd: cwd.to_path_buf(),
+                    policy_outside,
+                    trust_ref: None,
                     json,
                 })
             }

@@ -10,9 +10,9 @@ use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::released::ReleasedArgs;
 
-/// Opens the repository around the policy's root (the current directory without a policy file).
+/// Opens the repository around the current directory (wherever the policy file is).
 pub fn open_repo(ctx: &Context) -> Result<Repo, CliError> {
-    Repo::discover(&ctx.root).map_err(CliError::env)
+    Repo::discover(&ctx.cwd).map_err(CliError::env)
 }
 
 /// The history from `--released`/`--released-file` when given, else from the repository's
@@ -21,7 +21,7 @@ pub fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliErr
     if released.given() {
         return released.history(&ctx.policy);
     }
-    let repo = Repo::discover(&ctx.root).map_err(|e| {
+    let repo = Repo::discover(&ctx.cwd).map_err(|e| {
         CliError::env(format!(
             "{e}; the release history comes from the repository's tags, or give it with --released/--released-file (--released '' when nothing has been released)"
         ))
@@ -41,15 +41,43 @@ pub fn history_of(
     release_git::history::release_history(repo, &ctx.policy).map_err(CliError::env)
 }
 
-/// The policy's trusted keys, resolved against the policy file's folder, or the repository
-/// root for the built-in policy (the current directory may be a subfolder).
-pub fn trust(ctx: &Context, repo: &Repo) -> Trust {
-    let root = if ctx.policy_path.is_some() {
-        ctx.root.clone()
-    } else {
-        repo.root()
+/// The trust root (G6): the `[signing]` section and key files of the protected branch, read
+/// through git objects; an operator-supplied policy file outside the checkout is used as given.
+pub fn trust(ctx: &Context, repo: &Repo) -> Result<Trust, CliError> {
+    match &ctx.policy_path {
+        Some(path) if ctx.policy_outside => {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_else(|| ctx.cwd.clone());
+            Ok(Trust::from_files(&ctx.policy, path, &folder))
+        }
+        _ => {
+            let in_repo = policy_path_in_repo(ctx, repo);
+            Trust::from_ref(repo, &ctx.policy, &in_repo, ctx.trust_ref.as_deref())
+                .map_err(|e| CliError::env(e.message))
+        }
+    }
+}
+
+/// Where the policy file lives relative to the repository's top (`release-policy.toml` for the
+/// built-in policy): the same path is read from the protected branch.
+fn policy_path_in_repo(ctx: &Context, repo: &Repo) -> String {
+    let Some(path) = &ctx.policy_path else {
+        return crate::context::POLICY_FILE.to_string();
     };
-    Trust::from_policy(&ctx.policy.signing, &root)
+    let absolute = if path.is_absolute() {
+        path.clone()
+    } else {
+        ctx.cwd.join(path)
+    };
+    let canonical = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+    let top = std::fs::canonicalize(repo.root()).unwrap_or_else(|_| repo.root());
+    canonical
+        .strip_prefix(&top)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| crate::context::POLICY_FILE.to_string())
 }
 
 /// A `release-git` error as a CLI result: a refusal is the answer "no" (exit 1, reason on
@@ -63,7 +91,10 @@ pub fn fail(ctx: &Context, err: GitError) -> CliResult {
                     "refused": err.message,
                 }))?;
             }
-            eprintln!("refused: {}", err.message);
+            eprintln!(
+                "refused: {}",
+                release_core::untrusted::escape_multiline(&err.message)
+            );
             Ok(Outcome::No)
         }
         ErrorKind::Input => Err(CliError::input(err.message)),

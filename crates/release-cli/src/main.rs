@@ -34,6 +34,10 @@ struct Cli {
     /// the built-in policy).
     #[arg(long, global = true, value_name = "PATH")]
     policy: Option<PathBuf>,
+    /// The protected ref the trust root (the `[signing]` section and key files) is read from
+    /// (default: the policy's main branch, `refs/remotes/origin/<main>`, else `refs/heads/<main>`).
+    #[arg(long, global = true, value_name = "REF")]
+    trust_ref: Option<String>,
     /// Machine-readable JSON output (the same shape in a dry run).
     #[arg(long, global = true)]
     json: bool,
@@ -111,7 +115,10 @@ fn main() -> ExitCode {
             if github_actions {
                 println!("::error::{}", output::annotation(&err.message));
             }
-            eprintln!("error: {err}");
+            eprintln!(
+                "error: {}",
+                release_core::untrusted::escape_multiline(&err.to_string())
+            );
             ExitCode::from(err.code())
         }
     }
@@ -120,7 +127,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Outcome, CliError> {
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::env(format!("cannot read the current directory: {e}")))?;
-    let ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
+    let mut ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
+    ctx.trust_ref = cli.trust_ref;
     match cli.command {
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Prepare(args) => commands::prepare::run(&ctx, args),

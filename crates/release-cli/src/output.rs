@@ -65,7 +65,7 @@ pub fn append_github_output(path: &Path, text: &str) -> Result<(), CliError> {
 /// A message as the value of a GitHub workflow command (`::error::…`): one line, with `%`, CR
 /// and LF escaped as GitHub documents.
 pub fn annotation(message: &str) -> String {
-    message
+    release_core::untrusted::escape_multiline(message)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

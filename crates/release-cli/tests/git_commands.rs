@@ -414,14 +414,16 @@ fn verify_tag_json_lists_every_check() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let checks = v["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 11);
+    assert_eq!(checks.len(), 13);
+    assert_eq!(v["trust_root"]["kind"], "ref");
+    assert_eq!(v["trust_root"]["refname"], "refs/heads/main");
     assert_eq!(checks[2]["id"], "annotated");
     assert_eq!(checks[2]["result"], "fail");
     assert!(checks[2]["detail"]
         .as_str()
         .unwrap()
         .contains("lightweight tag"));
-    assert_eq!(checks[10]["result"], "skip");
+    assert_eq!(checks[12]["result"], "skip");
 }
 
 #[test]

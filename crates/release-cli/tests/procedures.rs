@@ -808,8 +808,8 @@ fn preflight_fails_without_trusted_keys() {
     assert_eq!(failing(&j), ["signing"]);
     let detail = item(&j, "signing");
     assert!(
-        detail.contains("openpgp: keys/release-signers.asc: the file does not exist")
-            && detail.contains("ssh: .github/allowed_signers: the file does not exist"),
+        detail.contains("openpgp: keys/release-signers.asc does not exist on refs/heads/main")
+            && detail.contains("ssh: .github/allowed_signers does not exist on refs/heads/main"),
         "{detail}"
     );
 }

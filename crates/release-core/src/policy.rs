@@ -236,6 +236,22 @@ pub struct SigningPolicy {
     pub candidate: Vec<SignatureFormat>,
     /// What an unsigned release-candidate tag gets.
     pub candidate_unsigned: UnsignedCandidate,
+    /// A stable tag's commit must be reachable from the main branch, or from a hotfix branch of
+    /// its own line cut from a stable tag of that line (G6).
+    pub require_reachable: bool,
+    /// What a tagger date in the future, or well before the tagged commit, gets.
+    pub tagger_date: TaggerDateCheck,
+}
+
+/// What the gate does with an implausible tagger date (a tag dated in the future, or long
+/// before the commit it points at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaggerDateCheck {
+    /// Passes with a warning.
+    Warn,
+    /// Refused.
+    Deny,
 }
 
 impl Default for SigningPolicy {
@@ -247,6 +263,8 @@ impl Default for SigningPolicy {
             stable: vec![SignatureFormat::Openpgp],
             candidate: vec![SignatureFormat::Openpgp, SignatureFormat::Ssh],
             candidate_unsigned: UnsignedCandidate::Warn,
+            require_reachable: true,
+            tagger_date: TaggerDateCheck::Warn,
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod repo;
 pub mod sign;
 pub mod tagobj;
 mod tools;
+pub mod trust;
 pub mod verify;
 
 use std::fmt;

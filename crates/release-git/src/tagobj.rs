@@ -133,7 +133,8 @@ fn is_armor_line(line: &[u8]) -> bool {
 /// The signature formats found in tag objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigKind {
-    /// `-----BEGIN PGP SIGNATURE-----` (or `PGP MESSAGE`).
+    /// `-----BEGIN PGP SIGNATURE-----` (a `PGP MESSAGE` block is not a detached signature
+    /// label and is refused).
     Openpgp,
     /// `-----BEGIN SSH SIGNATURE-----`.
     Ssh,
@@ -146,9 +147,6 @@ impl SigKind {
         match line {
             b"-----BEGIN PGP SIGNATURE-----" => {
                 Some((SigKind::Openpgp, b"-----END PGP SIGNATURE-----"))
-            }
-            b"-----BEGIN PGP MESSAGE-----" => {
-                Some((SigKind::Openpgp, b"-----END PGP MESSAGE-----"))
             }
             b"-----BEGIN SSH SIGNATURE-----" => {
                 Some((SigKind::Ssh, b"-----END SSH SIGNATURE-----"))
@@ -338,6 +336,17 @@ pub fn split_signature(body: &[u8]) -> Result<(usize, SignatureBlock<'_>), Strin
         )));
     }
     let Some(&first) = begins.first() else {
+        if let Some((_, line)) = lines.iter().find(|(_, l)| l.starts_with(b"-----BEGIN ")) {
+            let label = String::from_utf8_lossy(
+                line.strip_prefix(b"-----BEGIN ")
+                    .and_then(|l| l.strip_suffix(b"-----"))
+                    .unwrap_or(line),
+            )
+            .into_owned();
+            return Err(armor(&format!(
+                "an armor block labelled {label:?}: only `PGP SIGNATURE` and `SSH SIGNATURE` blocks are tag signatures"
+            )));
+        }
         if lines.iter().any(|(_, l)| is_armor_line(l)) {
             return Err(armor(
                 "armor line in the message (`-----BEGIN`/`-----END` outside a signature block)",
@@ -397,6 +406,14 @@ mod tests {
         assert!(t.as_bytes()[..p.payload.len()].ends_with(b"hello\n"));
         assert_eq!(p.signature.unwrap().0, SigKind::Openpgp);
         assert_eq!(p.headers.tagger.email, "a@x");
+    }
+
+    #[test]
+    fn refuses_signature_labels_other_than_signature() {
+        let t = tag("m\n-----BEGIN PGP MESSAGE-----\nabc\n-----END PGP MESSAGE-----\n");
+        assert!(
+            matches!(parse(t.as_bytes()), Err(ParseProblem::Armor(m)) if m.contains("\"PGP MESSAGE\""))
+        );
     }
 
     #[test]

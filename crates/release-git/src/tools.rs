@@ -80,27 +80,50 @@ where
         .map_err(|e| GitError::env(format!("cannot run {}: {e}", program.display())))
 }
 
-/// A private temporary directory with a short path (gpg's sockets fail near 108 characters).
+/// A private (0700) temporary directory with a short path (gpg's sockets fail near 108
+/// characters). Private, because gpg warns about "unsafe permissions on homedir" otherwise and
+/// that warning would crowd the real reason out of a refusal.
 pub(crate) fn short_tempdir() -> Result<tempfile::TempDir, GitError> {
     let base = if Path::new("/tmp").is_dir() {
         PathBuf::from("/tmp")
     } else {
         std::env::temp_dir()
     };
-    tempfile::Builder::new()
+    let dir = tempfile::Builder::new()
         .prefix("rg-")
         .tempdir_in(base)
-        .map_err(|e| GitError::env(format!("cannot create a temporary directory: {e}")))
+        .map_err(|e| GitError::env(format!("cannot create a temporary directory: {e}")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).map_err(
+            |e| GitError::env(format!("cannot make the temporary directory private: {e}")),
+        )?;
+    }
+    Ok(dir)
 }
 
-/// The first lines of a program's stderr, for an error message.
+/// The first lines of a program's stderr, for an error message; gpg's notes about its own
+/// home and agent are noise, never the reason.
 pub(crate) fn stderr_excerpt(output: &Output) -> String {
     let text = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !is_gpg_noise(l))
         .take(4)
         .collect();
     lines.join("; ")
+}
+
+fn is_gpg_noise(line: &str) -> bool {
+    const NOISE: [&str; 6] = [
+        "gpg: WARNING: unsafe permissions on homedir",
+        "gpg: WARNING: unsafe ownership on homedir",
+        "gpg: keybox",
+        "gpg: no running gpg-agent",
+        "gpg: can't connect to the agent",
+        "gpg: starting migration",
+    ];
+    NOISE.iter().any(|n| line.starts_with(n))
 }

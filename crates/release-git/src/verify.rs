@@ -22,10 +22,10 @@
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{ObjectType, Oid};
-use release_core::policy::{Policy, SignatureFormat, SigningPolicy, UnsignedCandidate};
+use release_core::policy::{Policy, SignatureFormat, TaggerDateCheck, UnsignedCandidate};
 use release_core::version::ReleaseVersion;
 use serde::Serialize;
 
@@ -53,17 +53,21 @@ pub enum CheckId {
     Type,
     /// The target is a commit.
     Target,
+    /// The tagger date is plausible: not in the future, not long before the tagged commit.
+    TaggerDate,
     /// One armor block, nothing after it, none in the message.
     Armor,
     /// The signature, against the trusted keys.
     Signature,
+    /// A stable tag's commit is on the main branch or its line's hotfix branch (G6).
+    Reachable,
     /// The tag's commit is the expected one.
     ExpectedCommit,
 }
 
 impl CheckId {
     /// Every check, in order.
-    pub const ALL: [CheckId; 11] = [
+    pub const ALL: [CheckId; 13] = [
         CheckId::Name,
         CheckId::Ref,
         CheckId::Annotated,
@@ -72,8 +76,10 @@ impl CheckId {
         CheckId::TagName,
         CheckId::Type,
         CheckId::Target,
+        CheckId::TaggerDate,
         CheckId::Armor,
         CheckId::Signature,
+        CheckId::Reachable,
         CheckId::ExpectedCommit,
     ];
 
@@ -88,8 +94,10 @@ impl CheckId {
             CheckId::TagName => "tag-name",
             CheckId::Type => "type",
             CheckId::Target => "target",
+            CheckId::TaggerDate => "tagger-date",
             CheckId::Armor => "armor",
             CheckId::Signature => "signature",
+            CheckId::Reachable => "reachable",
             CheckId::ExpectedCommit => "expected-commit",
         }
     }
@@ -137,6 +145,8 @@ pub struct Verification {
     pub format: Option<&'static str>,
     /// Who signed: the primary key fingerprint, or the SSH principal and key fingerprint.
     pub signer: Option<String>,
+    /// Where the trusted keys came from (a protected ref and commit, or a file).
+    pub trust_root: Option<TrustSource>,
     /// Every check, in order, with its result.
     pub checks: Vec<Check>,
 }
@@ -151,6 +161,7 @@ impl Verification {
             commit: None,
             format: None,
             signer: None,
+            trust_root: None,
             checks: Vec::new(),
         }
     }
@@ -201,55 +212,7 @@ impl Verification {
     }
 }
 
-/// What the gate trusts: the policy's signing section with its paths resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trust {
-    /// Armored OpenPGP public key files.
-    pub openpgp_keys: Vec<PathBuf>,
-    /// Allow-listed primary key fingerprints (upper-case hex); empty = every key in the files.
-    pub openpgp_fingerprints: Vec<String>,
-    /// The SSH allowed-signers file.
-    pub ssh_allowed_signers: Option<PathBuf>,
-    /// Formats accepted on stable tags.
-    pub stable: Vec<SignatureFormat>,
-    /// Formats accepted on candidates.
-    pub candidate: Vec<SignatureFormat>,
-    /// What an unsigned candidate gets.
-    pub candidate_unsigned: UnsignedCandidate,
-    /// The policy's names for the files, for messages.
-    pub(crate) names: (String, String),
-}
-
-impl Trust {
-    /// The signing policy with its paths resolved against the repository root.
-    pub fn from_policy(signing: &SigningPolicy, root: &Path) -> Self {
-        Self {
-            openpgp_keys: signing.openpgp_keys.iter().map(|p| root.join(p)).collect(),
-            openpgp_fingerprints: signing
-                .openpgp_fingerprints
-                .iter()
-                .map(|f| normalize_fingerprint(f))
-                .collect(),
-            ssh_allowed_signers: (!signing.ssh_allowed_signers.trim().is_empty())
-                .then(|| root.join(&signing.ssh_allowed_signers)),
-            stable: signing.stable.clone(),
-            candidate: signing.candidate.clone(),
-            candidate_unsigned: signing.candidate_unsigned,
-            names: (
-                signing.openpgp_keys.join(", "),
-                signing.ssh_allowed_signers.clone(),
-            ),
-        }
-    }
-}
-
-fn normalize_fingerprint(f: &str) -> String {
-    f.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .trim_start_matches("0x")
-        .to_ascii_uppercase()
-}
+pub use crate::trust::{Trust, TrustFile, TrustSource};
 
 /// Checks `expect` is a full commit id (40 or 64 hex characters); abbreviated ids are refused.
 pub fn parse_expected_sha(expect: &str) -> Result<String, GitError> {
@@ -265,8 +228,13 @@ pub fn parse_expected_sha(expect: &str) -> Result<String, GitError> {
 
 /// Starts a verification with the name check (V1-V3 under the policy). Without a version the
 /// name was refused and the verification is the finished answer.
-fn named(name: &str, policy: &Policy) -> (Verification, Option<ReleaseVersion>) {
+fn named(
+    name: &str,
+    policy: &Policy,
+    trust: &Trust,
+) -> (Verification, Option<ReleaseVersion>) {
     let mut v = Verification::new(name);
+    v.trust_root = Some(trust.source.clone());
     match check_name(name, policy) {
         Ok(version) => {
             v.stage = Some(stage_name(&version));
@@ -290,7 +258,7 @@ pub fn verify_tag(
     expect_sha: Option<&str>,
 ) -> Result<Verification, GitError> {
     let expect = expect_sha.map(parse_expected_sha).transpose()?;
-    let (mut v, version) = named(name, policy);
+    let (mut v, version) = named(name, policy, trust);
     let Some(version) = version else {
         return Ok(v);
     };
@@ -309,7 +277,7 @@ pub fn verify_tag(
         ));
     };
     v.pass(CheckId::Ref, format!("{refname} -> {oid}"));
-    verify_checked_object(repo, v, &version, oid, trust, expect.as_deref())
+    verify_checked_object(repo, v, &version, oid, policy, trust, expect.as_deref())
 }
 
 /// Verifies a tag object that is not (yet) under `refs/tags/NAME`, as if it were: used on a
@@ -323,7 +291,7 @@ pub fn verify_object(
     expect_sha: Option<&str>,
 ) -> Result<Verification, GitError> {
     let expect = expect_sha.map(parse_expected_sha).transpose()?;
-    let (mut v, version) = named(name, policy);
+    let (mut v, version) = named(name, policy, trust);
     let Some(version) = version else {
         return Ok(v);
     };
@@ -331,7 +299,7 @@ pub fn verify_object(
         CheckId::Ref,
         format!("new tag object {oid} for refs/tags/{name}"),
     );
-    verify_checked_object(repo, v, &version, oid, trust, expect.as_deref())
+    verify_checked_object(repo, v, &version, oid, policy, trust, expect.as_deref())
 }
 
 fn stage_name(version: &ReleaseVersion) -> &'static str {
@@ -360,6 +328,7 @@ fn verify_checked_object(
     mut v: Verification,
     version: &ReleaseVersion,
     oid: Oid,
+    policy: &Policy,
     trust: &Trust,
     expect: Option<&str>,
 ) -> Result<Verification, GitError> {
@@ -449,6 +418,27 @@ fn verify_checked_object(
     }
     v.commit = Some(target.to_string());
     v.pass(CheckId::Target, format!("commit {target}"));
+    let commit_time = repo
+        .git2()
+        .find_commit(target)
+        .map(|c| c.committer().when().seconds())
+        .map_err(|e| GitError::git(&format!("cannot read commit {target}"), e))?;
+    match judge_tagger_date(headers.tagger.time, commit_time, now_seconds()) {
+        Ok(detail) => v.pass(CheckId::TaggerDate, detail),
+        Err(detail) => match trust.tagger_date {
+            TaggerDateCheck::Warn => v.record(
+                CheckId::TaggerDate,
+                CheckResult::Warn,
+                format!("{detail} (signing.tagger_date = \"warn\")"),
+            ),
+            TaggerDateCheck::Deny => {
+                return Ok(v.fail(
+                    CheckId::TaggerDate,
+                    format!("{detail} (refused by signing.tagger_date = \"deny\")"),
+                ))
+            }
+        },
+    }
     let body = &data[body_start..];
     let (message_len, signature) = match tagobj::split_signature(body) {
         Ok(split) => split,
@@ -532,6 +522,24 @@ fn verify_checked_object(
             }
         }
     }
+    if !stable {
+        v.record(
+            CheckId::Reachable,
+            CheckResult::Skip,
+            "release candidates may be cut from any branch",
+        );
+    } else if !trust.require_reachable {
+        v.record(
+            CheckId::Reachable,
+            CheckResult::Skip,
+            "not required (signing.require_reachable = false)",
+        );
+    } else {
+        match trust.reachability(repo, target, version, policy)? {
+            Ok(detail) => v.pass(CheckId::Reachable, detail),
+            Err(detail) => return Ok(v.fail(CheckId::Reachable, detail)),
+        }
+    }
     match expect {
         Some(want) if want != headers.object => {
             return Ok(v.fail(
@@ -550,6 +558,41 @@ fn verify_checked_object(
         ),
     }
     Ok(v.finish())
+}
+
+/// How far a tagger date may run ahead of this machine's clock, or behind its commit's
+/// committer date, before it is implausible: a day covers clock skew and time zones.
+const TAGGER_DATE_TOLERANCE: i64 = 24 * 3600;
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Whether a tagger date is plausible: not in the future, not long before the tagged commit.
+/// A date is attacker-chosen text, so arithmetic saturates.
+pub fn judge_tagger_date(tagger: i64, commit: i64, now: i64) -> Result<String, String> {
+    let day = |secs: i64| {
+        time::OffsetDateTime::from_unix_timestamp(secs)
+            .map(|t| t.date().to_string())
+            .unwrap_or_else(|_| format!("{secs} s"))
+    };
+    if tagger > now.saturating_add(TAGGER_DATE_TOLERANCE) {
+        return Err(format!(
+            "the tagger date {} is in the future (a back- or forward-dated tag)",
+            day(tagger)
+        ));
+    }
+    if tagger < commit.saturating_sub(TAGGER_DATE_TOLERANCE) {
+        return Err(format!(
+            "the tagger date {} is before its commit's date {} (a back-dated tag)",
+            day(tagger),
+            day(commit)
+        ));
+    }
+    Ok(format!("tagged {}", day(tagger)))
 }
 
 fn format_name(f: SignatureFormat) -> &'static str {
@@ -582,45 +625,43 @@ fn verify_openpgp(
     trust: &Trust,
 ) -> Result<Result<String, String>, GitError> {
     if trust.openpgp_keys.is_empty() {
-        return Ok(Err(
-            "no trusted OpenPGP key is configured: export the release signers' public keys (gpg --armor --export FINGERPRINT > keys/release-signers.asc), commit the file and list it in release-policy.toml: [signing] openpgp_keys = [\"keys/release-signers.asc\"]".into(),
-        ));
-    }
-    for file in &trust.openpgp_keys {
-        if !file.is_file() {
-            return Ok(Err(format!(
-                "the trusted key file {} does not exist (signing.openpgp_keys = [{}]): no trusted key, so no signature can verify; export the release signers' public keys there (gpg --armor --export FINGERPRINT)",
-                file.display(),
-                trust.names.0
-            )));
-        }
+        return Ok(Err(format!(
+            "no trusted OpenPGP key is configured in the trust root ({}): export the release signers' public keys (gpg --armor --export FINGERPRINT > keys/release-signers.asc), commit the file on the main branch and list it in release-policy.toml: [signing] openpgp_keys = [\"keys/release-signers.asc\"]",
+            trust.source
+        )));
     }
     // The trusted keys become the only keyring of a fresh home: de-armored and concatenated,
     // an OpenPGP keyring file that gpg reads directly (`--no-default-keyring --keyring`), so
-    // one gpg run verifies. Every key in it came from the policy's files, so with an empty
+    // one gpg run verifies. Every key in it came from the trust root, so with an empty
     // allow-list any primary key that made a good signature is trusted.
     let mut keyring = Vec::new();
     for file in &trust.openpgp_keys {
-        let text = std::fs::read(file).map_err(|e| {
-            GitError::env(format!(
-                "cannot read trusted key file {}: {e}",
-                file.display()
-            ))
-        })?;
-        match crate::armor::dearmor_keys(&text) {
+        let text = match &file.content {
+            Ok(text) => text,
+            Err(why) => {
+                return Ok(Err(format!(
+                    "the trusted key file {} cannot be used: {why} (trust root: {}; signing.openpgp_keys = [{}]): no trusted key, so no signature can verify; commit the release signers' public keys there on the main branch (gpg --armor --export FINGERPRINT)",
+                    file.name,
+                    trust.source,
+                    trust.openpgp_names()
+                )))
+            }
+        };
+        match crate::armor::dearmor_keys(text) {
             Ok(bytes) => keyring.extend(bytes),
             Err(e) => {
                 return Ok(Err(format!(
-                    "the trusted key file {} is not an OpenPGP key file: {e}",
-                    file.display()
+                    "the trusted key file {} ({}) is not an OpenPGP key file: {e}",
+                    file.name, trust.source
                 )))
             }
         }
     }
     if keyring.is_empty() {
         return Ok(Err(format!(
-            "no OpenPGP public key in {} (signing.openpgp_keys)",
-            trust.names.0
+            "no OpenPGP public key in {} ({}; signing.openpgp_keys)",
+            trust.openpgp_names(),
+            trust.source
         )));
     }
     let gpg = tools::find_on_path("gpg")?;
@@ -742,10 +783,15 @@ fn verify_ssh(
     principal: &str,
     trust: &Trust,
 ) -> Result<Result<String, String>, GitError> {
-    let Some(allowed) = trust.ssh_allowed_signers.as_ref().filter(|p| p.is_file()) else {
+    let allowed_name = trust
+        .ssh_allowed_signers
+        .as_ref()
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let Some(Ok(allowed_bytes)) = trust.ssh_allowed_signers.as_ref().map(|f| &f.content) else {
         return Ok(Err(format!(
-            "no SSH allowed-signers file at {:?} (signing.ssh_allowed_signers): list the signers there, one `EMAIL ssh-ed25519 KEY` line each",
-            trust.names.1
+            "no SSH allowed-signers file at {allowed_name:?} in the trust root ({}; signing.ssh_allowed_signers): list the signers there on the main branch, one `EMAIL ssh-ed25519 KEY` line each",
+            trust.source
         )));
     };
     let keygen = tools::find_on_path("ssh-keygen")?;
@@ -753,6 +799,10 @@ fn verify_ssh(
     let sig_file = dir.path().join("tag.sig");
     std::fs::write(&sig_file, signature)
         .map_err(|e| GitError::env(format!("cannot write the signature file: {e}")))?;
+    let allowed_file = dir.path().join("allowed_signers");
+    std::fs::write(&allowed_file, allowed_bytes)
+        .map_err(|e| GitError::env(format!("cannot write the allowed-signers file: {e}")))?;
+    let allowed = &allowed_file;
     let verify_args: [&OsStr; 10] = [
         OsStr::new("-Y"),
         OsStr::new("verify"),
@@ -800,8 +850,8 @@ fn verify_ssh(
         format!("wrong SSH signature namespace: a git tag signature uses namespace \"git\" (ssh-keygen: {said})")
     } else if principals.is_empty() {
         format!(
-            "the SSH key is not allowed for any principal at this time in {} (not listed, expired or not yet valid); ssh-keygen: {said}",
-            trust.names.1
+            "the SSH key is not allowed for any principal at this time in {allowed_name} ({}) (not listed, expired or not yet valid); ssh-keygen: {said}",
+            trust.source
         )
     } else if !principals.iter().any(|p| p == principal) {
         format!(

@@ -109,7 +109,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
         &repo,
         tag,
         policy,
-        &gitctx::trust(ctx, &repo),
+        &gitctx::trust(ctx, &repo)?,
         Some(event.sha.as_str()),
     )
     .map_err(|e| CliError::env(e.message))?;
@@ -117,7 +117,24 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
         if github_actions {
             println!("::warning::{}", output::annotation(&warning.detail));
         }
-        eprintln!("warning: {}", warning.detail);
+        eprintln!(
+            "warning: {}",
+            release_core::untrusted::escape(&warning.detail)
+        );
+    }
+    if verification.ok {
+        eprintln!(
+            "verified: {tag} ({}; trust root: {})",
+            match (&verification.format, &verification.signer) {
+                (Some(f), Some(s)) => format!("good {f} signature by {}", release_core::untrusted::escape(s)),
+                _ => "unsigned".into(),
+            },
+            verification
+                .trust_root
+                .as_ref()
+                .map(|r| release_core::untrusted::escape(&r.to_string()).into_owned())
+                .unwrap_or_default()
+        );
     }
     if let Some(failed) = verification.failure() {
         let why = format!(
@@ -236,7 +253,7 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
         if github_actions {
             println!("::error::{}", output::annotation(why));
         }
-        eprintln!("refused: {why}");
+        eprintln!("refused: {}", release_core::untrusted::escape_multiline(why));
     }
     let mut pairs: Vec<(&str, String)> =
         vec![("should_release", report.should_release.to_string())];

@@ -298,18 +298,20 @@ fn signing_keys(ctx: &Context, local: &Local<'_>, version: &ReleaseVersion) -> C
         Ok(r) => r,
         Err(e) => return CheckResult::unknown(e),
     };
-    let trust = gitctx::trust(ctx, repo);
+    let trust = match gitctx::trust(ctx, repo) {
+        Ok(t) => t,
+        Err(e) => return CheckResult::unknown(e.message),
+    };
     let formats = if version.is_stable() {
         &trust.stable
     } else {
         &trust.candidate
     };
-    let shown = |p: &std::path::Path| {
-        p.strip_prefix(repo.root())
-            .or_else(|_| p.strip_prefix(&ctx.root))
-            .unwrap_or(p)
-            .display()
-            .to_string()
+    let text = |content: &Result<Vec<u8>, String>| -> Result<String, String> {
+        content
+            .as_ref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .map_err(Clone::clone)
     };
     let mut usable = Vec::new();
     let mut problems = Vec::new();
@@ -319,31 +321,31 @@ fn signing_keys(ctx: &Context, local: &Local<'_>, version: &ReleaseVersion) -> C
                 if trust.openpgp_keys.is_empty() {
                     problems.push("openpgp: signing.openpgp_keys is empty".to_string());
                 }
-                for path in &trust.openpgp_keys {
-                    match read(path) {
-                        Err(e) => problems.push(format!("openpgp: {}: {e}", shown(path))),
+                for file in &trust.openpgp_keys {
+                    match text(&file.content) {
+                        Err(e) => problems.push(format!("openpgp: {e}")),
                         Ok(t) if !t.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----") => problems
                             .push(format!(
                                 "openpgp: {} holds no armored public key",
-                                shown(path)
+                                file.name
                             )),
-                        Ok(_) => usable.push(format!("openpgp keys in {}", shown(path))),
+                        Ok(_) => usable.push(format!("openpgp keys in {}", file.name)),
                     }
                 }
             }
             SignatureFormat::Ssh => match &trust.ssh_allowed_signers {
                 None => problems.push("ssh: signing.ssh_allowed_signers is not set".into()),
-                Some(path) => match read(path) {
-                    Err(e) => problems.push(format!("ssh: {}: {e}", shown(path))),
+                Some(file) => match text(&file.content) {
+                    Err(e) => problems.push(format!("ssh: {e}")),
                     Ok(t) => {
                         let n = t
                             .lines()
                             .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
                             .count();
                         if n == 0 {
-                            problems.push(format!("ssh: {} lists no signer", shown(path)));
+                            problems.push(format!("ssh: {} lists no signer", file.name));
                         } else {
-                            usable.push(format!("{n} ssh signers in {}", shown(path)));
+                            usable.push(format!("{n} ssh signers in {}", file.name));
                         }
                     }
                 },
@@ -359,7 +361,7 @@ fn signing_keys(ctx: &Context, local: &Local<'_>, version: &ReleaseVersion) -> C
             problems.join("; ")
         ))
     } else {
-        let mut detail = usable.join(", ");
+        let mut detail = format!("{} (trust root: {})", usable.join(", "), trust.source);
         if !problems.is_empty() {
             detail.push_str(&format!(" (also: {})", problems.join("; ")));
         }

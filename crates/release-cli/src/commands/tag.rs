@@ -115,12 +115,15 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
     if !flags.execute {
         return print_dry_run(ctx, &plan, flags.push);
     }
-    let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx, &repo)) {
+    let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx, &repo)?) {
         Ok(created) => created,
         Err(err) => return gitctx::fail(ctx, err),
     };
     for warning in created.verification.warnings() {
-        eprintln!("warning: {}", warning.detail);
+        eprintln!(
+            "warning: {}",
+            release_core::untrusted::escape(&warning.detail)
+        );
     }
     let push = if flags.push {
         Some(do_push(ctx, &repo, &name)?)
@@ -174,7 +177,7 @@ fn push_existing(ctx: &Context, repo: &Repo, name: &str, execute: bool) -> CliRe
         repo,
         name,
         &ctx.policy,
-        &gitctx::trust(ctx, repo),
+        &gitctx::trust(ctx, repo)?,
         None,
     ) {
         Ok(v) => v,

@@ -2,6 +2,7 @@
 //! passes; the JSON lists every check with its result.
 
 use clap::Args;
+use release_core::untrusted::escape;
 use release_git::verify::{self, CheckResult};
 
 use crate::context::Context;
@@ -26,7 +27,7 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
         &repo,
         &args.name,
         &ctx.policy,
-        &gitctx::trust(ctx, &repo),
+        &gitctx::trust(ctx, &repo)?,
         args.expect_sha.as_deref(),
     ) {
         Ok(v) => v,
@@ -35,21 +36,26 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
     if ctx.json {
         output::print_json(&v)?;
     } else {
+        // Details quote the tag object (attacker-chosen bytes): escaped, so a carriage return
+        // or an escape sequence cannot draw a fake verdict over the real one.
         match v.failure() {
             None => println!(
                 "{}: ok ({})",
-                v.tag,
+                escape(&v.tag),
                 match (&v.format, &v.signer) {
-                    (Some(f), Some(s)) => format!("good {f} signature by {s}"),
+                    (Some(f), Some(s)) => format!("good {f} signature by {}", escape(s)),
                     _ => "unsigned".into(),
                 }
             ),
             Some(f) => println!(
                 "{}: refused by the {} check: {}",
-                v.tag,
+                escape(&v.tag),
                 f.id.as_str(),
-                f.detail
+                escape(&f.detail)
             ),
+        }
+        if let Some(root) = &v.trust_root {
+            println!("  trust root: {}", escape(&root.to_string()));
         }
         for c in &v.checks {
             let r = match c.result {
@@ -58,7 +64,7 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
                 CheckResult::Fail => "FAIL",
                 CheckResult::Skip => "skip",
             };
-            println!("  {r:<4}  {:<15} {}", c.id.as_str(), c.detail);
+            println!("  {r:<4}  {:<15} {}", c.id.as_str(), escape(&c.detail));
         }
     }
     let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
@@ -66,7 +72,7 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
         if github_actions && !ctx.json {
             println!("::warning::{}", crate::output::annotation(&w.detail));
         }
-        eprintln!("warning: {}", w.detail);
+        eprintln!("warning: {}", escape(&w.detail));
     }
     Ok(if v.ok { Outcome::Ok } else { Outcome::No })
 }

@@ -385,3 +385,14 @@ pub fn ssh_sign(key: &Path, namespace: &str, payload: &[u8]) -> String {
         .stdin(Stdio::null()));
     std::fs::read_to_string(dir.path().join("p.sig")).unwrap()
 }
+
+/// The armored public key of `key` (from the fixture's home).
+pub fn export_public(key: &str) -> String {
+    run(gpg(&keys().home).args(["--armor", "--export", key]))
+}
+
+/// The public half of an SSH key file, as an allowed-signers line for `principal`.
+pub fn allowed_signer_line(principal: &str, key: &Path) -> String {
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    format!("{principal} {public}")
+}
