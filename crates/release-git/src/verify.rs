@@ -518,7 +518,12 @@ fn verify_checked_object(
                     );
                     v.signer = Some(signer);
                 }
-                Err(detail) => return Ok(v.fail(CheckId::Signature, detail)),
+                Err(detail) => {
+                    return Ok(v.fail(
+                        CheckId::Signature,
+                        format!("{detail} (trust root: {})", trust.source),
+                    ))
+                }
             }
         }
     }
