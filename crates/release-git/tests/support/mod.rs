@@ -111,6 +111,29 @@ fn sweep_stale() {
     }
 }
 
+/// A test binary cannot run code at exit, so a small watcher process does: it waits for this
+/// process to end, then stops the fixture's gpg-agents and removes the fixture folder. Nothing
+/// outlives the test run by more than a second.
+fn reap_at_exit(base: &Path) {
+    let script = r#"
+        while kill -0 "$1" 2>/dev/null; do sleep 0.5; done
+        for home in "$2"/g "$2"/r "$2"/s; do
+            [ -d "$home" ] && gpgconf --homedir "$home" --kill all >/dev/null 2>&1
+        done
+        rm -rf "$2"
+    "#;
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg("reaper")
+        .arg(std::process::id().to_string())
+        .arg(base)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+}
+
 /// The keys, generated on first use.
 pub fn keys() -> &'static Keys {
     KEYS.get_or_init(|| {
@@ -120,6 +143,7 @@ pub fn keys() -> &'static Keys {
             .tempdir_in("/tmp")
             .unwrap()
             .keep();
+        reap_at_exit(&base);
         // Isolate in-process libgit2 from the user's configuration.
         std::env::set_var("GIT_CONFIG_NOSYSTEM", "1");
         std::env::set_var("HOME", &base);
