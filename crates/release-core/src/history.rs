@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::policy::Policy;
+use crate::rule::Rule;
 use crate::version::{ReleaseVersion, Stage};
 
 /// The released versions of a project (stable and candidates), sorted by precedence.
@@ -34,8 +35,8 @@ pub struct History {
 pub struct Refusal {
     /// The version that was refused.
     pub version: String,
-    /// The rule id (`V5`, `V6`, `V7`).
-    pub rule: &'static str,
+    /// The rule that refuses it (`V5`, `V6`, `V7`).
+    pub rule: Rule,
     /// Why, naming the existing versions that block it.
     pub reason: String,
 }
@@ -173,7 +174,7 @@ impl History {
             .map_or(1, |n| n.saturating_add(1));
         let candidate = base.candidate(channel, next).ok_or_else(|| Refusal {
             version: base.to_string(),
-            rule: "V2",
+            rule: Rule::V2,
             reason: format!("`{channel}` is not a valid pre-release channel"),
         })?;
         self.check_new(&candidate)?;
@@ -204,7 +205,7 @@ impl History {
         };
         if self.contains(version) {
             return refuse(
-                "V5",
+                Rule::V5,
                 format!(
                     "{version} has already been released; a defect is fixed by the next version"
                 ),
@@ -214,7 +215,7 @@ impl History {
         if let Stage::Candidate { channel, number } = version.stage() {
             if self.contains(&base) {
                 return refuse(
-                    "V7",
+                    Rule::V7,
                     format!("{base} is already stable; a candidate must come before its release"),
                 );
             }
@@ -223,7 +224,7 @@ impl History {
                 .last()
                 .map_or(1, |n| n.saturating_add(1));
             if *number != expected {
-                return refuse("V7", format!("the next candidate of {base} is {channel}.{expected}, not {channel}.{number}"));
+                return refuse(Rule::V7, format!("the next candidate of {base} is {channel}.{expected}, not {channel}.{number}"));
             }
         }
         let (major, minor) = base.line();
@@ -236,7 +237,7 @@ impl History {
         match in_line {
             Some(newer) if *newer > base => {
                 return refuse(
-                    "V6",
+                    Rule::V6,
                     format!("{newer} already exists in the {major}.{minor} line; a new release must be greater than every release of its line"),
                 );
             }
@@ -252,7 +253,7 @@ impl History {
                 if let Some((nm, nn)) = newest_line {
                     if (nm, nn) > (major, minor) {
                         return refuse(
-                            "V6",
+                            Rule::V6,
                             format!("{major}.{minor} would be a new line below the existing {nm}.{nn} line; hotfixes go to existing lines"),
                         );
                     }

@@ -10,6 +10,7 @@
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
+//! - [`rule`]: the policy's rules as values, carried by every refusal and finding.
 //! - [`untrusted`]: outside text made safe for a terminal.
 //!
 //! ```
@@ -35,5 +36,6 @@ pub mod history;
 pub mod matrix;
 pub mod policy;
 pub mod rollback;
+pub mod rule;
 pub mod untrusted;
 pub mod version;

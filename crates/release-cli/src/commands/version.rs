@@ -89,7 +89,7 @@ struct CheckReport {
     version: String,
     tag: String,
     allowed: bool,
-    rule: Option<&'static str>,
+    rule: Option<release_core::rule::Rule>,
     reason: Option<String>,
 }
 
