@@ -94,12 +94,12 @@ impl<'a> Local<'a> {
             Check::TreeClean => self.with_repo(tree_clean),
             Check::OnBranch { branch } => self.with_repo(|repo| on_branch(repo, branch)),
             Check::TagAbsent { tag } => self.with_repo(|repo| tag_absent(repo, tag)),
-            Check::TagVerified { tag } => self.with_repo(|repo| {
-                match gitctx::trust(self.ctx, repo) {
+            Check::TagVerified { tag } => {
+                self.with_repo(|repo| match gitctx::trust(self.ctx, repo) {
                     Ok(trust) => tag_verified(repo, tag, policy, &trust),
                     Err(e) => CheckResult::unknown(e.message),
-                }
-            }),
+                })
+            }
             Check::CandidateExists { version } => match self.history() {
                 Err(e) => CheckResult::unknown(e),
                 Ok(history) => candidate_exists(history, version, policy),

@@ -27,6 +27,7 @@ use crate::version::{ReleaseVersion, Stage};
 pub struct History {
     releases: BTreeSet<ReleaseVersion>,
     ignored: Vec<String>,
+    yanked: BTreeSet<ReleaseVersion>,
 }
 
 /// Why a new version is not allowed: the rule and a sentence naming the versions involved.
@@ -71,7 +72,30 @@ impl History {
         History {
             releases: versions.into_iter().collect(),
             ignored: Vec::new(),
+            yanked: BTreeSet::new(),
         }
+    }
+
+    /// Marks versions as yanked (R4, R5): they stay released (V5, V6 still count them) but no
+    /// rolling alias ever points at them again (T6).
+    pub fn with_yanked<I: IntoIterator<Item = ReleaseVersion>>(mut self, yanked: I) -> Self {
+        self.yanked.extend(yanked);
+        self
+    }
+
+    /// The yanked versions, oldest first.
+    pub fn yanked(&self) -> impl DoubleEndedIterator<Item = &ReleaseVersion> + '_ {
+        self.yanked.iter()
+    }
+
+    /// Whether a version is yanked.
+    pub fn is_yanked(&self, version: &ReleaseVersion) -> bool {
+        self.yanked.contains(version)
+    }
+
+    /// Stable releases that are not yanked, oldest first: where aliases may point.
+    pub fn good_stables(&self) -> impl DoubleEndedIterator<Item = &ReleaseVersion> + '_ {
+        self.stables().filter(|v| !self.yanked.contains(*v))
     }
 
     /// Adds one release (used to ask "what if this were released").

@@ -30,6 +30,8 @@ use serde::Serialize;
 use crate::event::{Event, Trigger};
 use crate::history::History;
 use crate::policy::{Policy, ShaLength};
+use crate::rollback::place_aliases;
+use crate::rule::Rule;
 use crate::version::{ReleaseVersion, VersionError};
 
 /// Why no plan could be made: the event's tag is not a release tag (T9) or a tag is not a
@@ -70,6 +72,8 @@ pub enum PlanKind {
 pub struct Skipped {
     /// The tag left out (`latest`, `0.3`, `0`).
     pub tag: String,
+    /// The rule that leaves it out.
+    pub rule: Rule,
     /// Why, with the rule id.
     pub reason: String,
 }
@@ -136,6 +140,7 @@ impl TagPlan {
                 ],
                 skipped: vec![Skipped {
                     tag: "latest".into(),
+                    rule: Rule::T7,
                     reason: "a main push never moves `latest`; only stable tags do (T1, T7)".into(),
                 }],
                 labels: BTreeMap::new(),
@@ -150,6 +155,7 @@ impl TagPlan {
                         .iter()
                         .map(|t| Skipped {
                             tag: t.to_string(),
+                            rule: Rule::T4,
                             reason: format!("{version} is a release candidate; candidates never move rolling aliases (T4)"),
                         })
                         .collect();
@@ -196,7 +202,7 @@ fn line_alias(v: &ReleaseVersion) -> String {
     format!("{}.{}", v.major(), v.minor())
 }
 
-/// T5 and T6: the stable tags, each alias only when the version is the newest in its scope.
+/// T5 and T6: the stable tags, each alias only where [`place_aliases`] puts it on the version.
 fn stable_tags(
     version: &ReleaseVersion,
     history: &History,
@@ -205,32 +211,21 @@ fn stable_tags(
 ) -> (Vec<String>, Vec<Skipped>) {
     let mut tags = vec![version.to_string()];
     let mut skipped = Vec::new();
-    let mut alias = |tag: String, newest: Option<&ReleaseVersion>, scope: &str| match newest {
-        Some(newer) if newer > version => skipped.push(Skipped {
-            reason: format!(
-                "`{tag}` stays on {newer}: {version} is not the newest stable release {scope} (T6)"
-            ),
-            tag,
-        }),
-        _ => tags.push(tag),
-    };
-    let (major, minor) = version.line();
-    alias(
-        line_alias(version),
-        history.newest_stable_in_line(major, minor),
-        &format!("in {major}.{minor}"),
-    );
-    if major > 0 || policy.docker.major_alias_for_zero {
-        alias(
-            major.to_string(),
-            history.newest_stable_in_major(major),
-            &format!("in major {major}"),
-        );
+    for placement in place_aliases(version, history, &[], policy) {
+        let tag = placement.alias.to_string();
+        match placement.reason {
+            None => tags.push(tag),
+            Some(reason) => skipped.push(Skipped {
+                tag,
+                rule: placement.rule.unwrap_or(Rule::T6),
+                reason,
+            }),
+        }
     }
-    alias("latest".into(), history.newest_stable(), "overall");
-    if major == 0 && !policy.docker.major_alias_for_zero {
+    if version.major() == 0 && !policy.docker.major_alias_for_zero {
         skipped.push(Skipped {
             tag: "0".into(),
+            rule: Rule::T5,
             reason: "the policy does not publish the major alias for 0.x (docker.major_alias_for_zero = false, T5)".into(),
         });
     }

@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::history::History;
 use crate::policy::Policy;
+use crate::rule::Rule;
 use crate::version::ReleaseVersion;
 
 /// A rolling alias: `latest`, a major `X` or a line `X.Y`.
@@ -111,17 +112,89 @@ impl Alias {
         }
     }
 
-    /// Where the alias belongs: the newest stable release in its scope that is not in `bad`.
+    /// Where the alias belongs (T6, R5): the newest stable release in its scope that is
+    /// neither yanked in the history nor in `bad`. The one place T6 is decided: the tag plan,
+    /// `verify`, `reconcile`, rollbacks and checklists all ask here.
     pub fn target<'h>(
         &self,
         history: &'h History,
         bad: &[ReleaseVersion],
     ) -> Option<&'h ReleaseVersion> {
         history
-            .stables()
+            .good_stables()
             .rev()
             .find(|v| self.covers(v) && !bad.contains(v))
     }
+}
+
+/// Where one rolling alias goes when `version` is (or were) released: on it, or left on
+/// another release with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AliasPlacement {
+    /// The alias.
+    pub alias: Alias,
+    /// The release it belongs to; `None` when no good release covers it.
+    pub target: Option<ReleaseVersion>,
+    /// Whether it belongs to `version`.
+    pub on_version: bool,
+    /// The rule that placed it elsewhere (T6: a newer release; R5: `version` is yanked).
+    pub rule: Option<Rule>,
+    /// Why it is elsewhere, when it is.
+    pub reason: Option<String>,
+}
+
+/// T6 for a stable `version`: every alias the policy gives it, and where each belongs given
+/// `history` (which need not contain `version`), its yanked releases and `bad`.
+pub fn place_aliases(
+    version: &ReleaseVersion,
+    history: &History,
+    bad: &[ReleaseVersion],
+    policy: &Policy,
+) -> Vec<AliasPlacement> {
+    if !version.is_stable() {
+        return Vec::new();
+    }
+    let mut history = history.clone();
+    history.insert(version.clone());
+    let excluded = history.is_yanked(version) || bad.contains(version);
+    Alias::of(version, policy)
+        .into_iter()
+        .map(|alias| {
+            let target = alias.target(&history, bad).cloned();
+            let on_version = target.as_ref() == Some(version);
+            let (rule, reason) = match &target {
+                _ if on_version => (None, None),
+                Some(t) if t > version => (
+                    Some(Rule::T6),
+                    Some(format!(
+                        "`{alias}` stays on {t}: {version} is not the newest stable release {} (T6)",
+                        alias.scope()
+                    )),
+                ),
+                Some(t) => (
+                    Some(Rule::R5),
+                    Some(format!(
+                        "`{alias}` stays on {t}: {version} is {} (R5)",
+                        if excluded { "yanked" } else { "not a good release" }
+                    )),
+                ),
+                None => (
+                    Some(Rule::R5),
+                    Some(format!(
+                        "`{alias}` has no good release {}: {version} is yanked (R5)",
+                        alias.scope()
+                    )),
+                ),
+            };
+            AliasPlacement {
+                alias,
+                target,
+                on_version,
+                rule,
+                reason,
+            }
+        })
+        .collect()
 }
 
 /// Where every alias of a history belongs (T6), for `reconcile`: one entry per line, major (if
@@ -164,30 +237,18 @@ pub fn expected_tags(
     bad: &[ReleaseVersion],
     policy: &Policy,
 ) -> Vec<ExpectedTag> {
-    let mut history = history.clone();
-    history.insert(version.clone());
     let mut out = vec![ExpectedTag {
         tag: version.to_string(),
         belongs_to: version.clone(),
         on_version: true,
         reason: None,
     }];
-    if !version.is_stable() {
-        return out;
-    }
-    for alias in Alias::of(version, policy) {
-        let target = alias.target(&history, bad).unwrap_or(version);
-        let on_version = target == version;
+    for placement in place_aliases(version, history, bad, policy) {
         out.push(ExpectedTag {
-            tag: alias.to_string(),
-            belongs_to: target.clone(),
-            on_version,
-            reason: (!on_version).then(|| {
-                format!(
-                    "`{alias}` stays on {target}: {version} is not the newest stable release {} (T6)",
-                    alias.scope()
-                )
-            }),
+            tag: placement.alias.to_string(),
+            belongs_to: placement.target.clone().unwrap_or_else(|| version.clone()),
+            on_version: placement.on_version,
+            reason: placement.reason,
         });
     }
     out

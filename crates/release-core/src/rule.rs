@@ -164,6 +164,9 @@ mod tests {
 
     #[test]
     fn serializes_as_the_id() {
-        assert_eq!(serde_json::to_string(&Rule::T10).ok().as_deref(), Some("\"T10\""));
+        assert_eq!(
+            serde_json::to_string(&Rule::T10).ok().as_deref(),
+            Some("\"T10\"")
+        );
     }
 }

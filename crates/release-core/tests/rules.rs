@@ -842,3 +842,129 @@ fn there_are_at_least_eighty_cases() {
     let n = TAGS.len() + BUMPS.len() + NEW.len() + PLANS.len();
     assert!(n >= 80, "{n} table cases");
 }
+
+// ---------------------------------------------------------------- T6 + R5: yanked releases
+
+/// (rule, released, yanked, version planned, aliases published on it, aliases left elsewhere
+/// as "alias=target")
+const YANKED: &[(&str, &[&str], &[&str], &str, &[&str], &[&str])] = &[
+    // The next fix of the older line gets `latest` and `0` back once 0.2.0 is yanked.
+    (
+        "R5",
+        &["v0.1.0", "v0.1.1", "v0.2.0"],
+        &["0.2.0"],
+        "0.1.2",
+        &["0.1", "0", "latest"],
+        &[],
+    ),
+    // Without the yank, T6 keeps them on 0.2.0.
+    (
+        "T6",
+        &["v0.1.0", "v0.1.1", "v0.2.0"],
+        &[],
+        "0.1.2",
+        &["0.1"],
+        &["0=0.2.0", "latest=0.2.0"],
+    ),
+    // A good 0.2.1 exists: `latest` stays there, the yank does not move it backwards.
+    (
+        "T6",
+        &["v0.1.1", "v0.2.0", "v0.2.1"],
+        &["0.2.0"],
+        "0.1.2",
+        &["0.1"],
+        &["0=0.2.1", "latest=0.2.1"],
+    ),
+    // Re-planning a yanked version publishes no alias on it.
+    (
+        "R5",
+        &["v0.1.1", "v0.2.0"],
+        &["0.2.0"],
+        "0.2.0",
+        &[],
+        &["0.2=-", "0=0.1.1", "latest=0.1.1"],
+    ),
+    // A yanked candidate base does not matter to stable aliases of another line.
+    (
+        "R5",
+        &["v1.0.0", "v1.1.0", "v2.0.0"],
+        &["2.0.0"],
+        "1.1.1",
+        &["1.1", "1", "latest"],
+        &[],
+    ),
+];
+
+#[test]
+fn yanked_releases_never_hold_an_alias() {
+    let p = policy();
+    for (rule, released, yanked, version, on, elsewhere) in YANKED {
+        let history = History::from_tags(released.iter().copied(), &p).with_yanked(
+            yanked
+                .iter()
+                .map(|v| ReleaseVersion::parse_version(v, &p).unwrap()),
+        );
+        let v = ReleaseVersion::parse_version(version, &p).unwrap();
+        let placed = release_core::rollback::place_aliases(&v, &history, &[], &p);
+        let got_on: Vec<String> = placed
+            .iter()
+            .filter(|a| a.on_version)
+            .map(|a| a.alias.to_string())
+            .collect();
+        let got_elsewhere: Vec<String> = placed
+            .iter()
+            .filter(|a| !a.on_version)
+            .map(|a| {
+                format!(
+                    "{}={}",
+                    a.alias,
+                    a.target.as_ref().map_or("-".to_string(), |t| t.to_string())
+                )
+            })
+            .collect();
+        assert_eq!(
+            got_on, *on,
+            "{rule}: {version} after {released:?} yanked {yanked:?}"
+        );
+        assert_eq!(
+            got_elsewhere, *elsewhere,
+            "{rule}: {version} after {released:?} yanked {yanked:?}"
+        );
+        // The plan of the tag push agrees with the placement (one T6 function).
+        let event = Event::parse(
+            "push",
+            &format!("refs/tags/v{version}"),
+            SHA,
+            RunTime::parse_date("2026-07-20").unwrap(),
+            &p,
+        )
+        .unwrap();
+        let plan = TagPlan::compute(&event, &history, &p).unwrap();
+        for alias in *on {
+            assert!(plan.tags.iter().any(|t| t == alias), "{rule}: {plan:?}");
+        }
+        for pair in *elsewhere {
+            let alias = pair.split('=').next().unwrap();
+            let skipped = plan.skipped.iter().find(|s| s.tag == alias).unwrap();
+            let placement = placed
+                .iter()
+                .find(|a| a.alias.to_string() == alias)
+                .unwrap();
+            assert_eq!(Some(skipped.rule), placement.rule, "{rule}: {skipped:?}");
+            assert_eq!(Some(&skipped.reason), placement.reason.as_ref());
+        }
+    }
+}
+
+#[test]
+fn yanked_versions_still_count_for_v5_and_v6() {
+    let p = policy();
+    let history = History::from_tags(["v0.1.1", "v0.2.0"], &p)
+        .with_yanked([ReleaseVersion::parse_version("0.2.0", &p).unwrap()]);
+    let again = ReleaseVersion::parse_version("0.2.0", &p).unwrap();
+    assert_eq!(history.check_new(&again).unwrap_err().rule, "V5");
+    let below = ReleaseVersion::parse_version("0.1.3", &p).unwrap();
+    assert!(history.check_new(&below).is_ok());
+    let fix = ReleaseVersion::parse_version("0.2.1", &p).unwrap();
+    assert!(history.check_new(&fix).is_ok());
+}
