@@ -6,6 +6,7 @@
 //!
 //! - [`version`]: tag names to release versions (V1-V4, V7, V8).
 //! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
+//! - [`line`]: which release line a branch works on (V8, P3).
 //! - [`policy`]: the policy itself, `release-policy.toml`.
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
@@ -33,6 +34,7 @@
 pub mod checklist;
 pub mod event;
 pub mod history;
+pub mod line;
 pub mod matrix;
 pub mod policy;
 pub mod rollback;
