@@ -273,10 +273,12 @@ impl Trust {
                 .strip_prefix("refs/heads/")
                 .or_else(|| name.strip_prefix("refs/remotes/origin/"));
             let Some(short) = short else { continue };
-            let Some(branch_version) = hotfix_version(&self.hotfix_branch, short) else {
+            let Some(branch_version) =
+                release_core::line::hotfix_version(&self.hotfix_branch, short, policy)
+            else {
                 continue;
             };
-            if branch_version.major != v.major || branch_version.minor != v.minor {
+            if branch_version.line() != version.line() {
                 continue;
             }
             if let Ok(tip) = reference.peel_to_commit() {
@@ -329,13 +331,6 @@ fn line_tag_below(
         }
     }
     Ok(None)
-}
-
-/// The version a hotfix branch name stands for under the pattern (`hotfix/v{version}`).
-fn hotfix_version(pattern: &str, branch: &str) -> Option<semver::Version> {
-    let (prefix, suffix) = pattern.split_once("{version}")?;
-    let middle = branch.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    semver::Version::parse(middle).ok()
 }
 
 fn read_disk(path: &Path) -> Result<Vec<u8>, String> {
@@ -409,18 +404,6 @@ pub fn resolve_main(repo: &Repo, main_branch: &str) -> Result<(String, Oid), Git
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hotfix_branch_names_parse() {
-        let v = hotfix_version("hotfix/v{version}", "hotfix/v0.3.2");
-        assert_eq!(v, Some(semver::Version::new(0, 3, 2)));
-        assert_eq!(hotfix_version("hotfix/v{version}", "hotfix/0.3.2"), None);
-        assert_eq!(hotfix_version("hotfix/v{version}", "feature/x"), None);
-        assert_eq!(
-            hotfix_version("release-{version}-fix", "release-1.2.3-fix"),
-            Some(semver::Version::new(1, 2, 3))
-        );
-    }
 
     #[test]
     fn fingerprints_normalise() {
