@@ -165,7 +165,13 @@ mod tests {
     }
 
     /// (branch, newest stable in HEAD, version, Ok or Err(rule, substring))
-    const CASES: &[(Option<&str>, Option<&str>, &str, Result<(), (&str, &str)>)] = &[
+    type Case = (
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static str,
+        Result<(), (&'static str, &'static str)>,
+    );
+    const CASES: &[Case] = &[
         (Some("main"), Some("0.2.0"), "0.3.0", Ok(())),
         (Some("main"), Some("0.2.0"), "0.2.1", Ok(())),
         (Some("main"), Some("0.2.0"), "0.3.0-rc.1", Ok(())),
