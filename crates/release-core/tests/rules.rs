@@ -847,7 +847,15 @@ fn there_are_at_least_eighty_cases() {
 
 /// (rule, released, yanked, version planned, aliases published on it, aliases left elsewhere
 /// as "alias=target")
-const YANKED: &[(&str, &[&str], &[&str], &str, &[&str], &[&str])] = &[
+type YankedCase = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const YANKED: &[YankedCase] = &[
     // The next fix of the older line gets `latest` and `0` back once 0.2.0 is yanked.
     (
         "R5",
