@@ -225,8 +225,21 @@ fn stable_tag_without_changelog_section_is_refused() {
         "# Changelog\n\n## [Unreleased]\n\n- Work.\n",
     );
     let sha = repo.commit("work");
+    // `release tag` refuses it up front (what CI would refuse, before the push)…
     let out = release_in(&repo, &["tag", "1.0.0", "--execute", "--released", ""]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("would be refused by `release ci`"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // …and a tag made by hand is refused by CI.
+    let p = format!(
+        "object {sha}\ntype commit\ntag v1.0.0\ntagger {ALICE} 1700000000 +0000\n\nRelease v1.0.0\n"
+    );
+    let sig = gpg_sign(&keys().alice, p.as_bytes());
+    repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
     let run = ci(
         &repo,
         &["--no-github"],

@@ -67,7 +67,7 @@ fn git_tag_v(repo: &TestRepo, name: &str) -> bool {
 
 #[test]
 fn maintainer_cuts_two_candidates_a_release_and_a_hotfix() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     assert_eq!(
         ok(&release(&repo, &["rc", "next", "0.4.0", "--released", ""])).trim(),
         "v0.4.0-rc.1"
@@ -125,7 +125,7 @@ fn maintainer_cuts_two_candidates_a_release_and_a_hotfix() {
 
 #[test]
 fn ssh_signed_tag_round_trip() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     repo.git(&["config", "gpg.format", "ssh"]);
     repo.git(&[
         "config",
@@ -146,7 +146,7 @@ fn ssh_signed_tag_round_trip() {
 
 #[test]
 fn tag_dry_run_prints_the_object_and_writes_nothing() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     let head = repo.head();
     let out = ok(&release(
         &repo,
@@ -174,7 +174,7 @@ fn tag_dry_run_prints_the_object_and_writes_nothing() {
 
 #[test]
 fn tag_refuses_a_dirty_tree() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     repo.write("README.md", "changed\n");
     code(
         &release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]),
@@ -186,7 +186,7 @@ fn tag_refuses_a_dirty_tree() {
 
 #[test]
 fn tag_refuses_what_v5_v6_v7_forbid() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     ok(&release(
         &repo,
         &["tag", "1.0.0", "--execute", "--released", ""],
@@ -208,7 +208,7 @@ fn tag_refuses_what_v5_v6_v7_forbid() {
 
 #[test]
 fn tag_refuses_an_unsigned_stable_tag() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     code(
         &release(
             &repo,
@@ -235,7 +235,7 @@ fn tag_refuses_an_unsigned_stable_tag() {
 
 #[test]
 fn tag_signed_by_an_untrusted_key_is_not_created() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     repo.git(&["config", "user.signingkey", &keys().mallory]);
     code(
         &release(&repo, &["tag", "1.0.0", "--execute", "--released", ""]),
@@ -247,7 +247,7 @@ fn tag_signed_by_an_untrusted_key_is_not_created() {
 
 #[test]
 fn tag_refuses_bad_names() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     code(
         &release(&repo, &["tag", "v1.0.0\ntype tree", "--released", ""]),
         2,
@@ -267,7 +267,7 @@ fn tag_refuses_bad_names() {
 
 #[test]
 fn push_creates_the_remote_tag_and_reports_a_rejected_ref() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     let origin = tempfile::Builder::new()
         .prefix("rgo-")
         .tempdir_in("/tmp")
@@ -374,7 +374,7 @@ fn push_creates_the_remote_tag_and_reports_a_rejected_ref() {
 
 #[test]
 fn commands_work_from_a_subdirectory_with_the_built_in_policy() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     // The built-in policy: keys/release-signers.asc relative to the repository root, any key
     // in it trusted; run from a subfolder.
     std::fs::remove_file(repo.path().join("release-policy.toml")).unwrap();
@@ -393,7 +393,7 @@ fn commands_work_from_a_subdirectory_with_the_built_in_policy() {
 
 #[test]
 fn push_is_refused_in_ci() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     code(
         &release_env(
             &repo,
@@ -408,7 +408,7 @@ fn push_is_refused_in_ci() {
 
 #[test]
 fn verify_tag_json_lists_every_check() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     repo.git(&["tag", "v1.0.0"]);
     let out = release(&repo, &["verify-tag", "v1.0.0", "--json"]);
     assert_eq!(out.status.code(), Some(1));
@@ -428,7 +428,7 @@ fn verify_tag_json_lists_every_check() {
 
 #[test]
 fn verify_tag_expect_sha() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     ok(&release(
         &repo,
         &["tag", "1.0.0", "--execute", "--released", ""],
@@ -455,7 +455,7 @@ fn verify_tag_expect_sha() {
 
 #[test]
 fn history_comes_from_the_repository_tags() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     for t in ["v0.3.0", "v0.3.1", "v0.4.0", "docs-1"] {
         repo.git(&["tag", t]);
     }
@@ -502,7 +502,7 @@ fn history_comes_from_the_repository_tags() {
 
 #[test]
 fn shallow_or_tagless_clones_are_reported_not_treated_as_no_releases() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     repo.git(&["tag", "-a", "-m", "r", "v0.1.0"]);
     repo.commit("two");
     repo.commit("three");
@@ -531,7 +531,7 @@ fn shallow_or_tagless_clones_are_reported_not_treated_as_no_releases() {
 
 #[test]
 fn hotfix_start_branches_from_the_lines_last_stable_tag_only() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     for t in ["v0.3.0", "v0.3.1"] {
         repo.git(&["tag", "-a", "-m", t, t]);
     }
@@ -574,7 +574,7 @@ fn hotfix_start_branches_from_the_lines_last_stable_tag_only() {
 
 #[test]
 fn rc_next_json_and_numbering() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     for t in ["v0.4.0-rc.1", "v0.4.0-rc.2"] {
         repo.git(&["tag", "-a", "-m", t, t]);
     }
@@ -594,7 +594,7 @@ fn rc_next_json_and_numbering() {
 
 #[test]
 fn verify_tag_unsigned_candidate_warns_and_exits_0() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["1.2.0", "1.1.0", "1.0.0", "0.4.1", "0.4.0"]);
     repo.git(&["tag", "-a", "-m", "rc", "v1.0.0-rc.1"]);
     let out = release_env(
         &repo,

@@ -156,7 +156,7 @@ fn checklist_snapshots_of_every_procedure() {
 
 #[test]
 fn rc_checklist_of_a_stable_version_is_for_its_next_candidate() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["0.4.0"]);
     exit(
         &release(
             &repo,
@@ -305,7 +305,7 @@ fn stable_check_fails_a_tag_signed_by_an_untrusted_key() {
 
 #[test]
 fn hotfix_check_branch_and_merged_back() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["0.4.1", "0.4.0"]);
     exit(
         &release(&repo, &["tag", "0.4.0", "--execute", "--released", ""]),
         0,

@@ -140,3 +140,50 @@ pub fn tag_commit(repo: &Repo, name: &str) -> Result<Option<Oid>, GitError> {
         .map(|c| Some(c.id()))
         .map_err(|e| GitError::git(&format!("tag {name} does not point at a commit"), e))
 }
+
+/// The newest stable release whose tag is in HEAD's history: what the checked-out code already
+/// contains (a fact for [`release_core::line::LineFacts`]). Tags are tried newest first, so the
+/// walk stops at the first ancestor.
+pub fn newest_stable_in_head(
+    repo: &Repo,
+    policy: &Policy,
+) -> Result<Option<release_core::version::ReleaseVersion>, GitError> {
+    let git = repo.git2();
+    let head = match repo.head_commit() {
+        Ok(head) => head,
+        // An unborn branch contains nothing.
+        Err(_) => return Ok(None),
+    };
+    let mut stables: Vec<_> = tag_names(repo)?
+        .into_iter()
+        .filter_map(|name| {
+            release_core::version::ReleaseVersion::parse_tag(&name, policy)
+                .ok()
+                .filter(|v| v.is_stable())
+                .map(|v| (v, name))
+        })
+        .collect();
+    stables.sort_by(|a, b| b.0.cmp(&a.0));
+    for (version, name) in stables {
+        let Ok(reference) = git.find_reference(&format!("refs/tags/{name}")) else {
+            continue;
+        };
+        let Ok(commit) = reference.peel_to_commit() else {
+            continue;
+        };
+        let at = commit.id();
+        if at == head || git.graph_descendant_of(head, at).unwrap_or(false) {
+            return Ok(Some(version));
+        }
+    }
+    Ok(None)
+}
+
+/// Where HEAD is, for the line rules (V8, P3): the branch and what its history contains.
+pub fn line_facts(repo: &Repo, policy: &Policy) -> Result<release_core::line::LineFacts, GitError> {
+    let branch = repo.current_branch()?;
+    Ok(release_core::line::LineFacts {
+        branch: release_core::line::Branch::of(branch.as_deref(), policy),
+        head_newest_stable: newest_stable_in_head(repo, policy)?,
+    })
+}

@@ -213,7 +213,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
 
 /// The notes for the GitHub Release (C6, `release_changelog::release_notes`); a stable version
 /// without a section is refused (C2).
-fn release_notes(ctx: &Context, version: &ReleaseVersion) -> Result<String, String> {
+pub(crate) fn release_notes(ctx: &Context, version: &ReleaseVersion) -> Result<String, String> {
     let path = ctx.resolve(&ctx.policy.changelog.path);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read the changelog {}: {e} (C6)", path.display()))?;

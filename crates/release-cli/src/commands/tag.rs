@@ -112,6 +112,20 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         Ok((plan, _)) => plan,
         Err(err) => return gitctx::fail(ctx, err),
     };
+    // What `release ci` would refuse after the push is refused here, before anything is
+    // written: a version of another line (V8), a stable version without its changelog notes.
+    let line = release_git::history::line_facts(&repo, &ctx.policy).map_err(CliError::env)?;
+    if let Err(refusal) = line.check(version, &history, &ctx.policy) {
+        return gitctx::fail(ctx, release_git::GitError::refused(refusal));
+    }
+    if let Err(why) = super::ci::release_notes(ctx, version) {
+        return gitctx::fail(
+            ctx,
+            release_git::GitError::refused(format!(
+                "{name} would be refused by `release ci`: {why}"
+            )),
+        );
+    }
     if !flags.execute {
         return print_dry_run(ctx, &plan, flags.push);
     }

@@ -420,3 +420,25 @@ pub fn allowed_signer_line(principal: &str, key: &Path) -> String {
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
     format!("{principal} {public}")
 }
+
+/// A changelog with an Unreleased entry and a prepared section for each version (what
+/// `release tag` and `release ci` require of a stable tag).
+pub fn changelog_with(versions: &[&str]) -> String {
+    let mut text = String::from("# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- Pending work.\n");
+    for v in versions {
+        text.push_str(&format!(
+            "\n## [{v}] - 2026-07-20\n\n### Added\n\n- Work for {v}.\n"
+        ));
+    }
+    text
+}
+
+impl TestRepo {
+    /// A repository whose changelog is prepared for `versions` (committed).
+    pub fn with_changelog(versions: &[&str]) -> TestRepo {
+        let repo = TestRepo::new();
+        repo.write("CHANGELOG.md", &changelog_with(versions));
+        repo.commit("docs: changelog");
+        repo
+    }
+}
