@@ -26,7 +26,7 @@ pub fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliErr
             "{e}; the release history comes from the repository's tags, or give it with --released/--released-file (--released '' when nothing has been released)"
         ))
     })?;
-    release_git::history::release_history(&repo, &ctx.policy).map_err(CliError::env)
+    history_of(ctx, &repo, released)
 }
 
 /// The history for a command that already has the repository open.
@@ -38,7 +38,62 @@ pub fn history_of(
     if released.given() {
         return released.history(&ctx.policy);
     }
-    release_git::history::release_history(repo, &ctx.policy).map_err(CliError::env)
+    let history =
+        release_git::history::release_history(repo, &ctx.policy).map_err(CliError::env)?;
+    Ok(match yanked_record(ctx, repo) {
+        Ok(yanked) => history.with_yanked(yanked),
+        Err(why) => {
+            eprintln!("note: yanked releases not checked: {why}");
+            history
+        }
+    })
+}
+
+/// The yanked releases (R5): the versions marked `[YANKED]` in the changelog as the protected
+/// main branch holds it, read through git objects, so a hotfix branch or a tag's checkout sees
+/// a yank recorded on main. `Err` says why the record could not be read (never "none yanked").
+pub fn yanked_record(
+    ctx: &Context,
+    repo: &Repo,
+) -> Result<Vec<release_core::version::ReleaseVersion>, String> {
+    let path = repo_relative(ctx, repo, &ctx.resolve(&ctx.policy.changelog.path))
+        .unwrap_or_else(|| ctx.policy.changelog.path.clone());
+    let (refname, bytes) = release_git::trust::read_protected_file(
+        repo,
+        &ctx.policy.main_branch,
+        ctx.trust_ref.as_deref(),
+        &path,
+    )
+    .map_err(|e| e.message)?;
+    let Some(bytes) = bytes else {
+        // No changelog on main: nothing has been yanked through it.
+        return Ok(Vec::new());
+    };
+    let text = String::from_utf8(bytes).map_err(|_| format!("{path} on {refname} is not UTF-8"))?;
+    let doc = release_changelog::Changelog::parse_sections(text);
+    Ok(doc
+        .versions()
+        .filter(|s| s.parts.yanked.is_some())
+        .filter_map(|s| {
+            release_core::version::ReleaseVersion::parse_version(s.version(&doc.text), &ctx.policy)
+                .ok()
+        })
+        .collect())
+}
+
+/// `path` relative to the repository's top, with `/` separators (a path in git's trees).
+fn repo_relative(ctx: &Context, repo: &Repo, path: &std::path::Path) -> Option<String> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        ctx.cwd.join(path)
+    };
+    let canonical = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+    let top = std::fs::canonicalize(repo.root()).unwrap_or_else(|_| repo.root());
+    canonical
+        .strip_prefix(&top)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
 }
 
 /// The trust root (G6): the `[signing]` section and key files of the protected branch, read
@@ -64,20 +119,11 @@ pub fn trust(ctx: &Context, repo: &Repo) -> Result<Trust, CliError> {
 /// Where the policy file lives relative to the repository's top (`release-policy.toml` for the
 /// built-in policy): the same path is read from the protected branch.
 fn policy_path_in_repo(ctx: &Context, repo: &Repo) -> String {
-    let Some(path) = &ctx.policy_path else {
-        return crate::context::POLICY_FILE.to_string();
-    };
-    let absolute = if path.is_absolute() {
-        path.clone()
-    } else {
-        ctx.cwd.join(path)
-    };
-    let canonical = std::fs::canonicalize(&absolute).unwrap_or(absolute);
-    let top = std::fs::canonicalize(repo.root()).unwrap_or_else(|_| repo.root());
-    canonical
-        .strip_prefix(&top)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| crate::context::POLICY_FILE.to_string())
+    match &ctx.policy_path {
+        None => crate::context::POLICY_FILE.to_string(),
+        Some(path) => repo_relative(ctx, repo, path)
+            .unwrap_or_else(|| crate::context::POLICY_FILE.to_string()),
+    }
 }
 
 /// A `release-git` error as a CLI result: a refusal is the answer "no" (exit 1, reason on

@@ -313,6 +313,7 @@ fn line_tag_below(
     let refs = git
         .references_glob(&glob)
         .map_err(|e| GitError::git("cannot list tags", e))?;
+    let mut best: Option<(ReleaseVersion, String)> = None;
     for reference in refs.flatten() {
         let Some(name) = reference.name().and_then(|n| n.strip_prefix("refs/tags/")) else {
             continue;
@@ -326,11 +327,13 @@ fn line_tag_below(
         let Ok(at) = reference.peel_to_commit().map(|c| c.id()) else {
             continue;
         };
-        if at == commit || git.graph_descendant_of(commit, at).unwrap_or(false) {
-            return Ok(Some(name.to_string()));
+        let newer = best.as_ref().is_none_or(|(b, _)| tagged > *b);
+        if newer && (at == commit || git.graph_descendant_of(commit, at).unwrap_or(false)) {
+            best = Some((tagged, name.to_string()));
         }
     }
-    Ok(None)
+    // The newest such tag: the one the branch was cut from.
+    Ok(best.map(|(_, name)| name))
 }
 
 fn read_disk(path: &Path) -> Result<Vec<u8>, String> {
@@ -371,6 +374,36 @@ fn resolve_explicit(repo: &Repo, name: &str) -> Result<(String, Oid), GitError> 
         candidates.join(", "),
         name.trim_start_matches("refs/heads/")
     )))
+}
+
+/// A file as the protected main branch holds it (facts that span commands, such as the yanked
+/// releases in the changelog, have one source: R5). The ref is chosen as for the trust root.
+/// `Ok((refname, None))` when the file does not exist there.
+pub fn read_protected_file(
+    repo: &Repo,
+    main_branch: &str,
+    trust_ref: Option<&str>,
+    path: &str,
+) -> Result<(String, Option<Vec<u8>>), GitError> {
+    let (refname, commit) = match trust_ref {
+        Some(r) => resolve_explicit(repo, r)?,
+        None => resolve_main(repo, main_branch)?,
+    };
+    let git = repo.git2();
+    let tree = git
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(|e| GitError::git(&format!("cannot read the tree of {refname}"), e))?;
+    let Ok(entry) = tree.get_path(Path::new(path.trim_start_matches("./"))) else {
+        return Ok((refname, None));
+    };
+    if entry.kind() != Some(ObjectType::Blob) {
+        return Ok((refname, None));
+    }
+    let blob = git
+        .find_blob(entry.id())
+        .map_err(|e| GitError::git(&format!("cannot read {path} on {refname}"), e))?;
+    Ok((refname, Some(blob.content().to_vec())))
 }
 
 /// The main branch: `refs/remotes/origin/<main>` when it exists, else `refs/heads/<main>`.

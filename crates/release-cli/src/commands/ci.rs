@@ -178,7 +178,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             None => "absent",
         },
     };
-    let history = release_git::history::release_history(&repo, policy).map_err(CliError::env)?;
+    let history = gitctx::history_of(ctx, &repo, &Default::default())?;
     let plan = TagPlan::compute(&event, &history, policy).map_err(CliError::input)?;
     let notes = match release_notes(ctx, &version) {
         Ok(n) => n,

@@ -1,0 +1,183 @@
+//! Hand-offs between procedures (issue: procedures that hold together): a second line, a hotfix
+//! on the older line with the wrong-line tags refused, and a yank recorded on main that CI on the
+//! hotfix tag's own checkout honours. Real git and gpg; the commands are the ones a maintainer
+//! types.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../release-git/tests/support/mod.rs"]
+mod support;
+
+use std::process::{Command, Output};
+
+use support::*;
+
+fn release(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
+    cmd.args(args).current_dir(repo.path());
+    repo.env(&mut cmd);
+    cmd.env_remove("GITHUB_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[track_caller]
+fn ok(o: Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    text(&o)
+}
+
+#[track_caller]
+fn refused(o: Output, needle: &str) -> String {
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(needle), "{needle:?} not in {}", text(&o));
+    text(&o)
+}
+
+/// v0.1.0, v0.1.1 and v0.2.0 released from main, each with its changelog section.
+fn two_lines() -> TestRepo {
+    let repo = TestRepo::with_changelog(&["0.2.0", "0.1.1", "0.1.0"]);
+    for v in ["0.1.0", "0.1.1", "0.2.0"] {
+        repo.write("work.txt", v);
+        repo.commit(&format!("work for {v}"));
+        ok(release(&repo, &["tag", v, "--execute"], &[]));
+    }
+    repo
+}
+
+/// The hotfix branch of the 0.1 line with a fix and its prepared section, as P3 says.
+fn hotfix_of_the_old_line(repo: &TestRepo) {
+    let start = ok(release(
+        repo,
+        &["hotfix", "start", "--from", "v0.1.1", "--execute"],
+        &[],
+    ));
+    assert!(start.contains("hotfix/v0.1.2"), "{start}");
+    repo.git(&["switch", "-q", "hotfix/v0.1.2"]);
+    repo.write("fix.txt", "the fix\n");
+    ok(release(
+        repo,
+        &[
+            "changelog",
+            "add",
+            "--category",
+            "Fixed",
+            "Uploads no longer corrupt.",
+        ],
+        &[],
+    ));
+    ok(release(
+        repo,
+        &["changelog", "prepare", "0.1.2", "--date", "2026-08-01"],
+        &[],
+    ));
+    repo.commit("fix: uploads");
+}
+
+#[test]
+fn a_hotfix_branch_tags_only_its_own_line_and_main_refuses_old_patches() {
+    let repo = two_lines();
+    // On main, whose HEAD holds 0.2.0, a patch of 0.1 is refused with the way to do it.
+    repo.write(
+        "CHANGELOG.md",
+        &changelog_with(&["0.1.2", "0.2.0", "0.1.1", "0.1.0"]),
+    );
+    repo.commit("docs: a section for 0.1.2 on main");
+    refused(
+        release(&repo, &["tag", "0.1.2", "--execute"], &[]),
+        "release hotfix start --from v0.1.1 --execute",
+    );
+    refused(
+        release(&repo, &["rc", "tag", "0.1.2", "--execute"], &[]),
+        "(V8)",
+    );
+    assert!(!repo.git(&["tag", "-l"]).contains("0.1.2"));
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+
+    hotfix_of_the_old_line(&repo);
+    // The hotfix branch never tags another line, not even a candidate.
+    refused(
+        release(&repo, &["rc", "tag", "0.2.1", "--execute"], &[]),
+        "hotfix branch of the 0.1 line",
+    );
+    refused(
+        release(&repo, &["tag", "0.3.0", "--execute"], &[]),
+        "hotfix branch of the 0.1 line",
+    );
+    assert_eq!(repo.git(&["tag", "-l", "v0.2.1*"]), "");
+    // Its own version works, and the gate says where the commit is.
+    ok(release(&repo, &["tag", "0.1.2", "--execute"], &[]));
+    let v = ok(release(&repo, &["verify-tag", "v0.1.2"], &[]));
+    assert!(
+        v.contains("on the hotfix branch refs/heads/hotfix/v0.1.2, cut from v0.1.1"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_yank_recorded_on_main_gives_latest_back_to_the_next_fix_of_the_older_line() {
+    let repo = two_lines();
+    // 0.2.0 is defective: the rollback's changelog mark lands on main (R4, R5).
+    ok(release(
+        &repo,
+        &[
+            "changelog",
+            "yank",
+            "0.2.0",
+            "--reason",
+            "corrupts uploads",
+            "--use",
+            "0.1.1",
+        ],
+        &[],
+    ));
+    repo.commit("docs: yank 0.2.0");
+    hotfix_of_the_old_line(&repo);
+    ok(release(&repo, &["tag", "0.1.2", "--execute"], &[]));
+    let sha = repo.git(&["rev-parse", "v0.1.2^{commit}"]);
+    // CI runs on the tag's own checkout: a detached HEAD whose changelog knows nothing of the
+    // yank. The record on main is what counts.
+    repo.git(&["checkout", "-q", "--detach", "v0.1.2"]);
+    let out = release(
+        &repo,
+        &["--json", "ci", "--no-github", "--notes-file", "/dev/null"],
+        &[
+            ("GITHUB_REF", "refs/tags/v0.1.2"),
+            ("GITHUB_SHA", &sha),
+            ("GITHUB_EVENT_NAME", "push"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tags: Vec<&str> = report["plan"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(&tags[..4], ["0.1.2", "0.1", "0", "latest"], "{report}");
+    // Without the record (an explicit history), T6 keeps `latest` on 0.2.0.
+    let plan = ok(release(
+        &repo,
+        &[
+            "plan",
+            "--ref",
+            "refs/tags/v0.1.2",
+            "--sha",
+            &sha,
+            "--released",
+            "v0.1.0,v0.1.1,v0.2.0,v0.1.2",
+        ],
+        &[],
+    ));
+    assert!(plan.contains("`latest` stays on 0.2.0"), "{plan}");
+}
