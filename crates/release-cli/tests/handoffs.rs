@@ -181,3 +181,85 @@ fn a_yank_recorded_on_main_gives_latest_back_to_the_next_fix_of_the_older_line()
     ));
     assert!(plan.contains("`latest` stays on 0.2.0"), "{plan}");
 }
+
+fn ci_output(repo: &TestRepo, tag: &str) -> (Output, String) {
+    let sha = repo.git(&["rev-parse", &format!("{tag}^{{commit}}")]);
+    let file = repo.path().join(".git/gh-output");
+    let _ = std::fs::remove_file(&file);
+    let notes = repo.path().join(".git/notes.md");
+    let out = release(
+        repo,
+        &["ci", "--no-github", "--notes-file", notes.to_str().unwrap()],
+        &[
+            ("GITHUB_REF", &format!("refs/tags/{tag}")),
+            ("GITHUB_SHA", &sha),
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_OUTPUT", file.to_str().unwrap()),
+        ],
+    );
+    let written = std::fs::read_to_string(&file).unwrap_or_default();
+    (out, written)
+}
+
+/// The value of one `name<<DELIM` block of a GITHUB_OUTPUT file.
+fn output(file: &str, name: &str) -> Option<String> {
+    let mut lines = file.lines();
+    while let Some(line) = lines.next() {
+        if let Some(delim) = line.strip_prefix(&format!("{name}<<")) {
+            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delim).collect();
+            return Some(value.join("\n"));
+        }
+    }
+    None
+}
+
+#[test]
+fn candidate_fix_candidate_prepare_stable_ships_the_last_candidate() {
+    let repo = TestRepo::with_changelog(&[]);
+    repo.write("app.txt", "v1\n");
+    repo.commit("feat: the app");
+    ok(release(&repo, &["rc", "tag", "0.1.0", "--execute"], &[]));
+    // Staging finds a bug: fix on main, record it, cut rc.2.
+    repo.write("app.txt", "v1 fixed\n");
+    ok(release(
+        &repo,
+        &["changelog", "add", "--category", "Fixed", "The staging bug."],
+        &[],
+    ));
+    repo.commit("fix: the staging bug");
+    ok(release(&repo, &["rc", "tag", "0.1.0", "--execute"], &[]));
+    // Prepare (documentation only) and tag the stable version on that commit.
+    ok(release(
+        &repo,
+        &["changelog", "prepare", "0.1.0", "--date", "2026-08-01"],
+        &[],
+    ));
+    repo.commit("docs: prepare release v0.1.0");
+    ok(release(&repo, &["tag", "0.1.0", "--execute"], &[]));
+    let (out, gh) = ci_output(&repo, "v0.1.0");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(output(&gh, "promote_from").as_deref(), Some("v0.1.0-rc.2"), "{gh}");
+    let notes = std::fs::read_to_string(repo.path().join(".git/notes.md")).unwrap();
+    assert!(notes.contains("The staging bug."), "{notes}");
+    // Promote agrees: the stable commit differs from rc.2's only in documentation.
+    let dry = release(&repo, &["promote", "v0.1.0-rc.2", "--image", "127.0.0.1:9/acme/app"], &[]);
+    assert!(!text(&dry).contains("commits differ"), "{}", text(&dry));
+}
+
+#[test]
+fn code_after_the_last_candidate_is_not_promoted() {
+    let repo = TestRepo::with_changelog(&["0.1.0"]);
+    repo.write("app.txt", "v1\n");
+    repo.commit("feat: the app");
+    ok(release(&repo, &["rc", "tag", "0.1.0", "--execute"], &[]));
+    repo.write("app.txt", "v1 untested change\n");
+    repo.commit("fix: untested");
+    ok(release(&repo, &["tag", "0.1.0", "--execute"], &[]));
+    let (out, gh) = ci_output(&repo, "v0.1.0");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(output(&gh, "promote_from").as_deref(), Some(""), "{gh}");
+    assert!(text(&out).contains("app.txt"), "{}", text(&out));
+    let dry = release(&repo, &["promote", "v0.1.0-rc.1", "--image", "127.0.0.1:9/acme/app"], &[]);
+    assert_eq!(dry.status.code(), Some(1), "{}", text(&dry));
+    assert!(text(&dry).contains("app.txt"), "{}", text(&dry));
+}

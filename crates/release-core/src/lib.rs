@@ -8,6 +8,7 @@
 //! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
 //! - [`line`]: which release line a branch works on (V8, P3).
 //! - [`policy`]: the policy itself, `release-policy.toml`.
+//! - [`promote`]: which candidate a stable version ships (P1, P2).
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
@@ -37,6 +38,7 @@ pub mod history;
 pub mod line;
 pub mod matrix;
 pub mod policy;
+pub mod promote;
 pub mod rollback;
 pub mod rule;
 pub mod untrusted;

@@ -187,3 +187,64 @@ pub fn line_facts(repo: &Repo, policy: &Policy) -> Result<release_core::line::Li
         head_newest_stable: newest_stable_in_head(repo, policy)?,
     })
 }
+
+/// The paths that differ between two commits' trees (added, removed, modified, renamed: both
+/// names), for the promotion rule (`release_core::promote`).
+pub fn changed_paths(repo: &Repo, from: Oid, to: Oid) -> Result<Vec<String>, GitError> {
+    let git = repo.git2();
+    let tree = |oid: Oid| {
+        git.find_commit(oid)
+            .and_then(|c| c.tree())
+            .map_err(|e| GitError::git(&format!("cannot read the tree of {oid}"), e))
+    };
+    let (a, b) = (tree(from)?, tree(to)?);
+    let diff = git
+        .diff_tree_to_tree(Some(&a), Some(&b), None)
+        .map_err(|e| GitError::git(&format!("cannot compare {from} and {to}"), e))?;
+    let mut paths = Vec::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            if let Some(path) = file.path().and_then(|p| p.to_str()) {
+                if !paths.iter().any(|p| p == path) {
+                    paths.push(path.to_string());
+                }
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// Which candidate the stable `version` at `commit` (full hex id) ships (P1 → P2): the facts
+/// (the newest candidate's commit, what changed since) gathered here, the decision made by
+/// [`release_core::promote::promotion_source`].
+pub fn promotion_source(
+    repo: &Repo,
+    version: &release_core::version::ReleaseVersion,
+    commit: &str,
+    history: &History,
+    policy: &Policy,
+) -> Result<Result<release_core::version::ReleaseVersion, release_core::history::Refusal>, GitError>
+{
+    let commit = Oid::from_str(commit)
+        .map_err(|e| GitError::input(format!("{commit:?} is not a commit id: {}", e.message())))?;
+    let Some(candidate) = history.newest_candidate_of(version) else {
+        return Ok(
+            release_core::promote::promotion_source(version, history, None, policy).cloned(),
+        );
+    };
+    let tag = candidate.tag(policy);
+    let Some(at) = tag_commit(repo, &tag)? else {
+        return Err(GitError::env(format!(
+            "{tag} is in the history but refs/tags/{tag} is missing: git fetch --tags"
+        )));
+    };
+    let changed = if at == commit {
+        None
+    } else {
+        Some(changed_paths(repo, at, commit)?)
+    };
+    Ok(
+        release_core::promote::promotion_source(version, history, changed.as_deref(), policy)
+            .cloned(),
+    )
+}

@@ -68,6 +68,11 @@ struct CiReport<'a> {
     verification: Option<&'a Verification>,
     github_release: &'static str,
     notes_file: Option<String>,
+    /// The candidate whose tested image a stable tag ships (P1 → P2): the workflow re-tags it
+    /// instead of rebuilding. `None` for candidates and when no candidate qualifies.
+    promote_from: Option<String>,
+    /// Why no candidate qualifies, for a stable tag.
+    promote_note: Option<String>,
     refused: Option<String>,
 }
 
@@ -94,6 +99,8 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             verification: None,
             github_release: "not checked",
             notes_file: None,
+            promote_from: None,
+            promote_note: None,
             refused: None,
         };
         return finish(ctx, &report, Outcome::Ok);
@@ -151,6 +158,8 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             verification: Some(&verification),
             github_release: "not checked",
             notes_file: None,
+            promote_from: None,
+            promote_note: None,
             refused: Some(why),
         };
         return finish(ctx, &report, Outcome::No);
@@ -171,6 +180,8 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
                     verification: Some(&verification),
                     github_release: "exists",
                     notes_file: None,
+                    promote_from: None,
+                    promote_note: None,
                     refused: Some(why),
                 };
                 return finish(ctx, &report, Outcome::No);
@@ -189,6 +200,8 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
                 verification: Some(&verification),
                 github_release,
                 notes_file: None,
+                promote_from: None,
+                promote_note: None,
                 refused: Some(why),
             };
             return finish(ctx, &report, Outcome::No);
@@ -200,12 +213,28 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             args.notes_file.display()
         ))
     })?;
+    let (promote_from, promote_note) = match (&verification.commit, version.is_stable()) {
+        (Some(commit), true) => {
+            match release_git::history::promotion_source(&repo, &version, commit, &history, policy)
+                .map_err(|e| CliError::env(e.message))?
+            {
+                Ok(candidate) => (Some(candidate.tag(policy)), None),
+                Err(refusal) => (None, Some(refusal.to_string())),
+            }
+        }
+        _ => (None, None),
+    };
+    if let Some(note) = &promote_note {
+        eprintln!("note: no candidate to promote, the image is built: {note}");
+    }
     let report = CiReport {
         should_release: plan.publish,
         plan: Some(plan::report(&plan, &event, &images)),
         verification: Some(&verification),
         github_release,
         notes_file: Some(args.notes_file.display().to_string()),
+        promote_from,
+        promote_note,
         refused: None,
     };
     finish(ctx, &report, Outcome::Ok)
@@ -292,6 +321,10 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
         ]),
     }
     pairs.push(("notes_file", report.notes_file.clone().unwrap_or_default()));
+    pairs.push((
+        "promote_from",
+        report.promote_from.clone().unwrap_or_default(),
+    ));
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
         output::append_github_output(path.as_ref(), &output::github_output_blocks(&pairs))?;
     }
