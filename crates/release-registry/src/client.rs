@@ -1021,12 +1021,10 @@ impl Registry {
                 });
             }
             let index = Manifest::from_bytes(reply.body.clone(), Some(OCI_INDEX));
-            let view = index
-                .view()
-                .map_err(|detail| RegistryError::Protocol {
-                    what: what.clone(),
-                    detail,
-                })?;
+            let view = index.view().map_err(|detail| RegistryError::Protocol {
+                what: what.clone(),
+                detail,
+            })?;
             all.extend(view.manifests);
             match next_page(&url, reply.header("link"))
                 .map_err(|detail| RegistryError::Protocol { what, detail })?
@@ -1318,7 +1316,8 @@ fn next_page(current: &str, link: Option<&str>) -> Result<Option<String>, String
         return Ok(None);
     };
     let shown = || crate::redact::clip(&redact(&target));
-    let base = reqwest::Url::parse(current).map_err(|_| "the request URL is not a URL".to_string())?;
+    let base =
+        reqwest::Url::parse(current).map_err(|_| "the request URL is not a URL".to_string())?;
     let next = base
         .join(&target)
         .map_err(|_| format!("the next page {:?} is not a URL", shown()))?;
@@ -1375,8 +1374,14 @@ mod tests {
         use serde_json::json;
         let secs = |v: serde_json::Value| token_lifetime(Some(&v)).as_secs();
         assert_eq!(secs(json!(300)), 300);
-        assert_eq!(secs(json!(u64::MAX)), crate::auth::MAX_TOKEN_LIFETIME.as_secs());
-        assert_eq!(secs(json!(1e300)), crate::auth::MAX_TOKEN_LIFETIME.as_secs());
+        assert_eq!(
+            secs(json!(u64::MAX)),
+            crate::auth::MAX_TOKEN_LIFETIME.as_secs()
+        );
+        assert_eq!(
+            secs(json!(1e300)),
+            crate::auth::MAX_TOKEN_LIFETIME.as_secs()
+        );
         assert_eq!(secs(json!(-5)), 60);
         assert_eq!(secs(json!("120")), 120);
         assert_eq!(secs(json!(0)), 1);

@@ -86,7 +86,10 @@ impl DockerConfig {
         let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| format!("is not valid JSON ({})", crate::redact::json_error(&e)))?;
         let serde_json::Value::Object(top) = value else {
-            return Err(format!("holds {} where an object belongs", type_name(&value)));
+            return Err(format!(
+                "holds {} where an object belongs",
+                type_name(&value)
+            ));
         };
         let wrong = |path: &str, want: &str, got: &serde_json::Value| {
             format!("`{path}` is {} where {want} belongs", type_name(got))

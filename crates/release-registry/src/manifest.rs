@@ -119,7 +119,11 @@ fn sniff_media_type(bytes: &[u8]) -> String {
     let Some(v) = view else {
         return OCI_MANIFEST.to_string();
     };
-    if let Some(m) = v.get("mediaType").and_then(|m| m.as_str()).filter(|m| !m.is_empty()) {
+    if let Some(m) = v
+        .get("mediaType")
+        .and_then(|m| m.as_str())
+        .filter(|m| !m.is_empty())
+    {
         return m.to_string();
     }
     if v.get("schemaVersion").and_then(|n| n.as_u64()) == Some(1) {

@@ -63,12 +63,19 @@ fn is_word(c: char) -> bool {
 
 /// Characters that end an unquoted value.
 fn ends_value(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '&' | '<' | '>' | '(' | ')' | '[' | ']' | '{' | '}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\'' | ',' | ';' | '&' | '<' | '>' | '(' | ')' | '[' | ']' | '{' | '}'
+        )
 }
 
 /// Characters that end an `Authorization` value, which holds a space (`Basic xyz`).
 fn ends_header_value(c: char) -> bool {
-    matches!(c, '"' | '\'' | ',' | ';' | '&' | '<' | '>' | ']' | '}' | '\n' | '\r')
+    matches!(
+        c,
+        '"' | '\'' | ',' | ';' | '&' | '<' | '>' | ']' | '}' | '\n' | '\r'
+    )
 }
 
 /// Whether a word is a credential by its looks alone.
@@ -129,7 +136,11 @@ pub fn redact(text: &str) -> String {
             i += 1;
         }
         // base64 padding belongs to the word.
-        while i < n && chars[i] == '=' && (i + 1 == n || chars[i + 1] != '"') && padding_ends(&chars, i) {
+        while i < n
+            && chars[i] == '='
+            && (i + 1 == n || chars[i + 1] != '"')
+            && padding_ends(&chars, i)
+        {
             i += 1;
         }
         let word: String = chars[start..i].iter().collect();
@@ -199,7 +210,13 @@ pub fn redact(text: &str) -> String {
             (j + 1, end, end)
         } else {
             let mut k = j;
-            while k < n && !(if header { ends_header_value(chars[k]) } else { ends_value(chars[k]) }) {
+            while k < n
+                && !(if header {
+                    ends_header_value(chars[k])
+                } else {
+                    ends_value(chars[k])
+                })
+            {
                 k += 1;
             }
             (j, k, k)
@@ -253,7 +270,9 @@ impl Redactor {
             secret.to_string(),
             percent_encode(secret),
             base64_encode(secret.as_bytes()),
-            base64_encode(secret.as_bytes()).trim_end_matches('=').to_string(),
+            base64_encode(secret.as_bytes())
+                .trim_end_matches('=')
+                .to_string(),
         ] {
             if !self.secrets.iter().any(|s| s.expose() == form) {
                 self.secrets.push(Secret::new(form));
@@ -361,14 +380,26 @@ mod tests {
     fn removes_credentials_by_their_looks() {
         let cases = [
             ("Authorization: Basic dXNlcjpwYXNz", "dXNlcjpwYXNz"),
-            (r#"{"headers":{"Authorization":["Bearer abc.def.ghi"]}}"#, "abc.def"),
+            (
+                r#"{"headers":{"Authorization":["Bearer abc.def.ghi"]}}"#,
+                "abc.def",
+            ),
             ("map[Authorization:[Bearer s3cr3t-tok]]", "s3cr3t"),
-            ("got Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "eyJ"),
+            (
+                "got Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+                "eyJ",
+            ),
             (r#"{"password":"hunter2 and more","user":"me"}"#, "hunter2"),
             ("token=abcdef&scope=x", "abcdef"),
             ("https://me:hunter2@example.com/v2/", "hunter2"),
-            ("leaked ghp_0123456789abcdefABCDEF0123456789abcd here", "ghp_0123"),
-            ("github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "github_pat_11"),
+            (
+                "leaked ghp_0123456789abcdefABCDEF0123456789abcd here",
+                "ghp_0123",
+            ),
+            (
+                "github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+                "github_pat_11",
+            ),
             ("x-amz-signature=0badc0ffee", "0badc0ffee"),
         ];
         for (text, secret) in cases {

@@ -585,8 +585,7 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
             while k < todo.len() {
                 let target = aliases[todo[k]].target.clone();
                 let mut idx = vec![todo[k]];
-                while k + idx.len() < todo.len() && aliases[todo[k + idx.len()]].target == target
-                {
+                while k + idx.len() < todo.len() && aliases[todo[k + idx.len()]].target == target {
                     idx.push(todo[k + idx.len()]);
                 }
                 k += idx.len();

@@ -194,7 +194,9 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                         target: format!("{repo}:{t}"),
                         action: format!("move to {target}"),
                         status: "not attempted",
-                        detail: Some("an earlier move failed; aliases move in order, `latest` last".into()),
+                        detail: Some(
+                            "an earlier move failed; aliases move in order, `latest` last".into(),
+                        ),
                         diff: None,
                     });
                 }
