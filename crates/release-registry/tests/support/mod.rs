@@ -1026,6 +1026,9 @@ fn percent_decode(s: &str) -> String {
 /// Request headers in order, repeats kept.
 pub type Headers = Vec<(String, String)>;
 
+/// Runs with the request and the registry's answer (see [`Fault::After`]).
+pub type AfterFn = Box<dyn Fn(&Message, &mut Message) + Send + Sync>;
+
 /// What a rule does to a matching request.
 pub enum Fault {
     /// Answer with this instead of asking the registry.
@@ -1041,7 +1044,7 @@ pub enum Fault {
     Handle(Box<dyn Fn(&Message) -> Message + Send + Sync>),
     /// Forward, then run this with the request and the registry's answer before answering
     /// (a concurrent writer that lands right after the client's write).
-    After(Box<dyn Fn(&Message, &mut Message) + Send + Sync>),
+    After(AfterFn),
 }
 
 pub struct Rule {
