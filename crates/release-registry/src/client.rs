@@ -415,7 +415,9 @@ impl Registry {
                                 other => {
                                     return auth_err(format!(
                                         "the registry refused a fresh token ({}){}",
-                                        other.unwrap_or("no error code"),
+                                        crate::redact::clip(&redact(
+                                            other.unwrap_or("no error code")
+                                        )),
                                         describe_body(&reply.body)
                                     ))
                                 }
@@ -726,7 +728,7 @@ impl Registry {
                 },
                 ReadError::Transport(e) => RegistryError::Network {
                     what: what.clone(),
-                    detail: redact(&transport_detail(&e)),
+                    detail: transport_detail(&e),
                 },
             })?;
         }
@@ -1246,7 +1248,8 @@ async fn read_body(mut resp: reqwest::Response, cap: usize) -> Result<Reply, Rea
 }
 
 fn transport_detail(e: &reqwest::Error) -> String {
-    // reqwest's Display names the URL (no credentials: they travel in headers); add the cause.
+    // reqwest's Display names the URL, which may come from a server (a token realm, a `Link`
+    // target) with a token in its query or user information: redacted. Add the cause.
     let mut s = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
@@ -1254,7 +1257,7 @@ fn transport_detail(e: &reqwest::Error) -> String {
         s.push_str(&cause.to_string());
         source = cause.source();
     }
-    s
+    redact(&s)
 }
 
 fn bearer(token: &Secret) -> Result<HeaderValue, RegistryError> {

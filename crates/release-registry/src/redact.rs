@@ -401,6 +401,11 @@ mod tests {
                 "github_pat_11",
             ),
             ("x-amz-signature=0badc0ffee", "0badc0ffee"),
+            (
+                "error sending request for url (http://t.example/token?scope=x&access_token=opaque123)",
+                "opaque123",
+            ),
+            ("http://u:opaque-pw@reg.example:5000/v2/", "opaque-pw"),
         ];
         for (text, secret) in cases {
             let out = redact(text);

@@ -276,6 +276,36 @@ async fn a_registry_echoing_the_bearer_token_gets_it_redacted() {
     assert_hidden(&shown, &[token, &token[..20]]);
 }
 
+#[tokio::test]
+async fn server_urls_with_tokens_or_user_information_are_redacted() {
+    let env = plain();
+    let proxy = Proxy::start(&env.reg.addr);
+    let dead = format!("127.0.0.1:{}", free_port());
+    for realm in [
+        format!("http://{dead}/token?access_token=Opaque-Realm-Secret-1"),
+        format!("http://robot:Opaque-Realm-Secret-1@{dead}/token"),
+    ] {
+        proxy.add(
+            Some("GET"),
+            "/tags/list",
+            usize::MAX,
+            Fault::Respond(status(
+                401,
+                &[(
+                    "WWW-Authenticate",
+                    &format!(r#"Bearer realm="{realm}",service="x""#),
+                )],
+                "",
+            )),
+        );
+        let err = client().list_tags(&repo(&proxy.addr)).await.unwrap_err();
+        let shown = format!("{err} | {err:?}");
+        assert!(matches!(err, RegistryError::Network { .. }), "{shown}");
+        assert_hidden(&shown, &["Opaque-Realm-Secret-1"]);
+        proxy.rules.lock().unwrap().clear();
+    }
+}
+
 // ---- 3. server numbers cannot overflow ---------------------------------------------------------
 
 #[tokio::test]
