@@ -840,8 +840,10 @@ fn promote_retags_the_tested_digest() {
         .iter()
         .map(|t| t["tag"].as_str().unwrap())
         .collect();
-    assert_eq!(&tags[..4], ["0.5.0", "0.5", "0", "latest"]);
-    assert!(tags[4].starts_with("sha-"));
+    // In the order they move: `latest` last.
+    assert_eq!(&tags[..3], ["0.5.0", "0.5", "0"]);
+    assert!(tags[3].starts_with("sha-"));
+    assert_eq!(tags[4], "latest");
     for t in tags {
         assert_eq!(registry_digest(&env.reg.addr, "app", t).unwrap(), rc, "{t}");
     }
@@ -896,4 +898,276 @@ fn promote_refuses_without_the_stable_tag_on_the_same_commit() {
         ],
     );
     assert_eq!(code(&out), 2, "tags carry the prefix");
+}
+
+// ---- hostile registries (issue 9) -------------------------------------------------------------
+
+#[test]
+fn promote_moves_latest_last_and_not_after_a_failed_move() {
+    let env = env();
+    let rc = push_index(&env.reg.addr, "app", "0.5.0-rc.1", "rc", true);
+    let repo = env.dir.path().join("src");
+    repo_with_tags(&repo, Some(true));
+    let proxy = Proxy::start(&env.reg.addr);
+    let upstream = env.reg.addr.clone();
+    proxy.add(
+        Some("PUT"),
+        "/manifests/0.5",
+        usize::MAX,
+        Fault::Handle(Box::new(move |req: &Message| {
+            if req.path.ends_with("/manifests/0.5") {
+                status(
+                    400,
+                    &[],
+                    r#"{"errors":[{"code":"DENIED","message":"tag 0.5 is protected"}]}"#,
+                )
+            } else {
+                http(&upstream, req)
+            }
+        })),
+    );
+    let img = format!("{}/app", proxy.addr);
+    let out = run(
+        &env,
+        &[
+            "--json",
+            "promote",
+            "v0.5.0-rc.1",
+            "--image",
+            &img,
+            "--repo",
+            repo.to_str().unwrap(),
+            "--execute",
+        ],
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let j = json(&out);
+    let status: Vec<(&str, &str)> = j["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["tag"].as_str().unwrap(), t["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(status[0], ("0.5.0", "done"));
+    assert_eq!(status[1], ("0.5", "failed"));
+    assert!(
+        status[2..].iter().all(|(_, s)| *s == "not attempted"),
+        "{status:?}"
+    );
+    assert_eq!(status.last().unwrap().0, "latest");
+    // The PUTs went in order and stopped at the failure; `latest` never moved.
+    let puts: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("PUT"))
+        .collect();
+    assert_eq!(
+        puts,
+        ["PUT /v2/app/manifests/0.5.0", "PUT /v2/app/manifests/0.5"]
+    );
+    assert_eq!(registry_digest(&env.reg.addr, "app", "0.5.0").unwrap(), rc);
+    assert_eq!(
+        registry_digest(&env.reg.addr, "app", "latest").unwrap(),
+        env.seeded.digests["0.4.0"]
+    );
+}
+
+#[test]
+fn reconcile_never_reports_done_for_a_write_the_registry_dropped() {
+    let env = env();
+    push_manifest_copy(&env.reg.addr, "app", "0.3.2", &["latest", "0"]);
+    let proxy = Proxy::start(&env.reg.addr);
+    // The registry answers 201 to every PUT and stores nothing.
+    proxy.add(
+        Some("PUT"),
+        "/manifests/",
+        usize::MAX,
+        Fault::Respond(status(201, &[], "")),
+    );
+    let img = format!("{}/app", proxy.addr);
+    let out = run(
+        &env,
+        &["--json", "registry", "reconcile", &img, "--execute"],
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let j = json(&out);
+    let status: Vec<(&str, &str)> = j["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] != "ok")
+        .map(|a| (a["alias"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(status.len(), 2, "{status:?}");
+    assert_eq!(status[0].0, "0");
+    assert!(status[0].1.starts_with("failed"), "{status:?}");
+    assert_eq!(status[1].0, "latest");
+    assert!(status[1].1.starts_with("not attempted"), "{status:?}");
+    assert_eq!(proxy.count("PUT"), 1, "{:?}", proxy.requests());
+}
+
+#[test]
+fn registry_tags_with_control_characters_are_escaped_for_people_and_exact_in_json() {
+    let env = env();
+    let proxy = Proxy::start(&env.reg.addr);
+    let body = r#"{"name":"app","tags":["0.4.0","evil\u001b[2K\rok (good openpgp signature)","two\nlines","tab\there"]}"#;
+    let tags_fault = || Fault::Respond(status(200, &[("Content-Type", "application/json")], body));
+    proxy.add(Some("GET"), "/tags/list", 2, tags_fault());
+    let img = format!("{}/app", proxy.addr);
+    let out = run(&env, &["registry", "tags", &img]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        !text.contains('\x1b') && !text.contains('\r') && !text.contains('\t'),
+        "{text:?}"
+    );
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            "0.4.0",
+            "evil\\e[2K\\rok (good openpgp signature)",
+            "two\\nlines",
+            "tab\\there"
+        ]
+    );
+    let j = json(&run(&env, &["--json", "registry", "tags", &img]));
+    assert_eq!(j["tags"][1], "evil\u{1b}[2K\rok (good openpgp signature)");
+    assert_eq!(j["tags"][2], "two\nlines");
+}
+
+#[test]
+fn verify_finds_github_attestation_bundles_behind_a_referrers_400() {
+    let env = env();
+    let subject = push_image(&env.reg.addr, "app", "0.5.0", "gh");
+    let refs = vec![
+        push_github_attestation(
+            &env.reg.addr,
+            "app",
+            &subject,
+            "https://slsa.dev/provenance/v1",
+            false,
+        ),
+        push_github_attestation(
+            &env.reg.addr,
+            "app",
+            &subject,
+            "https://spdx.dev/Document/v2.3",
+            false,
+        ),
+    ];
+    push_fallback_index(&env.reg.addr, "app", &subject, &refs);
+    let proxy = Proxy::start(&env.reg.addr);
+    proxy.add(
+        Some("GET"),
+        "/referrers/",
+        usize::MAX,
+        Fault::Respond(status(400, &[], r#"{"errors":[{"code":"UNSUPPORTED"}]}"#)),
+    );
+    let img = format!("{}/app", proxy.addr);
+    let out = run(
+        &env,
+        &[
+            "--json",
+            "verify",
+            "0.5.0",
+            "--image",
+            &img,
+            "--no-github",
+            "--released",
+            "0.5.0",
+        ],
+    );
+    let j = json(&out);
+    let a2: Vec<(&str, &str)> = j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rule"] == "A2")
+        .map(|c| (c["item"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        a2,
+        [("SBOM", "ok"), ("provenance attestation", "ok")],
+        "{}",
+        stderr(&out)
+    );
+    assert!(j["attestations"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["kind"] != "signature"));
+}
+
+#[test]
+fn registry_commands_never_print_secrets_from_docker_config_or_error_bodies() {
+    let env = env();
+    let docker = env.dir.path().join(".docker");
+    std::fs::create_dir_all(&docker).unwrap();
+    let ghp = "ghp_UnrelatedHostTokenThatMustNotPrint0000";
+    std::fs::write(
+        docker.join("config.json"),
+        format!(r#"{{"auths":{{"github.com":"{ghp}"}}}}"#),
+    )
+    .unwrap();
+    // A registry that wants a password: the config is read.
+    let basic = Proxy::start(&env.reg.addr);
+    basic.add(
+        None,
+        "/tags/list",
+        usize::MAX,
+        Fault::Respond(status(
+            401,
+            &[("WWW-Authenticate", r#"Basic realm="r""#)],
+            "",
+        )),
+    );
+    let img = format!("{}/app", basic.addr);
+    let out = run(&env, &["registry", "tags", &img]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("config.json"), "{err}");
+    assert!(
+        !err.contains(ghp) && !err.contains("UnrelatedHost"),
+        "{err}"
+    );
+    std::fs::remove_file(docker.join("config.json")).unwrap();
+    // A registry that echoes the credentials it was sent.
+    let proxy = Proxy::start(&env.reg.addr);
+    proxy.add(
+        None,
+        "/tags/list",
+        usize::MAX,
+        Fault::Handle(Box::new(|req: &Message| {
+            let auth = req
+                .header("authorization")
+                .unwrap_or("Basic aGVucnk6cGFzc3dvcmQtb24tc3RkaW4=");
+            status(
+                400,
+                &[],
+                &format!(
+                    r#"{{"errors":[{{"code":"BAD","message":"got Authorization: {auth}"}}]}}"#
+                ),
+            )
+        })),
+    );
+    let img = format!("{}/app", proxy.addr);
+    let out = release(
+        &env,
+        &[
+            "registry",
+            "tags",
+            &img,
+            "--username",
+            "henry",
+            "--password-stdin",
+        ],
+        Some("password-on-stdin\n"),
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("BAD"), "{err}");
+    assert!(
+        !err.contains("password-on-stdin") && !err.contains("aGVucnk6cGFzc3dvcmQtb24tc3RkaW4"),
+        "{err}"
+    );
 }

@@ -23,18 +23,82 @@ pub enum Challenge {
     },
 }
 
-/// Parses the first challenge we understand. Parameters are `key=value` or `key="value"`,
-/// comma-separated; quoted values may hold commas (scopes do: `pull,push`).
+/// The challenge to answer in one `WWW-Authenticate` value, which may hold several
+/// (`Basic realm="x", Bearer realm="…",service="…"`): Bearer is preferred over Basic, as docker
+/// does. Parameters are `key=value` or `key="value"`, comma-separated; quoted values may hold
+/// commas (scopes do: `pull,push`).
 pub fn parse_challenge(header: &str) -> Option<Challenge> {
-    let header = header.trim();
-    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+    choose_challenge([header])
+}
+
+/// The challenge to answer among every `WWW-Authenticate` header of a response (each may hold
+/// several): the first Bearer challenge with a realm, else Basic, else `None`.
+pub fn choose_challenge<'a>(headers: impl IntoIterator<Item = &'a str>) -> Option<Challenge> {
+    let all: Vec<Challenge> = headers
+        .into_iter()
+        .flat_map(|h| split_challenges(h).into_iter().filter_map(build_challenge))
+        .collect();
+    all.iter()
+        .find(|c| matches!(c, Challenge::Bearer { .. }))
+        .or_else(|| all.iter().find(|c| matches!(c, Challenge::Basic)))
+        .cloned()
+}
+
+/// Splits a header value into challenges: `(scheme, parameters)`. A comma-separated item
+/// starts a new challenge when its first word is not followed by `=` (`Bearer realm=…`, or a
+/// bare scheme such as `Negotiate`); other items are parameters of the current challenge.
+fn split_challenges(header: &str) -> Vec<(String, String)> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in header.chars() {
+        if escaped {
+            escaped = false;
+        } else if quoted && c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            quoted = !quoted;
+        } else if c == ',' && !quoted {
+            items.push(std::mem::take(&mut current));
+            continue;
+        }
+        current.push(c);
+    }
+    items.push(current);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for item in items {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let word_end = item
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(item.len());
+        let starts_challenge = !item[word_end..].trim_start().starts_with('=');
+        if starts_challenge {
+            out.push((
+                item[..word_end].to_string(),
+                item[word_end..].trim().to_string(),
+            ));
+        } else if let Some(last) = out.last_mut() {
+            if !last.1.is_empty() {
+                last.1.push(',');
+            }
+            last.1.push_str(item);
+        }
+    }
+    out
+}
+
+fn build_challenge((scheme, rest): (String, String)) -> Option<Challenge> {
     if scheme.eq_ignore_ascii_case("basic") {
         return Some(Challenge::Basic);
     }
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
-    let params = parse_params(rest);
+    let params = parse_params(&rest);
     let get = |k: &str| {
         params
             .iter()
@@ -114,6 +178,10 @@ impl Access {
     }
 }
 
+/// The longest a token is kept, whatever the token server says (a day; registry tokens live
+/// minutes).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 /// Bearer tokens per (registry, repository, actions). A push token also serves pulls.
 #[derive(Debug, Default)]
 pub struct TokenCache {
@@ -136,7 +204,9 @@ impl TokenCache {
         })
     }
 
-    /// Stores a token valid for `lifetime` (less a margin for clock and latency).
+    /// Stores a token valid for `lifetime` (less a margin for clock and latency). The lifetime
+    /// comes from a server: it is capped at [`MAX_TOKEN_LIFETIME`], so no value can overflow the
+    /// clock (`expires_in` near `u64::MAX` once crashed the process).
     pub fn put(
         &mut self,
         registry: &str,
@@ -145,10 +215,15 @@ impl TokenCache {
         token: Secret,
         lifetime: Duration,
     ) {
+        let lifetime = lifetime.min(MAX_TOKEN_LIFETIME);
         let margin = Duration::from_secs(5).min(lifetime / 2);
+        let now = Instant::now();
+        let until = now
+            .checked_add(lifetime.saturating_sub(margin))
+            .unwrap_or(now);
         self.tokens.insert(
             (registry.to_string(), repo.to_string(), access),
-            (token, Instant::now() + lifetime - margin),
+            (token, until),
         );
     }
 
@@ -182,6 +257,42 @@ mod tests {
         );
         assert_eq!(parse_challenge("Bearer service=x"), None);
         assert_eq!(parse_challenge("Negotiate"), None);
+    }
+
+    #[test]
+    fn bearer_is_preferred_over_basic() {
+        let bearer = Challenge::Bearer {
+            realm: "http://t/token".into(),
+            service: Some("reg".into()),
+            scope: Some("repository:a:pull,push".into()),
+            error: None,
+        };
+        for header in [
+            r#"Basic realm="r", Bearer realm="http://t/token",service="reg",scope="repository:a:pull,push""#,
+            r#"Bearer realm="http://t/token",service="reg",scope="repository:a:pull,push", Basic realm="r""#,
+            r#"Negotiate, Basic realm="a, b", Bearer realm="http://t/token", service=reg, scope="repository:a:pull,push""#,
+        ] {
+            assert_eq!(parse_challenge(header).as_ref(), Some(&bearer), "{header}");
+        }
+        assert_eq!(
+            choose_challenge([
+                r#"Basic realm="r""#,
+                r#"Bearer realm="http://t/token",service="reg",scope="repository:a:pull,push""#
+            ]),
+            Some(bearer)
+        );
+        assert_eq!(
+            choose_challenge([r#"Negotiate"#, r#"Basic realm="r""#]),
+            Some(Challenge::Basic)
+        );
+    }
+
+    #[test]
+    fn huge_lifetimes_do_not_overflow() {
+        let mut c = TokenCache::default();
+        c.put("r", "app", Access::Pull, Secret::new("t"), Duration::MAX);
+        assert!(c.get("r", "app", Access::Pull).is_some());
+        c.put("r", "app", Access::Pull, Secret::new("t"), Duration::ZERO);
     }
 
     #[test]

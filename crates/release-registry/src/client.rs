@@ -10,12 +10,13 @@ use reqwest::header::{
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{parse_challenge, Access, Challenge, TokenCache};
+use crate::auth::{choose_challenge, Access, Challenge, TokenCache};
 use crate::credentials::{Credential, CredentialSource};
 use crate::error::{describe_body, RegistryError};
 use crate::manifest::{
     Descriptor, Manifest, ACCEPT as MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX,
 };
+use crate::redact::{json_error, redact, Redactor};
 use crate::reference::{check_tag, scheme_for, Digest, Repository};
 use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
 use crate::secret::Secret;
@@ -68,6 +69,8 @@ struct Inner {
     creds: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
     /// Bounds the requests in flight of multi-tag operations.
     limit: tokio::sync::Semaphore,
+    /// Every secret this client has held (passwords, tokens): removed from every error.
+    redactor: Mutex<Redactor>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -133,8 +136,11 @@ pub enum TargetStatus {
     Planned,
     /// Done (or nothing was needed).
     Done,
-    /// The request failed; the tag is as it was before.
+    /// The request failed, or the tag read back afterwards was not on the digest.
     Failed(String),
+    /// Not tried because an earlier target failed (targets move in order, `latest` last).
+    #[serde(rename = "not attempted")]
+    NotAttempted(String),
 }
 
 /// One target tag of a re-tag.
@@ -167,18 +173,22 @@ pub struct RetagReport {
 }
 
 impl RetagReport {
-    /// True when no target failed.
+    /// True when no target failed or was left out after a failure.
     pub fn ok(&self) -> bool {
-        self.targets
-            .iter()
-            .all(|t| !matches!(t.status, TargetStatus::Failed(_)))
+        self.targets.iter().all(|t| {
+            !matches!(
+                t.status,
+                TargetStatus::Failed(_) | TargetStatus::NotAttempted(_)
+            )
+        })
     }
 }
 
 /// Options of a re-tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetagOptions {
-    /// Put the manifest (false: a dry run that only reads).
+    /// Put the manifest (false: a dry run that only reads). Each target is put in the order
+    /// given and read back; the first failure stops the rest.
     pub execute: bool,
     /// HEAD each target first and skip the ones already right (one request per target, in
     /// parallel with the source GET). Without it every target is put, the minimum of requests.
@@ -197,8 +207,28 @@ struct TokenAnswer {
     token: Option<String>,
     #[serde(default)]
     access_token: Option<String>,
+    /// Any JSON: a negative, fractional, huge or quoted number must not fail the answer.
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Value>,
+}
+
+/// How long a token lives from the server's `expires_in`: 60 seconds when missing or not a
+/// number (the distribution spec's default), at least 1 second, and at most
+/// [`crate::auth::MAX_TOKEN_LIFETIME`].
+fn token_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
+    let secs = match expires_in {
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.is_finite() && *f >= 0.0)
+                    .map(|f| f.min(u64::MAX as f64) as u64)
+            })
+            .unwrap_or(60),
+        Some(serde_json::Value::String(s)) => s.trim().parse().unwrap_or(60),
+        _ => 60,
+    };
+    Duration::from_secs(secs.max(1)).min(crate::auth::MAX_TOKEN_LIFETIME)
 }
 
 impl Registry {
@@ -224,6 +254,7 @@ impl Registry {
                 basic: Mutex::new(HashSet::new()),
                 creds: tokio::sync::Mutex::new(HashMap::new()),
                 limit,
+                redactor: Mutex::new(Redactor::default()),
             }),
         })
     }
@@ -252,8 +283,22 @@ impl Registry {
             return Ok(c.clone());
         }
         let c = self.inner.options.credentials.lookup(registry).await?;
+        match &c {
+            Some(Credential::Basic { username, password }) => {
+                lock(&self.inner.redactor).add_basic(username, password.expose());
+            }
+            Some(Credential::IdentityToken(t)) => lock(&self.inner.redactor).add(t.expose()),
+            None => {}
+        }
         cache.insert(registry.to_string(), c.clone());
         Ok(c)
+    }
+
+    /// The error without any secret this client holds (the servers' words are redacted by
+    /// pattern already; this removes what patterns cannot know).
+    fn scrub(&self, e: RegistryError) -> RegistryError {
+        let redactor = lock(&self.inner.redactor).clone();
+        e.map_text(|t| redactor.apply(t))
     }
 
     /// Sends a request with auth and retries, and reads the whole body (up to `req.cap`).
@@ -328,9 +373,14 @@ impl Registry {
                 // Auth rounds do not count as retries; they are bounded on their own.
                 attempt -= 1;
                 auth_rounds += 1;
-                let challenge = reply
-                    .header(WWW_AUTHENTICATE.as_str())
-                    .and_then(parse_challenge);
+                // Several challenges (in one header or several): Bearer before Basic.
+                let challenge = choose_challenge(
+                    reply
+                        .headers
+                        .get_all(WWW_AUTHENTICATE)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok()),
+                );
                 let auth_err = |detail: String| {
                     Err(RegistryError::Auth {
                         what: req.what.into(),
@@ -365,7 +415,9 @@ impl Registry {
                                 other => {
                                     return auth_err(format!(
                                         "the registry refused a fresh token ({}){}",
-                                        other.unwrap_or("no error code"),
+                                        crate::redact::clip(&redact(
+                                            other.unwrap_or("no error code")
+                                        )),
                                         describe_body(&reply.body)
                                     ))
                                 }
@@ -427,14 +479,16 @@ impl Registry {
         what: &str,
     ) -> Result<(), RegistryError> {
         let registry = repo.registry.as_str();
+        // The realm comes from the server: shown redacted (user information, token parameters).
+        let shown = redact(realm);
         let realm_url = reqwest::Url::parse(realm).map_err(|_| RegistryError::Auth {
             what: what.into(),
-            detail: format!("the token realm {realm:?} is not a URL"),
+            detail: format!("the token realm {shown:?} is not a URL"),
         })?;
         if realm_url.scheme() != "https" && realm_url.scheme() != "http" {
             return Err(RegistryError::Auth {
                 what: what.into(),
-                detail: format!("the token realm {realm:?} is not http(s)"),
+                detail: format!("the token realm {shown:?} is not http(s)"),
             });
         }
         let scope = format!("repository:{}:{}", repo.path, access.actions());
@@ -450,7 +504,7 @@ impl Registry {
                 return Err(RegistryError::Auth {
                     what: what.into(),
                     detail: format!(
-                        "the token realm {realm} is plain HTTP; credentials are sent only over HTTPS (or to a host named with --insecure-registry)"
+                        "the token realm {shown} is plain HTTP; credentials are sent only over HTTPS (or to a host named with --insecure-registry)"
                     ),
                 });
             }
@@ -524,9 +578,12 @@ impl Registry {
             }
         };
         let parsed: TokenAnswer =
-            serde_json::from_slice(&answer.body).map_err(|_| RegistryError::Auth {
+            serde_json::from_slice(&answer.body).map_err(|e| RegistryError::Auth {
                 what: what.into(),
-                detail: "the token server's answer is not the expected JSON".into(),
+                detail: format!(
+                    "the token server's answer is not the expected JSON ({})",
+                    json_error(&e)
+                ),
             })?;
         let token = parsed
             .token
@@ -536,8 +593,8 @@ impl Registry {
                 what: what.into(),
                 detail: "the token server's answer has no token".into(),
             })?;
-        // The distribution spec says 60 seconds when `expires_in` is missing.
-        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(60).max(1));
+        lock(&self.inner.redactor).add(&token);
+        let lifetime = token_lifetime(parsed.expires_in.as_ref());
         lock(&self.inner.tokens).put(registry, &repo.path, access, Secret::new(token), lifetime);
         Ok(())
     }
@@ -549,7 +606,9 @@ impl Registry {
         repo: &Repository,
         reference: &str,
     ) -> Result<Manifest, RegistryError> {
-        self.get_manifest_as(repo, reference, Access::Pull).await
+        self.get_manifest_as(repo, reference, Access::Pull)
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
     async fn get_manifest_as(
@@ -593,7 +652,8 @@ impl Registry {
                 return Err(RegistryError::Integrity {
                     what,
                     detail: format!(
-                        "Docker-Content-Digest says {header:?} but the body's sha256 is {}",
+                        "Docker-Content-Digest says {:?} but the body's sha256 is {}",
+                        crate::redact::clip(&redact(header)),
                         manifest.digest()
                     ),
                 });
@@ -602,9 +662,100 @@ impl Registry {
         Ok(manifest)
     }
 
+    /// GETs a blob (at most `cap` bytes), its sha256 checked. A redirect to blob storage is
+    /// followed once, without our credentials.
+    pub async fn get_blob(
+        &self,
+        repo: &Repository,
+        digest: &Digest,
+        cap: usize,
+    ) -> Result<Vec<u8>, RegistryError> {
+        self.get_blob_raw(repo, digest, cap)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn get_blob_raw(
+        &self,
+        repo: &Repository,
+        digest: &Digest,
+        cap: usize,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let what = format!("GET {repo} blob {digest}");
+        let url = format!("{}/v2/{}/blobs/{digest}", self.base(repo), repo.path);
+        let mut reply = self
+            .exchange(
+                repo,
+                Access::Pull,
+                &Req {
+                    method: Method::GET,
+                    url: url.clone(),
+                    manifest_accept: false,
+                    accept: None,
+                    body: None,
+                    what: &what,
+                    cap,
+                },
+            )
+            .await?;
+        if reply.status.is_redirection() {
+            let location = reply.header("location").unwrap_or("");
+            let target = reqwest::Url::parse(&url)
+                .and_then(|base| base.join(location))
+                .map_err(|_| RegistryError::Protocol {
+                    what: what.clone(),
+                    detail: format!(
+                        "the redirect to {:?} is not a URL",
+                        crate::redact::clip(&redact(location))
+                    ),
+                })?;
+            let policy = self.inner.options.retry;
+            let sent = self
+                .inner
+                .http
+                .get(target)
+                .timeout(policy.timeout)
+                .send()
+                .await;
+            reply = match sent {
+                Ok(resp) => read_body(resp, cap).await,
+                Err(e) => Err(Transport(e)),
+            }
+            .map_err(|e| match e {
+                ReadError::TooLarge => RegistryError::TooLarge {
+                    what: what.clone(),
+                    limit: cap,
+                },
+                ReadError::Transport(e) => RegistryError::Network {
+                    what: what.clone(),
+                    detail: transport_detail(&e),
+                },
+            })?;
+        }
+        expect_status(&reply, &what, &[StatusCode::OK])?;
+        let got = Digest::of(&reply.body);
+        if &got != digest {
+            return Err(RegistryError::Integrity {
+                what,
+                detail: format!("the body's sha256 is {got}"),
+            });
+        }
+        Ok(reply.body)
+    }
+
     /// Resolves a tag (or digest) to a digest: HEAD, and a GET when HEAD gives no usable
     /// `Docker-Content-Digest`.
     pub async fn resolve(
+        &self,
+        repo: &Repository,
+        reference: &str,
+    ) -> Result<Resolved, RegistryError> {
+        self.resolve_raw(repo, reference)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn resolve_raw(
         &self,
         repo: &Repository,
         reference: &str,
@@ -655,18 +806,32 @@ impl Registry {
         Ok(Resolved {
             digest: manifest.digest().clone(),
             media_type: manifest.media_type().to_string(),
-            size: Some(manifest.bytes().len() as u64),
+            size: u64::try_from(manifest.bytes().len()).ok(),
         })
     }
 
-    /// PUTs exact manifest bytes under a tag.
+    /// PUTs exact manifest bytes under a tag. Any 2xx answer is success (registries answer
+    /// 201, some 200, 202 or 204). A Docker schema 1 manifest is refused before any request:
+    /// its signature covers the tag name, so a copy under another tag is not the same image.
     pub async fn put_manifest(
         &self,
         repo: &Repository,
         tag: &str,
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
+        self.put_manifest_raw(repo, tag, manifest)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn put_manifest_raw(
+        &self,
+        repo: &Repository,
+        tag: &str,
+        manifest: &Manifest,
+    ) -> Result<(), RegistryError> {
         check_tag(tag)?;
+        refuse_schema1(repo, tag, manifest)?;
         let what = format!("PUT {repo} manifest {tag}");
         let reply = self
             .exchange(
@@ -683,13 +848,16 @@ impl Registry {
                 },
             )
             .await?;
-        expect_status(&reply, &what, &[StatusCode::CREATED, StatusCode::OK])?;
+        if !reply.status.is_success() {
+            expect_status(&reply, &what, &[])?;
+        }
         if let Some(header) = reply.header("docker-content-digest") {
             if header != manifest.digest().as_str() {
                 return Err(RegistryError::Integrity {
                     what,
                     detail: format!(
-                        "the registry stored {header}, not the {} that was sent",
+                        "the registry stored {:?}, not the {} that was sent",
+                        crate::redact::clip(&redact(header)),
                         manifest.digest()
                     ),
                 });
@@ -698,9 +866,54 @@ impl Registry {
         Ok(())
     }
 
-    /// Lists a repository's tags, following `Link` pagination (same host only); `"tags": null`
-    /// is an empty list.
+    /// PUTs a manifest under a tag, then reads the tag back (HEAD): the write counts only when
+    /// the tag is on the manifest's digest afterwards. A registry that answers 2xx and stores
+    /// nothing, or a concurrent re-tag that moved the tag after ours (a lost race), is an error,
+    /// never a success. A mismatch is looked at once more after a short wait, for registries
+    /// whose reads lag their writes.
+    pub async fn put_and_confirm(
+        &self,
+        repo: &Repository,
+        tag: &str,
+        manifest: &Manifest,
+    ) -> Result<(), RegistryError> {
+        self.put_manifest(repo, tag, manifest).await?;
+        let policy = self.inner.options.retry;
+        let what = format!("PUT {repo} manifest {tag}");
+        let mut last = String::new();
+        for attempt in 1..=2u32 {
+            match self.resolve(repo, tag).await {
+                Ok(r) if &r.digest == manifest.digest() => return Ok(()),
+                Ok(r) => {
+                    last = format!(
+                        "the registry accepted the write but the tag is on {} (another write won, or the registry dropped ours)",
+                        r.digest
+                    );
+                }
+                Err(e) if e.is_not_found() => {
+                    last = "the registry accepted the write but the tag does not exist".into();
+                }
+                Err(e) => {
+                    return Err(RegistryError::Integrity {
+                        what,
+                        detail: format!("the write could not be read back: {e}"),
+                    })
+                }
+            }
+            if attempt == 1 {
+                tokio::time::sleep(policy.delay(1, None)).await;
+            }
+        }
+        Err(RegistryError::Integrity { what, detail: last })
+    }
+
+    /// Lists a repository's tags, following `Link` pagination (relative links resolved against
+    /// the request URL, same host only); `"tags": null` is an empty list.
     pub async fn list_tags(&self, repo: &Repository) -> Result<Vec<String>, RegistryError> {
+        self.list_tags_raw(repo).await.map_err(|e| self.scrub(e))
+    }
+
+    async fn list_tags_raw(&self, repo: &Repository) -> Result<Vec<String>, RegistryError> {
         let base = self.base(repo);
         let mut url = format!("{base}/v2/{}/tags/list", repo.path);
         let mut tags = Vec::new();
@@ -732,70 +945,101 @@ impl Registry {
             let list: TagList =
                 serde_json::from_slice(&reply.body).map_err(|e| RegistryError::Protocol {
                     what: what.clone(),
-                    detail: format!("the tag list is not the expected JSON: {e}"),
+                    detail: format!("the tag list is not the expected JSON ({})", json_error(&e)),
                 })?;
             tags.extend(list.tags.unwrap_or_default());
-            match reply.header("link").and_then(next_link) {
-                Some(next) => {
-                    url = if next.starts_with('/') {
-                        format!("{base}{next}")
-                    } else if next.starts_with(&format!("{base}/")) {
-                        next
-                    } else {
-                        return Err(RegistryError::Protocol {
-                            what,
-                            detail: format!("the next page {next:?} is on another host"),
-                        });
-                    };
-                }
+            match next_page(&url, reply.header("link"))
+                .map_err(|detail| RegistryError::Protocol { what, detail })?
+            {
+                Some(next) => url = next,
                 None => break,
             }
         }
         Ok(tags)
     }
 
-    /// The referrers of a digest through the referrers API; `None` when the registry has no
-    /// such API (404).
+    /// The referrers of a digest through the referrers API, following `Link` pagination;
+    /// `None` when the registry has no such API. A registry without it answers 404, but also
+    /// 400, 405, 406, 415, 501, a redirect, or 200 with something that is not an index: all of
+    /// these mean "use the tag schema".
     pub async fn referrers(
         &self,
         repo: &Repository,
         digest: &Digest,
     ) -> Result<Option<Vec<Descriptor>>, RegistryError> {
-        let what = format!("GET {repo} referrers {digest}");
-        let reply = self
-            .exchange(
-                repo,
-                Access::Pull,
-                &Req {
-                    method: Method::GET,
-                    url: format!("{}/v2/{}/referrers/{digest}", self.base(repo), repo.path),
-                    manifest_accept: false,
-                    accept: Some(OCI_INDEX),
-                    body: None,
-                    what: &what,
-                    cap: MAX_MANIFEST_BYTES,
-                },
-            )
-            .await?;
-        if reply.status == StatusCode::NOT_FOUND || reply.status == StatusCode::METHOD_NOT_ALLOWED {
-            return Ok(None);
-        }
-        expect_status(&reply, &what, &[StatusCode::OK])?;
-        // A registry without the API may answer 200 with something else: not an index, no API.
-        let is_index = reply
-            .header("content-type")
-            .is_some_and(|c| c.starts_with(OCI_INDEX));
-        if !is_index {
-            return Ok(None);
-        }
-        let index = Manifest::from_bytes(reply.body, Some(OCI_INDEX));
-        let view = index
-            .view()
-            .map_err(|detail| RegistryError::Protocol { what, detail })?;
-        Ok(Some(view.manifests))
+        self.referrers_raw(repo, digest)
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
-    /// Puts one manifest under several tags in parallel; one result per tag, in order.
+    async fn referrers_raw(
+        &self,
+        repo: &Repository,
+        digest: &Digest,
+    ) -> Result<Option<Vec<Descriptor>>, RegistryError> {
+        let mut url = format!("{}/v2/{}/referrers/{digest}", self.base(repo), repo.path);
+        let mut seen = HashSet::new();
+        let mut all = Vec::new();
+        for page in 1.. {
+            let what = format!("GET {repo} referrers {digest} (page {page})");
+            if !seen.insert(url.clone()) || page > 1_000 {
+                return Err(RegistryError::Protocol {
+                    what,
+                    detail: "the Link pagination loops".into(),
+                });
+            }
+            let reply = self
+                .exchange(
+                    repo,
+                    Access::Pull,
+                    &Req {
+                        method: Method::GET,
+                        url: url.clone(),
+                        manifest_accept: false,
+                        accept: Some(OCI_INDEX),
+                        body: None,
+                        what: &what,
+                        cap: MAX_MANIFEST_BYTES,
+                    },
+                )
+                .await?;
+            let no_api = reply.status.is_redirection()
+                || matches!(reply.status.as_u16(), 400 | 404 | 405 | 406 | 415 | 501);
+            if no_api && page == 1 {
+                return Ok(None);
+            }
+            expect_status(&reply, &what, &[StatusCode::OK])?;
+            // A registry without the API may answer 200 with something else: no API.
+            let is_index = reply
+                .header("content-type")
+                .is_some_and(|c| c.starts_with(OCI_INDEX));
+            if !is_index {
+                if page == 1 {
+                    return Ok(None);
+                }
+                return Err(RegistryError::Protocol {
+                    what,
+                    detail: "a later page of referrers is not an image index".into(),
+                });
+            }
+            let index = Manifest::from_bytes(reply.body.clone(), Some(OCI_INDEX));
+            let view = index.view().map_err(|detail| RegistryError::Protocol {
+                what: what.clone(),
+                detail,
+            })?;
+            all.extend(view.manifests);
+            match next_page(&url, reply.header("link"))
+                .map_err(|detail| RegistryError::Protocol { what, detail })?
+            {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        Ok(Some(all))
+    }
+
+    /// Puts one manifest under several tags in parallel; one result per tag, in order. No
+    /// read-back: [`Registry::retag`] is the operation that confirms each write.
     pub async fn put_tags(
         &self,
         repo: &Repository,
@@ -848,7 +1092,9 @@ impl Registry {
         let mut out: Vec<Option<Result<T, RegistryError>>> = tags.iter().map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
             if let Ok((i, r)) = joined {
-                out[i] = Some(r);
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = Some(r);
+                }
             }
         }
         out.into_iter()
@@ -864,9 +1110,25 @@ impl Registry {
     }
 
     /// Re-tags `source` (a tag or digest) as every target: one GET of the source (sha256
-    /// checked) and one PUT of the exact bytes per target, in parallel. Never deletes. With
+    /// checked), then for each target in the order given one PUT of the exact bytes and one
+    /// HEAD that reads the tag back. The writes go one after the other and stop at the first
+    /// failure: the targets after it are [`TargetStatus::NotAttempted`], so an alias listed
+    /// last (`latest`) never moves when an earlier one could not. Never deletes. With
     /// `check`, targets already on the digest are skipped (idempotent, no writes on a re-run).
+    /// A Docker schema 1 source is refused before any write.
     pub async fn retag(
+        &self,
+        repo: &Repository,
+        source: &str,
+        targets: &[String],
+        options: RetagOptions,
+    ) -> Result<RetagReport, RegistryError> {
+        self.retag_raw(repo, source, targets, options)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn retag_raw(
         &self,
         repo: &Repository,
         source: &str,
@@ -882,8 +1144,9 @@ impl Registry {
             Access::Pull
         };
         // The source GET goes first: it settles auth (one token for the whole operation), so
-        // the checks and puts that follow in parallel do not each fetch their own.
+        // the checks and puts that follow do not each fetch their own.
         let manifest = self.get_manifest_as(repo, source, access).await?;
+        refuse_schema1(repo, source, &manifest)?;
         let befores = if options.check {
             Some(self.resolve_many(repo, targets).await)
         } else {
@@ -891,7 +1154,7 @@ impl Registry {
         };
         let mut reports = Vec::new();
         for (i, tag) in targets.iter().enumerate() {
-            let (before, action) = match befores.as_ref().map(|b| &b[i]) {
+            let (before, action) = match befores.as_ref().and_then(|b| b.get(i)) {
                 None => (None, TargetAction::Put),
                 Some(Ok(r)) if &r.digest == manifest.digest() => {
                     (Some(r.digest.clone()), TargetAction::Unchanged)
@@ -918,19 +1181,24 @@ impl Registry {
             });
         }
         if options.execute {
-            let todo: Vec<String> = reports
-                .iter()
-                .filter(|r| r.status == TargetStatus::Planned)
-                .map(|r| r.tag.clone())
-                .collect();
-            let results = self.put_tags(repo, &manifest, &todo).await;
-            for (tag, result) in todo.iter().zip(results) {
-                if let Some(r) = reports.iter_mut().find(|r| &r.tag == tag) {
-                    r.status = match result {
-                        Ok(()) => TargetStatus::Done,
-                        Err(e) => TargetStatus::Failed(e.to_string()),
-                    };
+            let mut failed: Option<String> = None;
+            for r in reports.iter_mut() {
+                if r.status != TargetStatus::Planned {
+                    continue;
                 }
+                if let Some(earlier) = &failed {
+                    r.status = TargetStatus::NotAttempted(format!(
+                        "not attempted: the move of {earlier} failed before it"
+                    ));
+                    continue;
+                }
+                r.status = match self.put_and_confirm(repo, &r.tag, &manifest).await {
+                    Ok(()) => TargetStatus::Done,
+                    Err(e) => {
+                        failed = Some(r.tag.clone());
+                        TargetStatus::Failed(e.to_string())
+                    }
+                };
             }
         }
         Ok(RetagReport {
@@ -964,7 +1232,7 @@ async fn read_body(mut resp: reqwest::Response, cap: usize) -> Result<Reply, Rea
     }
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(Transport)? {
-        if body.len() + chunk.len() > limit {
+        if body.len().saturating_add(chunk.len()) > limit {
             if is_error {
                 break;
             }
@@ -980,7 +1248,8 @@ async fn read_body(mut resp: reqwest::Response, cap: usize) -> Result<Reply, Rea
 }
 
 fn transport_detail(e: &reqwest::Error) -> String {
-    // reqwest's Display names the URL (no credentials: they travel in headers); add the cause.
+    // reqwest's Display names the URL, which may come from a server (a token realm, a `Link`
+    // target) with a token in its query or user information: redacted. Add the cause.
     let mut s = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
@@ -988,7 +1257,7 @@ fn transport_detail(e: &reqwest::Error) -> String {
         s.push_str(&cause.to_string());
         source = cause.source();
     }
-    s
+    redact(&s)
 }
 
 fn bearer(token: &Secret) -> Result<HeaderValue, RegistryError> {
@@ -1035,17 +1304,92 @@ fn next_link(header: &str) -> Option<String> {
         let (target, params) = part.split_once(';')?;
         let is_next = params.split(';').any(|p| {
             let p = p.trim().replace(' ', "");
-            p == "rel=\"next\"" || p == "rel=next"
+            p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
         });
         let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
         is_next.then(|| target.to_string())
     })
 }
 
+/// The next page's URL from a `Link` header: the target resolved against the request URL as
+/// RFC 3986 says (`</v2/…?last=b>`, `<?n=2&last=b>`, an absolute URL), and refused when it
+/// leads to another scheme, host or port (a page must not send our token elsewhere).
+fn next_page(current: &str, link: Option<&str>) -> Result<Option<String>, String> {
+    let Some(target) = link.and_then(next_link) else {
+        return Ok(None);
+    };
+    let shown = || crate::redact::clip(&redact(&target));
+    let base =
+        reqwest::Url::parse(current).map_err(|_| "the request URL is not a URL".to_string())?;
+    let next = base
+        .join(&target)
+        .map_err(|_| format!("the next page {:?} is not a URL", shown()))?;
+    let same = next.scheme() == base.scheme()
+        && next.host_str() == base.host_str()
+        && next.port_or_known_default() == base.port_or_known_default();
+    if !same {
+        return Err(format!("the next page {:?} is on another host", shown()));
+    }
+    Ok(Some(next.to_string()))
+}
+
+/// Refuses a Docker schema 1 manifest (by media type or `schemaVersion: 1`): it cannot be
+/// re-tagged (its signature names the tag) and registries dropped it.
+fn refuse_schema1(repo: &Repository, reference: &str, m: &Manifest) -> Result<(), RegistryError> {
+    if m.is_schema1() {
+        return Err(RegistryError::Input(format!(
+            "{repo}:{reference} is a Docker schema 1 manifest ({}); schema 1 is deprecated and its signature binds the tag name, so it is never copied to other tags: push the image again as OCI or Docker schema 2",
+            m.media_type()
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_page_resolves_relative_links_on_the_same_host_only() {
+        let cur = "http://127.0.0.1:5000/v2/app/tags/list?n=2";
+        let next = |l: &str| next_page(cur, Some(&format!("<{l}>; rel=\"next\"")));
+        assert_eq!(
+            next("?n=2&last=b").unwrap().as_deref(),
+            Some("http://127.0.0.1:5000/v2/app/tags/list?n=2&last=b")
+        );
+        assert_eq!(
+            next("/v2/app/tags/list?last=b").unwrap().as_deref(),
+            Some("http://127.0.0.1:5000/v2/app/tags/list?last=b")
+        );
+        assert_eq!(
+            next("list?last=c").unwrap().as_deref(),
+            Some("http://127.0.0.1:5000/v2/app/tags/list?last=c")
+        );
+        assert!(next("http://198.51.100.7/v2/app/tags/list?last=b").is_err());
+        assert!(next("//198.51.100.7/v2/x").is_err());
+        assert!(next("https://127.0.0.1:5000/v2/x").is_err());
+        assert_eq!(next_page(cur, None).unwrap(), None);
+    }
+
+    #[test]
+    fn token_lifetimes_from_hostile_numbers() {
+        use serde_json::json;
+        let secs = |v: serde_json::Value| token_lifetime(Some(&v)).as_secs();
+        assert_eq!(secs(json!(300)), 300);
+        assert_eq!(
+            secs(json!(u64::MAX)),
+            crate::auth::MAX_TOKEN_LIFETIME.as_secs()
+        );
+        assert_eq!(
+            secs(json!(1e300)),
+            crate::auth::MAX_TOKEN_LIFETIME.as_secs()
+        );
+        assert_eq!(secs(json!(-5)), 60);
+        assert_eq!(secs(json!("120")), 120);
+        assert_eq!(secs(json!(0)), 1);
+        assert_eq!(token_lifetime(None).as_secs(), 60);
+    }
 
     #[test]
     fn link_header() {

@@ -45,27 +45,93 @@ pub struct CredentialSource {
     pub helper_path: Option<PathBuf>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What we read of docker's `config.json`.
+#[derive(Debug, Default)]
 struct DockerConfig {
-    #[serde(default)]
     auths: BTreeMap<String, AuthEntry>,
-    #[serde(default)]
     creds_store: Option<String>,
-    #[serde(default)]
     cred_helpers: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 struct AuthEntry {
-    #[serde(default)]
     auth: Option<String>,
-    #[serde(default)]
     username: Option<String>,
-    #[serde(default)]
     password: Option<String>,
-    #[serde(default)]
     identitytoken: Option<String>,
+}
+
+/// The JSON type of a value, for messages that must not show the value itself.
+fn type_name(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A key as it appears in a key path: quoted, outside text escaped.
+fn key_label(key: &str) -> String {
+    format!("{:?}", release_core::untrusted::escape(key).as_ref())
+}
+
+impl DockerConfig {
+    /// Reads the parts of docker's config we use. Errors name the key path and the types
+    /// involved, never a value: the file holds passwords and tokens (serde's own messages
+    /// quote the offending value).
+    fn from_json(text: &str) -> Result<DockerConfig, String> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| format!("is not valid JSON ({})", crate::redact::json_error(&e)))?;
+        let serde_json::Value::Object(top) = value else {
+            return Err(format!(
+                "holds {} where an object belongs",
+                type_name(&value)
+            ));
+        };
+        let wrong = |path: &str, want: &str, got: &serde_json::Value| {
+            format!("`{path}` is {} where {want} belongs", type_name(got))
+        };
+        let string = |path: &str, v: Option<&serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(wrong(path, "a string", other)),
+        };
+        let object = |path: &str, v: Option<&serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::Object(m)) => Ok(Some(m.clone())),
+            Some(other) => Err(wrong(path, "an object", other)),
+        };
+        let mut config = DockerConfig {
+            creds_store: string("credsStore", top.get("credsStore"))?,
+            ..DockerConfig::default()
+        };
+        for (host, helper) in object("credHelpers", top.get("credHelpers"))?.unwrap_or_default() {
+            let path = format!("credHelpers[{}]", key_label(&host));
+            if let Some(h) = string(&path, Some(&helper))? {
+                config.cred_helpers.insert(host, h);
+            }
+        }
+        for (host, entry) in object("auths", top.get("auths"))?.unwrap_or_default() {
+            let path = format!("auths[{}]", key_label(&host));
+            let Some(entry) = object(&path, Some(&entry))? else {
+                continue;
+            };
+            let field = |name: &str| string(&format!("{path}.{name}"), entry.get(name));
+            config.auths.insert(
+                host.clone(),
+                AuthEntry {
+                    auth: field("auth")?,
+                    username: field("username")?,
+                    password: field("password")?,
+                    identitytoken: field("identitytoken")?,
+                },
+            );
+        }
+        Ok(config)
+    }
 }
 
 #[derive(Deserialize)]
@@ -136,10 +202,8 @@ impl CredentialSource {
                 )))
             }
         };
-        // serde_json's error names line and column, never the content.
-        let config: DockerConfig = serde_json::from_str(&text).map_err(|e| {
-            RegistryError::Credentials(format!("{} is not valid JSON: {e}", path.display()))
-        })?;
+        let config = DockerConfig::from_json(&text)
+            .map_err(|e| RegistryError::Credentials(format!("{} {e}", path.display())))?;
         let keys = config_keys(registry);
         if let Some(helper) = keys.iter().find_map(|k| config.cred_helpers.get(k)) {
             return self.run_helper(helper, registry).await;

@@ -1,5 +1,9 @@
 //! The registry and GitHub errors. Messages name the request and what went wrong; they never
-//! contain credentials (requests carry secrets only in headers, which are never printed).
+//! contain credentials: requests carry secrets only in headers, which are never printed, and
+//! the servers' own words pass through [`crate::redact`] (a server may echo a request's
+//! `Authorization` header in its error body).
+
+use crate::redact::{clip, redact};
 
 /// Why a registry or GitHub operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -80,11 +84,55 @@ impl RegistryError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, RegistryError::NotFound { .. })
     }
+
+    /// The same error with `f` applied to every text it holds (removing known secrets).
+    pub(crate) fn map_text(self, f: impl Fn(&str) -> String) -> RegistryError {
+        use RegistryError as E;
+        match self {
+            E::Input(t) => E::Input(f(&t)),
+            E::NotFound { what, detail } => E::NotFound {
+                what: f(&what),
+                detail: f(&detail),
+            },
+            E::Auth { what, detail } => E::Auth {
+                what: f(&what),
+                detail: f(&detail),
+            },
+            E::Status {
+                what,
+                status,
+                detail,
+            } => E::Status {
+                what: f(&what),
+                status,
+                detail: f(&detail),
+            },
+            E::Integrity { what, detail } => E::Integrity {
+                what: f(&what),
+                detail: f(&detail),
+            },
+            E::TooLarge { what, limit } => E::TooLarge {
+                what: f(&what),
+                limit,
+            },
+            E::Protocol { what, detail } => E::Protocol {
+                what: f(&what),
+                detail: f(&detail),
+            },
+            E::Network { what, detail } => E::Network {
+                what: f(&what),
+                detail: f(&detail),
+            },
+            E::Credentials(t) => E::Credentials(f(&t)),
+        }
+    }
 }
 
 /// Decodes a registry or GitHub error body leniently: the `errors[].code`/`message` of the
 /// distribution spec, GitHub's `message`, or the start of the text. Unknown codes (`UNKNOWN`,
-/// `TAG_INVALID`) and odd shapes are kept as they are, never an error of their own.
+/// `TAG_INVALID`) and odd shapes are kept as they are, never an error of their own. Anything
+/// that looks like a credential is removed, control characters become spaces, and the result
+/// is cut to [`crate::redact::MAX_DETAIL_CHARS`] characters.
 pub fn describe_body(body: &[u8]) -> String {
     if body.is_empty() {
         return String::new();
@@ -108,7 +156,7 @@ pub fn describe_body(body: &[u8]) -> String {
             parts.push(message.to_string());
         }
         if !parts.is_empty() {
-            return format!(": {}", clip(&parts.join("; ")));
+            return format!(": {}", clip(&redact(&parts.join("; "))));
         }
     }
     let text = String::from_utf8_lossy(body);
@@ -116,17 +164,8 @@ pub fn describe_body(body: &[u8]) -> String {
     if text.is_empty() {
         String::new()
     } else {
-        format!(": {}", clip(text))
+        format!(": {}", clip(&redact(text)))
     }
-}
-
-fn clip(text: &str) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(300)
-        .collect();
-    one_line
 }
 
 #[cfg(test)]

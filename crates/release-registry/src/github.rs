@@ -221,8 +221,13 @@ impl GitHub {
         }
     }
 
-    fn fail(what: &str, status: StatusCode, body: &[u8]) -> RegistryError {
-        let detail = describe_body(body);
+    fn fail(&self, what: &str, status: StatusCode, body: &[u8]) -> RegistryError {
+        let mut known = crate::redact::Redactor::default();
+        if let Some(t) = &self.token {
+            known.add(t.expose());
+        }
+        // Patterns catch GitHub's token formats; the exact token catches any other.
+        let detail = known.apply(&describe_body(body));
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => RegistryError::Auth {
                 what: what.into(),
@@ -258,7 +263,7 @@ impl GitHub {
         match status {
             StatusCode::OK => parse(&body, &what).map(Some),
             StatusCode::NOT_FOUND => Ok(None),
-            s => Err(Self::fail(&what, s, &body)),
+            s => Err(self.fail(&what, s, &body)),
         }
     }
 
@@ -274,7 +279,7 @@ impl GitHub {
             .await?;
         match status {
             StatusCode::CREATED | StatusCode::OK => parse(&reply, &what),
-            s => Err(Self::fail(&what, s, &reply)),
+            s => Err(self.fail(&what, s, &reply)),
         }
     }
 
@@ -292,7 +297,7 @@ impl GitHub {
             .await?;
         match status {
             StatusCode::OK => parse(&reply, &what),
-            s => Err(Self::fail(&what, s, &reply)),
+            s => Err(self.fail(&what, s, &reply)),
         }
     }
 
@@ -304,7 +309,7 @@ impl GitHub {
         for _page in 0..1000 {
             let (status, headers, body) = self.call(Method::GET, &url, None, &what).await?;
             if status != StatusCode::OK {
-                return Err(Self::fail(&what, status, &body));
+                return Err(self.fail(&what, status, &body));
             }
             let page: Vec<Asset> = parse(&body, &what)?;
             out.extend(page);
@@ -333,7 +338,10 @@ impl GitHub {
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], what: &str) -> Result<T, RegistryError> {
     serde_json::from_slice(body).map_err(|e| RegistryError::Protocol {
         what: what.into(),
-        detail: format!("not the JSON GitHub documents: {e}"),
+        detail: format!(
+            "not the JSON GitHub documents ({})",
+            crate::redact::json_error(&e)
+        ),
     })
 }
 

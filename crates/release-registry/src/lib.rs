@@ -6,7 +6,8 @@
 //!   checked on every GET, tag lists follow `Link` pagination.
 //! - Auth as docker does it ([`credentials`], [`auth`]): docker's config file, credential
 //!   helpers, Basic, the Bearer token flow with a token cache, `GITHUB_TOKEN` for ghcr.io.
-//!   Secrets are [`secret::Secret`]s and never print.
+//!   Secrets are [`secret::Secret`]s and never print; servers' words are redacted
+//!   ([`redact`]) before they reach a message.
 //! - Retries ([`retry`]) on 408/429/5xx and connection errors, honouring `Retry-After`.
 //! - [`attest`]: attestations and SBOMs of a digest, wherever they were stored.
 //! - [`github`]: GitHub Releases over REST.
@@ -21,6 +22,7 @@ pub mod credentials;
 pub mod error;
 pub mod github;
 pub mod manifest;
+pub mod redact;
 pub mod reference;
 pub mod retry;
 pub mod secret;

@@ -23,6 +23,11 @@ pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list
 /// Docker image manifest, schema 2.
 pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
 
+/// Docker image manifest, schema 1 (deprecated; never written).
+pub const DOCKER_SCHEMA1: &str = "application/vnd.docker.distribution.manifest.v1+json";
+/// Docker image manifest, schema 1, signed (deprecated; never written).
+pub const DOCKER_SCHEMA1_SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
 /// The complete `Accept` list sent with every manifest request. docker-registry answers 404
 /// for OCI content when the list lacks its type, so it is always the whole list.
 pub const ACCEPT: [&str; 4] = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
@@ -71,6 +76,25 @@ impl Manifest {
         &self.digest
     }
 
+    /// Whether this is a Docker schema 1 manifest: by media type, or by `schemaVersion: 1`
+    /// whatever the type says.
+    pub fn is_schema1(&self) -> bool {
+        if self.media_type == DOCKER_SCHEMA1 || self.media_type == DOCKER_SCHEMA1_SIGNED {
+            return true;
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Version {
+            #[serde(default)]
+            schema_version: Option<serde_json::Value>,
+        }
+        serde_json::from_slice::<Version>(&self.bytes)
+            .ok()
+            .and_then(|v| v.schema_version)
+            .and_then(|v| v.as_u64())
+            == Some(1)
+    }
+
     /// Whether this is an index / manifest list.
     pub fn is_index(&self) -> bool {
         self.media_type == OCI_INDEX || self.media_type == DOCKER_LIST
@@ -78,21 +102,40 @@ impl Manifest {
 
     /// A lenient read-only view of the JSON (unknown fields ignored, missing ones empty).
     pub fn view(&self) -> Result<ManifestView, String> {
-        serde_json::from_slice(&self.bytes)
-            .map_err(|e| format!("manifest {} is not valid JSON: {e}", self.digest))
+        serde_json::from_slice(&self.bytes).map_err(|e| {
+            format!(
+                "manifest {} is not the JSON expected ({})",
+                self.digest,
+                crate::redact::json_error(&e)
+            )
+        })
     }
 }
 
-/// The manifest's `mediaType` field, or its shape: `manifests` means an index.
+/// The manifest's `mediaType` field, or its shape: `manifests` means an index, `schemaVersion:
+/// 1` a Docker schema 1 manifest.
 fn sniff_media_type(bytes: &[u8]) -> String {
-    let view: Option<ManifestView> = serde_json::from_slice(bytes).ok();
-    match view {
-        Some(v) => match v.media_type {
-            Some(m) if !m.is_empty() => m,
-            _ if !v.manifests.is_empty() => OCI_INDEX.to_string(),
-            _ => OCI_MANIFEST.to_string(),
-        },
-        None => OCI_MANIFEST.to_string(),
+    let view: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+    let Some(v) = view else {
+        return OCI_MANIFEST.to_string();
+    };
+    if let Some(m) = v
+        .get("mediaType")
+        .and_then(|m| m.as_str())
+        .filter(|m| !m.is_empty())
+    {
+        return m.to_string();
+    }
+    if v.get("schemaVersion").and_then(|n| n.as_u64()) == Some(1) {
+        return if v.get("signatures").is_some() {
+            DOCKER_SCHEMA1_SIGNED.to_string()
+        } else {
+            DOCKER_SCHEMA1.to_string()
+        };
+    }
+    match v.get("manifests").and_then(|m| m.as_array()) {
+        Some(list) if !list.is_empty() => OCI_INDEX.to_string(),
+        _ => OCI_MANIFEST.to_string(),
     }
 }
 
@@ -110,17 +153,17 @@ pub struct ManifestView {
     /// `config`.
     #[serde(default)]
     pub config: Option<Descriptor>,
-    /// `layers` of an image manifest.
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// `layers` of an image manifest (entries that are not descriptors are left out).
+    #[serde(default, deserialize_with = "lenient_descriptors")]
     pub layers: Vec<Descriptor>,
-    /// `manifests` of an index.
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// `manifests` of an index (entries that are not descriptors are left out).
+    #[serde(default, deserialize_with = "lenient_descriptors")]
     pub manifests: Vec<Descriptor>,
     /// `subject` (OCI 1.1 referrers).
     #[serde(default)]
     pub subject: Option<Descriptor>,
-    /// `annotations`.
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// `annotations` (values that are not strings are left out).
+    #[serde(default, deserialize_with = "lenient_annotations")]
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -134,8 +177,8 @@ pub struct Descriptor {
     /// `digest`, as written (checked when used).
     #[serde(default)]
     pub digest: String,
-    /// `size`.
-    #[serde(default)]
+    /// `size` (0 when it is not a number in range: a server's number is never trusted).
+    #[serde(default, deserialize_with = "lenient_size")]
     pub size: u64,
     /// `artifactType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,10 +186,10 @@ pub struct Descriptor {
     /// `platform` (index entries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
-    /// `annotations`.
+    /// `annotations` (values that are not strings are left out).
     #[serde(
         default,
-        deserialize_with = "null_as_empty",
+        deserialize_with = "lenient_annotations",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub annotations: BTreeMap<String, String>,
@@ -166,12 +209,43 @@ pub struct Platform {
     pub variant: Option<String>,
 }
 
-fn null_as_empty<'de, D, T>(d: D) -> Result<T, D::Error>
+fn lenient_descriptors<'de, D>(d: D) -> Result<Vec<Descriptor>, D::Error>
 where
     D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
 {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+    let raw = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match raw {
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+fn lenient_annotations<'de, D>(d: D) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match raw {
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some((k, s)),
+                _ => None,
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    })
+}
+
+fn lenient_size<'de, D>(d: D) -> Result<u64, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(raw.and_then(|v| v.as_u64()).unwrap_or(0))
 }
 
 #[cfg(test)]

@@ -164,7 +164,7 @@ async fn retag_is_idempotent_and_a_dry_run_writes_nothing() {
 }
 
 #[tokio::test]
-async fn retag_without_checks_makes_exactly_one_get_and_one_put_per_alias() {
+async fn retag_without_checks_makes_one_get_then_one_put_and_one_read_back_per_alias() {
     let (env, proxy) = proxied();
     let r = repo(&proxy.addr);
     let report = client()
@@ -180,10 +180,19 @@ async fn retag_without_checks_makes_exactly_one_get_and_one_put_per_alias() {
         .await
         .unwrap();
     assert!(report.ok());
-    let reqs = proxy.requests();
-    assert_eq!(reqs.len(), 4, "{reqs:?}");
-    assert_eq!(proxy.count("GET /v2/app/manifests/0.4.0"), 1);
-    assert_eq!(proxy.count("PUT /v2/app/manifests/"), 3);
+    // One GET of the source, then per alias, in order: the PUT and its read-back HEAD.
+    assert_eq!(
+        proxy.requests(),
+        [
+            "GET /v2/app/manifests/0.4.0",
+            "PUT /v2/app/manifests/a",
+            "HEAD /v2/app/manifests/a",
+            "PUT /v2/app/manifests/b",
+            "HEAD /v2/app/manifests/b",
+            "PUT /v2/app/manifests/c",
+            "HEAD /v2/app/manifests/c",
+        ]
+    );
     assert_eq!(
         registry_digest(&env.reg.addr, "app", "c").unwrap(),
         env.seeded.digests["0.4.0"]

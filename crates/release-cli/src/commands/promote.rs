@@ -137,11 +137,15 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
         let plan = TagPlan::compute(&event, &history, policy)
             .map_err(|e| release_registry::RegistryError::Input(e.to_string()))?;
         let source = candidate.to_string();
+        // Targets move in order and stop at the first failure: `latest` goes last, so it never
+        // moves when another tag could not.
+        let mut targets = plan.tags.clone();
+        targets.sort_by_key(|t| t == "latest");
         let report = client
             .retag(
                 &repo,
                 &source,
-                &plan.tags,
+                &targets,
                 RetagOptions {
                     execute,
                     check: true,

@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use release_core::history::History;
 use release_core::policy::Policy;
 use release_core::rollback::{desired_aliases, Alias};
+use release_core::untrusted::escape;
 use release_core::version::ReleaseVersion;
 use release_registry::client::{Resolved, TargetAction, TargetReport, TargetStatus};
 use release_registry::credentials::{Credential, CredentialSource};
@@ -299,8 +300,10 @@ fn tags(ctx: &Context, args: TagsArgs) -> CliResult {
             tags: &tags,
         })?;
     } else {
+        // Tag names come from the registry: a newline or an escape sequence in one must not
+        // draw a line of its own.
         for t in &tags {
-            println!("{t}");
+            println!("{}", escape(t));
         }
     }
     Ok(Outcome::Ok)
@@ -370,7 +373,7 @@ fn digest(ctx: &Context, args: DigestArgs) -> CliResult {
             match (&o.resolved, report.len()) {
                 (Some(r), 1) => println!("{}", r.digest),
                 (Some(r), _) => println!("{} {}", o.reference, r.digest),
-                (None, _) => eprintln!("{}", o.error.as_deref().unwrap_or("not found")),
+                (None, _) => eprintln!("{}", escape(o.error.as_deref().unwrap_or("not found"))),
             }
         }
     }
@@ -400,9 +403,14 @@ pub fn render_targets(
             TargetStatus::Planned => "planned".to_string(),
             TargetStatus::Done if t.action == TargetAction::Unchanged => "unchanged".to_string(),
             TargetStatus::Done => "done".to_string(),
-            TargetStatus::Failed(e) => format!("FAILED: {e}"),
+            TargetStatus::Failed(e) => format!("FAILED: {}", escape(e)),
+            TargetStatus::NotAttempted(e) => escape(e).into_owned(),
         };
-        let _ = writeln!(out, "  {repo}:{} -> {digest}  {what}  [{status}]", t.tag);
+        let _ = writeln!(
+            out,
+            "  {repo}:{} -> {digest}  {what}  [{status}]",
+            escape(&t.tag)
+        );
     }
 }
 
@@ -450,18 +458,24 @@ fn retag(ctx: &Context, args: RetagArgs) -> CliResult {
     failures(&report.targets)
 }
 
-/// Exit 3 naming the failed targets, after the report was printed.
+/// Exit 3 naming the failed targets (and those left out after a failure), after the report
+/// was printed.
 pub fn failures(targets: &[TargetReport]) -> CliResult {
     let failed: Vec<&str> = targets
         .iter()
-        .filter(|t| matches!(t.status, TargetStatus::Failed(_)))
+        .filter(|t| {
+            matches!(
+                t.status,
+                TargetStatus::Failed(_) | TargetStatus::NotAttempted(_)
+            )
+        })
         .map(|t| t.tag.as_str())
         .collect();
     if failed.is_empty() {
         Ok(Outcome::Ok)
     } else {
         Err(CliError::env(format!(
-            "{} of {} tags failed ({}); the others are as reported, and a re-run is safe",
+            "{} of {} tags failed or were not attempted ({}); the others are as reported, and a re-run is safe",
             failed.len(),
             targets.len(),
             failed.join(", ")
@@ -561,51 +575,58 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
             .cloned()
             .collect();
         if args.execute {
+            // In order (`latest` last), one retag per run of aliases with the same target; the
+            // first failure stops every move after it.
+            let todo: Vec<usize> = (0..aliases.len())
+                .filter(|i| aliases[*i].action != "ok")
+                .collect();
             let mut earlier_failed = false;
-            for latest_pass in [false, true] {
-                let mut by_target: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                for (i, a) in aliases.iter().enumerate() {
-                    if a.action != "ok" && (a.alias == "latest") == latest_pass {
-                        by_target.entry(a.target.clone()).or_default().push(i);
-                    }
+            let mut k = 0;
+            while k < todo.len() {
+                let target = aliases[todo[k]].target.clone();
+                let mut idx = vec![todo[k]];
+                while k + idx.len() < todo.len() && aliases[todo[k + idx.len()]].target == target {
+                    idx.push(todo[k + idx.len()]);
                 }
-                for (target, idx) in by_target {
-                    if latest_pass && earlier_failed {
-                        for i in idx {
-                            aliases[i].status = "not attempted: an earlier move failed".into();
-                        }
-                        continue;
+                k += idx.len();
+                if earlier_failed {
+                    for i in idx {
+                        aliases[i].status = "not attempted: an earlier move failed".into();
                     }
-                    let names: Vec<String> =
-                        idx.iter().map(|i| aliases[*i].alias.clone()).collect();
-                    let r = client
-                        .retag(
-                            &repo,
-                            &target,
-                            &names,
-                            RetagOptions {
-                                execute: true,
-                                check: false,
-                            },
-                        )
-                        .await;
-                    match r {
-                        Ok(rep) => {
-                            for (i, t) in idx.iter().zip(rep.targets) {
-                                aliases[*i].status = match t.status {
-                                    TargetStatus::Failed(e) => {
-                                        earlier_failed = true;
-                                        format!("failed: {e}")
-                                    }
-                                    _ => "done".into(),
-                                };
-                            }
+                    continue;
+                }
+                let names: Vec<String> = idx.iter().map(|i| aliases[*i].alias.clone()).collect();
+                let r = client
+                    .retag(
+                        &repo,
+                        &target,
+                        &names,
+                        RetagOptions {
+                            execute: true,
+                            check: false,
+                        },
+                    )
+                    .await;
+                match r {
+                    Ok(rep) => {
+                        for (i, t) in idx.iter().zip(rep.targets) {
+                            aliases[*i].status = match t.status {
+                                TargetStatus::Failed(e) => {
+                                    earlier_failed = true;
+                                    format!("failed: {e}")
+                                }
+                                TargetStatus::NotAttempted(_) => {
+                                    earlier_failed = true;
+                                    "not attempted: an earlier move failed".into()
+                                }
+                                _ => "done".into(),
+                            };
                         }
-                        Err(e) => {
-                            earlier_failed = true;
-                            for i in idx {
-                                aliases[i].status = format!("failed: {e}");
-                            }
+                    }
+                    Err(e) => {
+                        earlier_failed = true;
+                        for i in idx {
+                            aliases[i].status = format!("failed: {e}");
                         }
                     }
                 }
@@ -638,7 +659,10 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
             let _ = writeln!(
                 out,
                 "  {:<8} -> {:<10} {:<7} [{}]",
-                a.alias, a.target, a.action, a.status
+                a.alias,
+                a.target,
+                a.action,
+                escape(&a.status)
             );
         }
         for l in &report.left {
@@ -655,7 +679,7 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
     if report
         .aliases
         .iter()
-        .any(|a| a.status.starts_with("failed"))
+        .any(|a| a.status.starts_with("failed") || a.status.starts_with("not attempted"))
     {
         return Err(CliError::env(
             "some aliases could not be moved; see the report (a re-run is safe)",

@@ -5,12 +5,12 @@
 //! R4). Each step says what it did, so a partial failure shows exactly what moved, and a re-run
 //! only does what is left.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use clap::Args;
 use release_changelog as cl;
 use release_core::rollback::{add_banner, deprecation_banner, KeptAlias, RollbackPlan};
+use release_core::untrusted::escape;
 use release_registry::client::TargetStatus;
 use release_registry::RetagOptions;
 use serde::Serialize;
@@ -175,74 +175,79 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
         .map_err(|e| release_registry::RegistryError::Input(e.to_string()))?;
         let banner = deprecation_banner(&defective, plan.replacement.as_ref(), &args.reason);
         let mut steps = Vec::new();
-        // Registry moves, grouped by target version; `latest` in a second pass.
+        // Registry moves in the plan's order (`latest` last), one retag per run of moves to
+        // the same version; the first failure stops every move after it, so `latest` never
+        // moves when an earlier alias could not.
         let mut failed = false;
-        for latest_pass in [false, true] {
-            let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for m in plan
-                .moves
-                .iter()
-                .filter(|m| (m.alias == "latest") == latest_pass)
-            {
-                groups
-                    .entry(m.to.to_string())
-                    .or_default()
-                    .push(m.alias.clone());
+        let mut k = 0;
+        while k < plan.moves.len() {
+            let target = plan.moves[k].to.to_string();
+            let mut tags = Vec::new();
+            while k < plan.moves.len() && plan.moves[k].to.to_string() == target {
+                tags.push(plan.moves[k].alias.clone());
+                k += 1;
             }
-            for (target, tags) in groups {
-                if latest_pass && failed {
+            if failed {
+                for t in tags {
+                    steps.push(Step {
+                        kind: "registry",
+                        target: format!("{repo}:{t}"),
+                        action: format!("move to {target}"),
+                        status: "not attempted",
+                        detail: Some(
+                            "an earlier move failed; aliases move in order, `latest` last".into(),
+                        ),
+                        diff: None,
+                    });
+                }
+                continue;
+            }
+            let options = RetagOptions {
+                execute,
+                check: true,
+            };
+            match client.retag(&repo, &target, &tags, options).await {
+                Ok(report) => {
+                    for t in report.targets {
+                        let (status, detail) = match t.status {
+                            TargetStatus::Planned => ("planned", None),
+                            TargetStatus::Done if t.before.as_ref() == Some(&report.digest) => {
+                                ("unchanged", None)
+                            }
+                            TargetStatus::Done => ("done", None),
+                            TargetStatus::Failed(e) => {
+                                failed = true;
+                                ("failed", Some(e))
+                            }
+                            TargetStatus::NotAttempted(_) => {
+                                failed = true;
+                                (
+                                    "not attempted",
+                                    Some("an earlier move failed; aliases move in order, `latest` last".into()),
+                                )
+                            }
+                        };
+                        steps.push(Step {
+                            kind: "registry",
+                            target: format!("{repo}:{}", t.tag),
+                            action: format!("move to {target} ({})", report.digest),
+                            status,
+                            detail,
+                            diff: None,
+                        });
+                    }
+                }
+                Err(e) => {
+                    failed = true;
                     for t in tags {
                         steps.push(Step {
                             kind: "registry",
                             target: format!("{repo}:{t}"),
                             action: format!("move to {target}"),
-                            status: "not attempted",
-                            detail: Some("an earlier move failed; `latest` moves last".into()),
+                            status: "failed",
+                            detail: Some(e.to_string()),
                             diff: None,
                         });
-                    }
-                    continue;
-                }
-                let options = RetagOptions {
-                    execute,
-                    check: true,
-                };
-                match client.retag(&repo, &target, &tags, options).await {
-                    Ok(report) => {
-                        for t in report.targets {
-                            let (status, detail) = match t.status {
-                                TargetStatus::Planned => ("planned", None),
-                                TargetStatus::Done if t.before.as_ref() == Some(&report.digest) => {
-                                    ("unchanged", None)
-                                }
-                                TargetStatus::Done => ("done", None),
-                                TargetStatus::Failed(e) => {
-                                    failed = true;
-                                    ("failed", Some(e))
-                                }
-                            };
-                            steps.push(Step {
-                                kind: "registry",
-                                target: format!("{repo}:{}", t.tag),
-                                action: format!("move to {target} ({})", report.digest),
-                                status,
-                                detail,
-                                diff: None,
-                            });
-                        }
-                    }
-                    Err(e) => {
-                        failed = true;
-                        for t in tags {
-                            steps.push(Step {
-                                kind: "registry",
-                                target: format!("{repo}:{t}"),
-                                action: format!("move to {target}"),
-                                status: "failed",
-                                detail: Some(e.to_string()),
-                                diff: None,
-                            });
-                        }
                     }
                 }
             }
@@ -417,7 +422,8 @@ pub fn render(r: &RollbackReport) -> String {
             s.status, s.kind, s.target, s.action
         );
         if let Some(d) = &s.detail {
-            let _ = write!(out, " ({d})");
+            // Details quote registries and GitHub: outside text.
+            let _ = write!(out, " ({})", escape(d));
         }
         out.push('\n');
     }

@@ -6,6 +6,7 @@ use clap::Args;
 use release_core::history::History;
 use release_core::policy::Policy;
 use release_core::rollback::expected_tags;
+use release_core::untrusted::escape;
 use release_core::version::ReleaseVersion;
 use release_registry::attest::{ArtifactKind, Discovery};
 use release_registry::github::GitHub;
@@ -114,6 +115,12 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
         })
     })?
     .map_err(registry_error)?;
+    // Entries skipped during discovery (a dangling referrer): said on stderr, in the JSON too.
+    if let Some(d) = &report.attestations {
+        for w in &d.warnings {
+            eprintln!("warning: {}", escape(w));
+        }
+    }
     if ctx.json {
         output::print_json(&report)?;
     } else {
@@ -132,10 +139,11 @@ pub fn render(report: &VerifyReport) -> String {
         report.version,
         report.digest.as_deref().unwrap_or("no digest")
     );
+    // Items and details quote the registry (predicate and media types): outside text.
     let width = report
         .checks
         .iter()
-        .map(|c| c.item.len())
+        .map(|c| escape(&c.item).chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -148,13 +156,16 @@ pub fn render(report: &VerifyReport) -> String {
         let _ = writeln!(
             out,
             "{:<4} {:<width$} {:<9} {}",
-            c.rule, c.item, c.status, c.detail
+            c.rule,
+            escape(&c.item),
+            c.status,
+            escape(&c.detail)
         );
     }
     if report.ok {
         let _ = writeln!(out, "all published artifacts are present");
     } else {
-        let _ = writeln!(out, "missing: {}", report.missing.join(", "));
+        let _ = writeln!(out, "missing: {}", escape(&report.missing.join(", ")));
     }
     out
 }

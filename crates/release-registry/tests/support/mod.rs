@@ -625,6 +625,81 @@ pub fn push_fallback_referrers(
     );
 }
 
+/// A sigstore bundle (v0.3) whose DSSE envelope carries an in-toto statement with `predicate`,
+/// as GitHub's `actions/attest-build-provenance` and `attest-sbom` push it.
+pub fn sigstore_bundle(subject: &str, predicate: &str) -> String {
+    let statement = format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"ghcr.io/acme/app","digest":{{"sha256":"{}"}}}}],"predicateType":"{predicate}","predicate":{{"buildDefinition":{{}}}}}}"#,
+        subject.trim_start_matches("sha256:")
+    );
+    format!(
+        r#"{{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{{"certificate":{{"rawBytes":"MIIB"}},"tlogEntries":[]}},"dsseEnvelope":{{"payload":"{}","payloadType":"application/vnd.in-toto+json","signatures":[{{"sig":"MEUCIQ","keyid":""}}]}}}}"#,
+        b64(statement.as_bytes(), false)
+    )
+}
+
+pub const SIGSTORE_BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+/// Pushes one GitHub attestation for `subject` as `actions/attest` does: the bundle blob, an
+/// OCI artifact manifest (`artifactType` the bundle type, `subject` the image) and returns the
+/// artifact manifest's digest and size. `annotate` puts the `dev.sigstore.bundle.*` annotations
+/// on the manifest (newer versions of the action do; the fallback index never has them here).
+pub fn push_github_attestation(
+    addr: &str,
+    repo: &str,
+    subject: &str,
+    predicate: &str,
+    annotate: bool,
+) -> (String, usize) {
+    let empty = push_blob(addr, repo, b"{}");
+    let bundle = sigstore_bundle(subject, predicate);
+    let bd = push_blob(addr, repo, bundle.as_bytes());
+    let annotations = if annotate {
+        format!(
+            r#","annotations":{{"dev.sigstore.bundle.content":"dsse-envelope","dev.sigstore.bundle.predicateType":"{predicate}","org.opencontainers.image.created":"2026-01-01T00:00:00.000Z"}}"#
+        )
+    } else {
+        String::new()
+    };
+    let m = format!(
+        r#"{{"mediaType":"{OCI_MANIFEST}","schemaVersion":2,"artifactType":"{SIGSTORE_BUNDLE}","config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"{empty}","size":2}},"layers":[{{"digest":"{bd}","mediaType":"{SIGSTORE_BUNDLE}","size":{},"annotations":{{"org.opencontainers.image.title":"{}.sigstore.json"}}}}],"subject":{{"digest":"{subject}","mediaType":"{OCI_INDEX}","size":1}}{annotations}}}"#,
+        bundle.len(),
+        bd.replace(':', "-")
+    );
+    let d = push_manifest(
+        addr,
+        repo,
+        &sha256(m.as_bytes()),
+        OCI_MANIFEST,
+        m.as_bytes(),
+    );
+    (d, m.len())
+}
+
+/// The referrers tag schema's index `sha256-<hex>` listing the given referrers (digest, size)
+/// with `artifactType` only, no annotations.
+pub fn push_fallback_index(addr: &str, repo: &str, subject: &str, referrers: &[(String, usize)]) {
+    let entries: Vec<String> = referrers
+        .iter()
+        .map(|(d, len)| {
+            format!(
+                r#"{{"mediaType":"{OCI_MANIFEST}","digest":"{d}","size":{len},"artifactType":"{SIGSTORE_BUNDLE}"}}"#
+            )
+        })
+        .collect();
+    let index = format!(
+        r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#,
+        entries.join(",")
+    );
+    push_manifest(
+        addr,
+        repo,
+        &subject.replace(':', "-"),
+        OCI_INDEX,
+        index.as_bytes(),
+    );
+}
+
 /// Reads a tag's digest straight from the registry (not through the code under test).
 pub fn registry_digest(addr: &str, repo: &str, tag: &str) -> Option<String> {
     let r = http(
@@ -714,6 +789,11 @@ pub struct TokenServer {
     pub scopes: Mutex<Vec<String>>,
     /// The OAuth2 refresh token accepted on POST.
     pub refresh_token: Mutex<Option<String>>,
+    /// The raw JSON of `expires_in` in answers (`300` unless changed).
+    pub expires_in: Mutex<String>,
+    /// Refuse every request with 401 and a body that echoes the request's `Authorization`
+    /// header (a token server that leaks what it was sent).
+    pub echo_refusal: AtomicBool,
     stop: Arc<AtomicBool>,
 }
 
@@ -754,6 +834,8 @@ impl TokenServer {
             basic: basic.map(str::to_string),
             scopes: Mutex::new(Vec::new()),
             refresh_token: Mutex::new(None),
+            expires_in: Mutex::new("300".into()),
+            echo_refusal: AtomicBool::new(false),
             stop: Arc::new(AtomicBool::new(false)),
         });
         let me = ts.clone();
@@ -778,6 +860,19 @@ impl TokenServer {
     }
 
     fn answer(&self, req: &Message) -> Message {
+        if self.echo_refusal.load(Ordering::SeqCst) {
+            return Message {
+                status: 401,
+                body: format!(
+                    "access denied for request GET {} with headers: Authorization: {}; User-Agent: {}",
+                    req.path,
+                    req.header("authorization").unwrap_or("(none)"),
+                    req.header("user-agent").unwrap_or("")
+                )
+                .into_bytes(),
+                ..Message::default()
+            };
+        }
         if let Some(basic) = &self.basic {
             let want = format!("Basic {}", b64(basic.as_bytes(), false));
             if req.header("authorization") != Some(want.as_str()) {
@@ -855,8 +950,10 @@ impl TokenServer {
             r#"{{"iss":"test-issuer","sub":"tester","aud":"{service}","exp":{exp},"nbf":{iat},"iat":{iat},"jti":"t{n}","access":[{}]}}"#,
             access.join(",")
         ));
-        let body =
-            format!(r#"{{"token":"{token}","expires_in":300,"issued_at":"2026-01-01T00:00:00Z"}}"#);
+        let expires_in = self.expires_in.lock().unwrap().clone();
+        let body = format!(
+            r#"{{"token":"{token}","expires_in":{expires_in},"issued_at":"2026-01-01T00:00:00Z"}}"#
+        );
         Message {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],
@@ -929,6 +1026,9 @@ fn percent_decode(s: &str) -> String {
 /// Request headers in order, repeats kept.
 pub type Headers = Vec<(String, String)>;
 
+/// Runs with the request and the registry's answer (see [`Fault::After`]).
+pub type AfterFn = Box<dyn Fn(&Message, &mut Message) + Send + Sync>;
+
 /// What a rule does to a matching request.
 pub enum Fault {
     /// Answer with this instead of asking the registry.
@@ -939,6 +1039,12 @@ pub enum Fault {
     Delay(Duration),
     /// Forward, then change the registry's answer.
     Rewrite(Box<dyn Fn(&mut Message) + Send + Sync>),
+    /// Answer with what this makes of the request (a server that echoes headers), without
+    /// asking the registry.
+    Handle(Box<dyn Fn(&Message) -> Message + Send + Sync>),
+    /// Forward, then run this with the request and the registry's answer before answering
+    /// (a concurrent writer that lands right after the client's write).
+    After(AfterFn),
 }
 
 pub struct Rule {
@@ -1003,6 +1109,12 @@ impl Proxy {
                 Some(Fault::Rewrite(f)) => {
                     let mut resp = http(&upstream, &req);
                     f(&mut resp);
+                    write_response(stream, &resp, head_only);
+                }
+                Some(Fault::Handle(f)) => write_response(stream, &f(&req), head_only),
+                Some(Fault::After(f)) => {
+                    let mut resp = http(&upstream, &req);
+                    f(&req, &mut resp);
                     write_response(stream, &resp, head_only);
                 }
                 None => {
