@@ -358,11 +358,15 @@ impl Changelog {
         self.sections.iter().filter(|s| !s.is_unreleased())
     }
 
-    /// Sections whose version equals `version` (a leading `v` on either side is ignored).
+    /// Sections whose version equals `version` (a leading `v` on either side is ignored); a
+    /// heading that lists several versions (`## [0.8.0,0.8.1,0.8.2]`) is found by each.
     pub fn find(&self, version: &str) -> Vec<&Section> {
         let want = version.strip_prefix(['v', 'V']).unwrap_or(version);
         self.versions()
-            .filter(|s| s.version(&self.text) == want)
+            .filter(|s| {
+                let v = s.version(&self.text);
+                v == want || (v.contains(',') && v.split(',').any(|p| p.trim() == want))
+            })
             .collect()
     }
 

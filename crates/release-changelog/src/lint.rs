@@ -160,12 +160,14 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         DateMissing::Warning => Some(Warning),
         DateMissing::Error => Some(Error),
     };
+    let latest_at = doc.latest().map(|s| s.heading.span.start);
     for s in doc.versions() {
         let at = s.parts.version.start;
         let v = s.version(text);
         // Not released yet (`## 5.0.0 - TBD`, `0.18.0-dev`): the placeholder is intended.
         let pending = s.is_pending(text);
-        if semver_strict(v).is_err() {
+        // `0.8.0,0.8.1,0.8.2`: one heading for several versions, each checked.
+        if v.split(',').any(|p| semver_strict(p.trim()).is_err()) {
             if pep440(v) && pending {
                 // A development snapshot's version is not tagged anyway.
             } else if pep440(v) {
@@ -179,11 +181,17 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                     "release tags are SemVer (V1); a Python project may keep its own versions",
                 );
             } else {
+                // The newest release (and anything above it) is what gets tagged next; older
+                // history keeps the names it was released under (rust's `Version 0.10`).
+                let history = latest_at.is_some_and(|l| s.heading.span.start > l);
                 sink.push(
                     "version-invalid",
-                    Error,
+                    if history { Warning } else { Error },
                     at,
-                    format!("`{v}` is not a SemVer 2.0.0 version"),
+                    format!(
+                        "`{v}` is not a SemVer 2.0.0 version{}",
+                        if history { " (an older release)" } else { "" }
+                    ),
                     "write MAJOR.MINOR.PATCH, e.g. `1.2.0` (V1)",
                 );
             }
@@ -329,7 +337,10 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                     Warning,
                     at,
                     format!("`{name}` is not one of the changelog's categories"),
-                    &format!("use {} (policy `changelog.categories`)", known.join(", ")),
+                    &format!(
+                        "use one of {}, or list the file's own in the policy's `changelog.categories`",
+                        known.join(", ")
+                    ),
                 );
             }
             if let Some(&line) = names.get(&key) {

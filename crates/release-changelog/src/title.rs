@@ -129,6 +129,17 @@ pub fn parse(title: &str) -> Option<TitleParts> {
                 }
             }
         }
+        // `[0.8.0,0.8.1,0.8.2]`: one section for several versions (rustfmt).
+        while bracketed && t.get(j) == Some(&b',') {
+            let k = skip_ws(t, j + 1);
+            if !t.get(k).is_some_and(u8::is_ascii_digit) {
+                break;
+            }
+            j = k + t[k..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+                .count();
+        }
         (false, start..j)
     };
     let mut k = version.end;
@@ -361,6 +372,15 @@ mod tests {
         assert_eq!(p("1.2.0.dev1").0, "1.2.0.dev1");
         assert_eq!(p("1.2.0.post1 - 2022-09-01").0, "1.2.0.post1");
         assert!(parse("1.2.0rcx").is_none());
+        assert_eq!(
+            p("[0.8.0,0.8.1, 0.8.2] 2018-05-28"),
+            (
+                "0.8.0,0.8.1, 0.8.2".into(),
+                Some("2018-05-28".into()),
+                false,
+                None
+            )
+        );
         // Inline HTML around the title.
         assert_eq!(
             p("<small>[8.2.2](https://x/compare/v8.2.1...v8.2.2) (2026-08-20)</small>"),

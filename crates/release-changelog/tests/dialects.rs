@@ -412,3 +412,23 @@ fn add_creates_unreleased_in_setext_files_and_empty_ones() {
         .contains("## [Unreleased]\n\n### Added\n\n- B.\n\n## [1.0.0]("));
     assert!(!edit.text.contains("[Unreleased]:"));
 }
+
+#[test]
+fn old_history_keeps_the_names_it_was_released_under() {
+    // rust's RELEASES.md: `Version 0.10 (2014-04-03)`; rustfmt: `## [0.8.0,0.8.1,0.8.2]`.
+    let doc = Changelog::parse(
+        "Version 1.1.0 (2015-06-25)\n==========================\n\n- New.\n\n# [0.8.0,0.8.1,0.8.2] 2014-06-01\n\n- Three at once.\n\nVersion 0.10 (2014-04-03)\n=========================\n\n- Old.\n",
+    );
+    let diags = lint(&doc, &Policy::default());
+    assert!(errors(&diags).is_empty(), "{diags:#?}");
+    let invalid = rules(&diags, "version-invalid");
+    assert_eq!(invalid.len(), 1, "{diags:#?}");
+    assert_eq!(invalid[0].line, 10);
+    assert_eq!(
+        body(&doc, Which::Version("0.8.1".into())),
+        "- Three at once.\n"
+    );
+    // The newest release is what gets tagged next: there it is an error.
+    let newest = Changelog::parse("# Changelog\n\n## [1.2] - 2024-01-01\n\n- A.\n");
+    assert_eq!(errors(&lint(&newest, &Policy::default())).len(), 1);
+}

@@ -411,11 +411,19 @@ fn upgrading_tables() {
 fn upgrading_sections() {
     let policy = Policy::default();
     let text = fixture("upgrading-sections.md");
-    let notes = UpgradeNotes {
+    let mut notes = UpgradeNotes {
         breaking: vec![("Dropped Windows 7".into(), None)],
         env_renamed: vec![("APP_A".into(), "APP_B".into())],
         ..UpgradeNotes::default()
     };
+    // A breaking change without its migration is refused, naming the change.
+    let err = upgrading::add(&text, "3.0.0", &notes, &policy).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("--breaking \"Dropped Windows 7\" has no --migration"),
+        "{err}"
+    );
+    notes.breaking[0].1 = Some("Upgrade to Windows 10".into());
     let edit = upgrading::add(&text, "3.0.0", &notes, &policy).unwrap();
     insta::assert_snapshot!(unified_diff("docs/upgrading.md", &text, &edit.text));
     assert!(upgrading::check(&edit.text, "3.0.0").ok);
