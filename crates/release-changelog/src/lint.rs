@@ -368,9 +368,14 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
 
     // Links.
     let mut def_labels: HashMap<String, usize> = HashMap::new();
+    let mut def_urls: HashMap<String, &str> = HashMap::new();
     for d in &b.links {
         let label = normalize_label(&text[d.label.clone()]);
         if let Some(&line) = def_labels.get(&label) {
+            // The same URL again (per-release definition blocks, axum) changes nothing.
+            if def_urls.get(&label) == Some(&&text[d.url.clone()]) {
+                continue;
+            }
             sink.push(
                 "link-duplicate",
                 Warning,
@@ -382,6 +387,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                 "remove one of the definitions",
             );
         } else {
+            def_urls.insert(label.clone(), &text[d.url.clone()]);
             def_labels.insert(label, doc.line_of(d.span.start));
         }
     }

@@ -32,17 +32,17 @@ fn skip_ws(t: &[u8], mut i: usize) -> usize {
 pub fn parse(title: &str) -> Option<TitleParts> {
     let t = title.as_bytes();
     let mut i = skip_ws(t, 0);
-    // Inline HTML around the title (`<small>[8.2.2](…) (date)</small>`, vite's patch
-    // releases): the opening tags are skipped here, the closing ones end the date below.
-    while t.get(i) == Some(&b'<') {
-        let n = t[i + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if n == 0 || t.get(i + 1 + n) != Some(&b'>') {
+    // Inline HTML before the title (`<small>[8.2.2](…) (date)</small>`, vite's patch
+    // releases; `<a name="1.2.3"></a>1.2.3 (date)`, older conventional-changelog): the tags
+    // are skipped here, a closing tag after the title ends the date below.
+    while t.get(i) == Some(&b'<')
+        && t.get(i + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
+    {
+        let Some(close) = t[i..].iter().position(|&b| b == b'>') else {
             break;
-        }
-        i = skip_ws(t, i + n + 2);
+        };
+        i = skip_ws(t, i + close + 1);
     }
     let bracketed = t.get(i) == Some(&b'[');
     if bracketed {
@@ -190,7 +190,12 @@ pub fn parse(title: &str) -> Option<TitleParts> {
     let mut d = k;
     loop {
         d = skip_ws(t, d);
-        if d < t.len() && matches!(t[d], b'-' | b':' | b'(' | b',' | b'/' | b'[') {
+        if d < t.len() && matches!(t[d], b'-' | b':' | b'(' | b',' | b'/') {
+            d += 1;
+            continue;
+        }
+        // `[2026-08-01]` is a date; `[BREAKING]` is not.
+        if t.get(d) == Some(&b'[') && t.get(d + 1).is_some_and(u8::is_ascii_digit) {
             d += 1;
             continue;
         }
@@ -380,6 +385,11 @@ mod tests {
                 false,
                 None
             )
+        );
+        assert_eq!(p("1.2.3 [BREAKING]").1, None);
+        assert_eq!(
+            p("<a name=\"1.2.3\"></a>1.2.3 (2024-01-02)"),
+            ("1.2.3".into(), Some("2024-01-02".into()), false, None)
         );
         // Inline HTML around the title.
         assert_eq!(

@@ -432,3 +432,16 @@ fn old_history_keeps_the_names_it_was_released_under() {
     let newest = Changelog::parse("# Changelog\n\n## [1.2] - 2024-01-01\n\n- A.\n");
     assert_eq!(errors(&lint(&newest, &Policy::default())).len(), 1);
 }
+
+#[test]
+fn a_label_defined_again_with_the_same_url_is_no_duplicate() {
+    let doc = Changelog::parse(
+        "# Changelog\n\n## [1.1.0] - 2025-01-02\n\n- Fixed [#1].\n\n[#1]: https://x/1\n\n## [1.0.0] - 2025-01-01\n\n- Fixed [#1] and [#2].\n\n[#1]: https://x/1\n[#2]: https://x/2\n[#2]: https://x/3\n",
+    );
+    let diags = lint(&doc, &Policy::default());
+    let dup: Vec<usize> = rules(&diags, "link-duplicate")
+        .iter()
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(dup, vec![15], "{diags:#?}");
+}
