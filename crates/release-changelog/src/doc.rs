@@ -349,6 +349,8 @@ impl Changelog {
         match best {
             Some((_, s)) => Some(s),
             None if !any_parsed => first,
+            // Every lower version is dated after this one: the dates are off, not the order.
+            None if date.is_some() => self.compare_base(index, version, None, stable_only),
             None => None,
         }
     }

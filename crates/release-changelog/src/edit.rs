@@ -229,10 +229,11 @@ pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planne
     // older line has a newer release right below it, and after a hotfix is merged back the
     // section right below can be that older line's hotfix; neither is what VERSION changed
     // from (C3).
+    // The new release is the newest event: no section below was released after it.
     let base = doc.compare_base(
         idx,
         Some(&v),
-        Some(opts.date),
+        None,
         policy.changelog.compare_base == CompareBase::PreviousStable,
     );
     let style = link_style(doc, opts.repo_url, opts.remote_url, policy);

@@ -476,3 +476,22 @@ fn markers_are_found_and_next_url_takes_new_definitions() {
         "<!-- next-header -->\n## [Unreleased] - ReleaseDate\n\n## [0.1.0] - 2024-09-01\n\n- x\n\n<!-- next-url -->\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/o/r/releases/tag/v0.1.0\n"
     );
 }
+
+#[test]
+fn dialect_fixtures() {
+    // Every operation on each dialect fixture (see tests/dialects.rs for the targeted checks).
+    run_all(
+        "dates-brackets",
+        "0.4.3",
+        Some("https://github.com/acme/tinyclock"),
+    );
+    run_all("dates-dash", "2.4.0", Some("https://github.com/acme/tool"));
+    run_all("undated", "0.8.2", None);
+    run_all("pep440", "2.2.0", None);
+    run_all("footer", "0.3.2", Some("https://github.com/acme/pager"));
+    run_all("pending", "1.5.0", Some("https://github.com/acme/cli"));
+    run_all("alt-categories", "1.2.1", None);
+    run_all("hotfix-merged", "0.3.0", None);
+    run_all("no-unreleased", "1.2.0", None);
+    run_all("no-unreleased-setext", "2.2.0", None);
+}
