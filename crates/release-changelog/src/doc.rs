@@ -293,7 +293,7 @@ impl Changelog {
 
     /// The version a compare link of `version` (dated `date`) starts at (C3), looking at the
     /// sections after `index` in file order: the greatest version lower than `version` that
-    /// was not released after it (when both dates are known). So a hotfix of an older line,
+    /// is not a hotfix of an older line released after it (when both dates are known). So a hotfix of an older line,
     /// released later and merged back, is never the base of the newer line's release (0.2.0
     /// compares from 0.1.0, not from the 0.1.1 hotfix dated after it), and the next release
     /// after the merge compares from the newest release of its own line. `version` `None`
@@ -335,10 +335,16 @@ impl Changelog {
             if want.as_ref().is_some_and(|w| sv >= *w) || (stable_only && !sv.pre.is_empty()) {
                 continue;
             }
-            let later = match (date, s.date(text).and_then(|d| title::iso_date(d).ok())) {
-                (Some(own), Some(theirs)) => theirs > own,
-                _ => false,
-            };
+            // Only a hotfix of an older line can be released after a newer line's release
+            // and still sit below it; elsewhere a later date is a typo, not history.
+            let hotfix = want
+                .as_ref()
+                .is_some_and(|w| (sv.major, sv.minor) != (w.major, w.minor) && sv.patch > 0);
+            let later = hotfix
+                && match (date, s.date(text).and_then(|d| title::iso_date(d).ok())) {
+                    (Some(own), Some(theirs)) => theirs > own,
+                    _ => false,
+                };
             if later {
                 continue;
             }

@@ -463,10 +463,31 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
             .flatten()
             .map(|b| b.version(text))
             .collect();
+        // A start between the base and this version names a release the file leaves out
+        // (vite lists `8.0.0` compared from `8.0.0-beta.18` without the betas): not stale.
+        let unlisted = || -> bool {
+            let parse = |v: &str| semver::Version::parse(v).ok();
+            let own = if s.is_unreleased() {
+                None
+            } else {
+                parse(s.version(text))
+            };
+            let start = from
+                .char_indices()
+                .find(|&(i, c)| c.is_ascii_digit() && tag_boundary(&from, &from[i..]))
+                .and_then(|(i, _)| parse(&from[i..]));
+            match (start, bases.first().and_then(|b| parse(b))) {
+                (Some(f), Some(b)) => {
+                    f > b && own.is_none_or(|v| f < v) && doc.find(&f.to_string()).is_empty()
+                }
+                _ => false,
+            }
+        };
         let from_ok = bases.is_empty()
             || bases
                 .iter()
-                .any(|b| from.ends_with(b) && tag_boundary(&from, b));
+                .any(|b| from.ends_with(b) && tag_boundary(&from, b))
+            || unlisted();
         if !to_ok || !from_ok {
             let want_from = bases.first().copied().unwrap_or("?");
             sink.push("link-stale", Warning, at, format!("the link of `{}` compares {from}...{to}, but the release history says {want_from}...{}", if s.is_unreleased() { "Unreleased" } else { s.version(text) }, if s.is_unreleased() { "HEAD" } else { s.version(text) }), "point the compare URL at the previous release of its line (the greatest version below it released before it) and this version (C3)");

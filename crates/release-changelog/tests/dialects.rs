@@ -445,3 +445,15 @@ fn a_label_defined_again_with_the_same_url_is_no_duplicate() {
         .collect();
     assert_eq!(dup, vec![15], "{diags:#?}");
 }
+
+#[test]
+fn a_compare_link_from_a_release_the_file_leaves_out_is_not_stale() {
+    // The betas have no sections; 8.0.0 compares from the last one.
+    let doc = Changelog::parse(
+        "# Changelog\n\n## [8.0.0](https://github.com/o/r/compare/v8.0.0-beta.3...v8.0.0) (2026-03-12)\n\n- Major.\n\n## [7.3.1](https://github.com/o/r/compare/v7.3.0...v7.3.1) (2026-03-01)\n\n- Fix.\n\n## [7.3.0](https://github.com/o/r/compare/v6.0.0...v7.3.0) (2026-02-01)\n\n- Feature.\n\n## [7.2.0](https://github.com/o/r/compare/v7.1.0...v7.2.0) (2026-01-01)\n\n- Older.\n",
+    );
+    let diags = lint(&doc, &Policy::default());
+    let stale: Vec<usize> = rules(&diags, "link-stale").iter().map(|d| d.line).collect();
+    // 7.3.0 starting at 6.0.0, before the 7.2.0 it follows, is stale.
+    assert_eq!(stale, vec![11], "{diags:#?}");
+}
