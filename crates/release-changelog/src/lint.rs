@@ -490,7 +490,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
             || unlisted();
         if !to_ok || !from_ok {
             let want_from = bases.first().copied().unwrap_or("?");
-            sink.push("link-stale", Warning, at, format!("the link of `{}` compares {from}...{to}, but the release history says {want_from}...{}", if s.is_unreleased() { "Unreleased" } else { s.version(text) }, if s.is_unreleased() { "HEAD" } else { s.version(text) }), "point the compare URL at the previous release of its line (the greatest version below it released before it) and this version (C3)");
+            sink.push("link-stale", Warning, at, format!("the link of `{}` compares {from}...{to}, but the release history says {want_from}...{}", if s.is_unreleased() { "Unreleased" } else { s.version(text) }, if s.is_unreleased() { "HEAD" } else { s.version(text) }), "start the compare URL at the previous release (the greatest lower version below it, not a later hotfix of an older line) and end it at this version (C3)");
         }
     }
     // Unused definitions: labels nothing refers to. Only checked for version-like labels and
