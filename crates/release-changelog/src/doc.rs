@@ -82,6 +82,13 @@ impl Section {
         self.parts.date.clone().map(|d| &text[d])
     }
 
+    /// True for a section that is not a release yet: Unreleased, a development version
+    /// (`0.18.0-dev`, `1.2.0.dev1`) or a placeholder date (`## 5.0.0 - TBD`); see
+    /// [`title::pending`].
+    pub fn is_pending(&self, text: &str) -> bool {
+        self.is_unreleased() || title::pending(self.version(text), self.date(text))
+    }
+
     /// Every entry: loose ones first, then per category, in file order.
     pub fn entries(&self) -> impl Iterator<Item = &Range<usize>> {
         self.loose_entries
@@ -157,8 +164,15 @@ impl Changelog {
             let Some(parts) = title::parse(&t[h.title.clone()]) else {
                 return false;
             };
+            let pending = parts.unreleased || {
+                let title = &t[h.title.clone()];
+                title::pending(
+                    &title[parts.version.clone()],
+                    parts.date.clone().map(|d| &title[d]),
+                )
+            };
             match first {
-                None if !parts.unreleased => {
+                None if !pending => {
                     first = Some(h.level);
                     false
                 }
@@ -205,12 +219,17 @@ impl Changelog {
                 loose_text: Vec::new(),
             });
         }
-        // Bodies end where the next section starts, or where the file ends.
+        // Bodies end where the next section starts, or where the file ends; the last one
+        // ends earlier at a footer heading.
+        let last_end = sections
+            .last()
+            .and_then(|s| footer_start(&text, &blocks, level, &sections, s))
+            .unwrap_or(text.len());
         let ends: Vec<usize> = sections
             .iter()
             .skip(1)
             .map(|s| s.heading.span.start)
-            .chain(std::iter::once(text.len()))
+            .chain(std::iter::once(last_end))
             .collect();
         for (section, end) in sections.iter_mut().zip(ends) {
             section.body.end = end.max(section.body.start);
@@ -260,16 +279,102 @@ impl Changelog {
         self.sections.iter().filter(|s| s.is_unreleased()).collect()
     }
 
+    /// True when the file has an `[Unreleased]` section (`release changelog add` creates one
+    /// when it has not).
+    pub fn has_unreleased(&self) -> bool {
+        self.sections.iter().any(Section::is_unreleased)
+    }
+
+    /// The newest release: the first version section that is not pending (neither
+    /// Unreleased, a development version nor dated `TBD`), see [`Section::is_pending`].
+    pub fn latest(&self) -> Option<&Section> {
+        self.sections.iter().find(|s| !s.is_pending(&self.text))
+    }
+
+    /// The version a compare link of `version` (dated `date`) starts at (C3), looking at the
+    /// sections after `index` in file order: the greatest version lower than `version` that
+    /// is not a hotfix of an older line released after it (when both dates are known). So a hotfix of an older line,
+    /// released later and merged back, is never the base of the newer line's release (0.2.0
+    /// compares from 0.1.0, not from the 0.1.1 hotfix dated after it), and the next release
+    /// after the merge compares from the newest release of its own line. `version` `None`
+    /// (Unreleased) takes the greatest version below. `stable_only` takes stable releases only
+    /// (policy `compare_base = "previous-stable"`). Versions that are not SemVer (PEP 440)
+    /// cannot be ordered: then the first section below is the base.
+    pub fn compare_base(
+        &self,
+        index: usize,
+        version: Option<&str>,
+        date: Option<&str>,
+        stable_only: bool,
+    ) -> Option<&Section> {
+        let text = self.text.as_str();
+        let parse = |v: &str| semver::Version::parse(v.trim_start_matches(['v', 'V'])).ok();
+        let below: Vec<&Section> = self
+            .sections
+            .get(index + 1..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|s| !s.is_pending(text))
+            .collect();
+        let first = below.first().copied();
+        let want = match version {
+            Some(v) => match parse(v) {
+                Some(want) => Some(want),
+                None => return first,
+            },
+            None => None,
+        };
+        let date = date.and_then(|d| title::iso_date(d).ok());
+        let mut best: Option<(semver::Version, &Section)> = None;
+        let mut any_parsed = false;
+        for s in below {
+            let Some(sv) = parse(s.version(text)) else {
+                continue;
+            };
+            any_parsed = true;
+            if want.as_ref().is_some_and(|w| sv >= *w) || (stable_only && !sv.pre.is_empty()) {
+                continue;
+            }
+            // Only a hotfix of an older line can be released after a newer line's release
+            // and still sit below it; elsewhere a later date is a typo, not history.
+            let hotfix = want
+                .as_ref()
+                .is_some_and(|w| (sv.major, sv.minor) != (w.major, w.minor) && sv.patch > 0);
+            let later = hotfix
+                && match (date, s.date(text).and_then(|d| title::iso_date(d).ok())) {
+                    (Some(own), Some(theirs)) => theirs > own,
+                    _ => false,
+                };
+            if later {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(b, _)| sv > *b) {
+                best = Some((sv, s));
+            }
+        }
+        match best {
+            Some((_, s)) => Some(s),
+            None if !any_parsed => first,
+            // Every lower version is dated after this one: the dates are off, not the order.
+            None if date.is_some() => self.compare_base(index, version, None, stable_only),
+            None => None,
+        }
+    }
+
     /// Released version sections (everything but Unreleased), in file order.
     pub fn versions(&self) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(|s| !s.is_unreleased())
     }
 
-    /// Sections whose version equals `version` (a leading `v` on either side is ignored).
+    /// Sections whose version equals `version` (a leading `v` on either side is ignored); a
+    /// heading that lists several versions (`## [0.8.0,0.8.1,0.8.2]`) is found by each.
     pub fn find(&self, version: &str) -> Vec<&Section> {
         let want = version.strip_prefix(['v', 'V']).unwrap_or(version);
         self.versions()
-            .filter(|s| s.version(&self.text) == want)
+            .filter(|s| {
+                let v = s.version(&self.text);
+                v == want || (v.contains(',') && v.split(',').any(|p| p.trim() == want))
+            })
             .collect()
     }
 
@@ -322,6 +427,37 @@ impl Changelog {
     pub fn final_newline(&self) -> bool {
         self.text.is_empty() || self.text.ends_with('\n')
     }
+}
+
+/// Where a footer starts after the last version section: a heading of a higher level
+/// (`# Older releases` in a file of `##` versions), or one of the version level that is not a
+/// version (`## Earlier releases (0.10.1 and younger)`, `## Pre-0.2.7`) and whose title does
+/// not also appear inside an earlier section (there it would be part of every release, like
+/// `## New Contributors`). The last release's notes end there.
+fn footer_start(
+    text: &str,
+    blocks: &Blocks,
+    level: u8,
+    sections: &[Section],
+    last: &Section,
+) -> Option<usize> {
+    let after = last.heading.span.end;
+    let first = blocks.headings.partition_point(|h| h.span.start < after);
+    let heading = blocks.headings[first..].iter().find(|h| h.level <= level)?;
+    if heading.level == level {
+        let title = text[heading.title.clone()].trim();
+        let repeated = blocks.headings[..first].iter().any(|h| {
+            h.level == level
+                && text[h.title.clone()].trim().eq_ignore_ascii_case(title)
+                && sections
+                    .first()
+                    .is_some_and(|s| h.span.start > s.heading.span.start)
+        });
+        if repeated {
+            return None;
+        }
+    }
+    Some(heading.span.start)
 }
 
 fn fill_section(text: &str, blocks: &Blocks, level: u8, section: &mut Section) {

@@ -6,7 +6,7 @@ use release_core::policy::{CompareBase, Policy};
 use release_core::version::ReleaseVersion;
 use serde::Serialize;
 
-use crate::doc::{Changelog, Section, CATEGORIES};
+use crate::doc::{Changelog, Section};
 use crate::links::{self, Host};
 use crate::scan::LinkDef;
 use crate::{splice, title, Error};
@@ -225,24 +225,17 @@ pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planne
         .position(|s| std::ptr::eq(s, unreleased))
         .unwrap_or(0);
     let below = doc.sections[idx + 1..].iter().find(|s| !s.is_unreleased());
-    // A hotfix of an older line has a newer release right below it; comparing with that
-    // makes no sense, so it compares with the previous stable release instead.
-    let below_is_newer = below.is_some_and(|b| {
-        ReleaseVersion::parse_version(b.version(text), policy).is_ok_and(|bv| bv > version)
-    });
-    let base = match policy.changelog.compare_base {
-        CompareBase::SectionBelow if !below_is_newer => below,
-        _ => doc
-            .versions()
-            .filter_map(|s| {
-                ReleaseVersion::parse_version(s.version(text), policy)
-                    .ok()
-                    .filter(|sv| sv.is_stable() && *sv < version)
-                    .map(|sv| (sv, s))
-            })
-            .max_by(|a, b| a.0.cmp(&b.0))
-            .map(|(_, s)| s),
-    };
+    // The base is the greatest version below that is lower than VERSION: a hotfix of an
+    // older line has a newer release right below it, and after a hotfix is merged back the
+    // section right below can be that older line's hotfix; neither is what VERSION changed
+    // from (C3).
+    // The new release is the newest event: no section below was released after it.
+    let base = doc.compare_base(
+        idx,
+        Some(&v),
+        None,
+        policy.changelog.compare_base == CompareBase::PreviousStable,
+    );
     let style = link_style(doc, opts.repo_url, opts.remote_url, policy);
     let tag = format!("{}{}", style.prefix, v);
     let base_tag = base.map(|b| format!("{}{}", style.prefix, b.version(text)));
@@ -521,18 +514,32 @@ fn new_heading(
     }
 }
 
-/// The canonical spelling of a Keep a Changelog category, when `name` is one.
-fn standard(name: &str) -> Option<(usize, &'static str)> {
-    CATEGORIES
+/// The canonical spelling of a category and its place in `order`, when `name` is one.
+fn standard<'a>(name: &str, order: &'a [String]) -> Option<(usize, &'a str)> {
+    order
         .iter()
         .enumerate()
-        .find(|(_, c)| c.eq_ignore_ascii_case(name.trim()))
-        .map(|(i, c)| (i, *c))
+        .find(|(_, c)| c.trim().eq_ignore_ascii_case(name.trim()))
+        .map(|(i, c)| (i, c.trim()))
 }
 
-/// Adds an entry under a category of Unreleased, creating the category (in Keep a Changelog
-/// order) when it is missing.
+/// Adds an entry under a category of Unreleased, with the built-in policy (Keep a Changelog's
+/// categories, tag prefix `v`); see [`add_with`].
 pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> {
+    add_with(doc, category, entry, &Policy::default())
+}
+
+/// Adds an entry under a category of Unreleased, creating the category (in the order of the
+/// policy's `changelog.categories`, Keep a Changelog's by default) when it is missing. A file
+/// without an `[Unreleased]` section gets one first, above the newest release, shaped like
+/// its version headings, with an `[Unreleased]: …/compare/vNEWEST...HEAD` definition when the
+/// file keeps its links as footer definitions; the first change says so.
+pub fn add_with(
+    doc: &Changelog,
+    category: &str,
+    entry: &str,
+    policy: &Policy,
+) -> Result<Edit, Error> {
     let entry = entry.trim();
     if entry.is_empty() {
         return Err(Error::Usage("the entry text is empty".into()));
@@ -542,6 +549,122 @@ pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> 
             "category {category:?} is not a heading text"
         )));
     }
+    if doc.has_unreleased() {
+        return add_entry(doc, category, entry, policy);
+    }
+    let created = create_unreleased(doc, policy);
+    let with_unreleased = Changelog::parse(splice(&doc.text, created.splices));
+    if !with_unreleased.has_unreleased() {
+        return Err(Error::NoUnreleased);
+    }
+    let mut edit = add_entry(&with_unreleased, category, entry, policy)?;
+    let mut changes = created.changes;
+    changes.append(&mut edit.changes);
+    edit.changes = changes;
+    edit.warnings.splice(0..0, created.warnings);
+    Ok(edit)
+}
+
+/// The splices that put an `[Unreleased]` section above the newest release (or at the end of
+/// a file without versions), and its footer link definition when the file uses those.
+fn create_unreleased(doc: &Changelog, policy: &Policy) -> Planned {
+    let text = &doc.text;
+    let nl = doc.newline;
+    let mut splices = Vec::new();
+    let mut changes = Vec::new();
+    let mut warnings = Vec::new();
+    let target = doc.latest().or_else(|| doc.sections.first());
+    let Some(target) = target else {
+        let marks = "#".repeat(doc.level as usize);
+        let heading = format!("{marks} [Unreleased]");
+        let sep = if text.is_empty() || text.ends_with(&format!("{nl}{nl}")) {
+            ""
+        } else if text.ends_with('\n') {
+            nl
+        } else {
+            "\n\n"
+        };
+        let sep = if sep == "\n\n" {
+            format!("{nl}{nl}")
+        } else {
+            sep.to_string()
+        };
+        splices.push((text.len()..text.len(), format!("{sep}{heading}{nl}")));
+        changes.push(format!(
+            "created `{heading}` at the end of the file (it had no version sections)"
+        ));
+        return Planned {
+            splices,
+            changes,
+            warnings,
+        };
+    };
+    let h = &target.heading;
+    let name = if target.parts.bracketed {
+        "[Unreleased]"
+    } else {
+        "Unreleased"
+    };
+    let heading = if h.setext {
+        let underline = text[h.title.end..h.span.end]
+            .trim()
+            .chars()
+            .next()
+            .unwrap_or('=');
+        format!("{name}{nl}{}", underline.to_string().repeat(name.len()))
+    } else {
+        format!("{} {name}", "#".repeat(h.level as usize))
+    };
+    let at = h.span.start;
+    splices.push((at..at, format!("{heading}{nl}{nl}")));
+    let target_title = text[h.title.clone()].trim();
+    changes.push(format!(
+        "created `{}` above the newest release `{target_title}` (line {})",
+        heading.lines().next().unwrap_or(name),
+        doc.line_of(at)
+    ));
+    // Footer links: only where the newest release has one (inline-linked headings get none).
+    let v = target.version(text);
+    let defs = doc.links_for(v);
+    if target.parts.bracketed && target.parts.link.is_none() {
+        if let Some(def) = defs.first() {
+            let style = link_style(doc, None, None, policy);
+            let url = links::compare_ends(&text[def.url.clone()])
+                .and_then(|(from, to)| {
+                    substitute(&text[def.url.clone()], &[(&from, &to), (&to, "HEAD")])
+                        .filter(|_| links::tag_prefix(&to, v).is_some())
+                })
+                .or_else(|| {
+                    let tag = format!("{}{v}", style.prefix);
+                    style
+                        .repo
+                        .as_deref()
+                        .map(|r| style.host.compare(r, &tag, "HEAD"))
+                });
+            match url {
+                Some(url) => {
+                    let s = def.span.start;
+                    let line = format!("[Unreleased]: {url}");
+                    splices.push((s..s, format!("{line}{nl}")));
+                    changes.push(format!("added the link definition `{line}`"));
+                }
+                None => warnings.push(
+                    "no repository URL in the file's links: no `[Unreleased]` definition written (C3)"
+                        .into(),
+                ),
+            }
+        }
+    }
+    Planned {
+        splices,
+        changes,
+        warnings,
+    }
+}
+
+/// [`add_with`] on a file that has an Unreleased section.
+fn add_entry(doc: &Changelog, category: &str, entry: &str, policy: &Policy) -> Result<Edit, Error> {
+    let order = &policy.changelog.categories;
     let unreleased = single_unreleased(doc)?;
     let text = &doc.text;
     let nl = doc.newline;
@@ -591,16 +714,15 @@ pub fn add(doc: &Changelog, category: &str, entry: &str) -> Result<Edit, Error> 
             &text[cat.heading.title.clone()]
         );
     } else {
-        let (order, name) = match standard(category) {
+        let (rank, name) = match standard(category, order) {
             Some((i, c)) => (i, c.to_string()),
             None => (usize::MAX, category.trim().to_string()),
         };
         let marks = "#".repeat(unreleased.heading.level as usize + 1);
         let block = format!("{marks} {name}{nl}{nl}{item}{nl}");
-        let before = unreleased
-            .categories
-            .iter()
-            .find(|c| standard(&text[c.heading.title.clone()]).is_some_and(|(i, _)| i > order));
+        let before = unreleased.categories.iter().find(|c| {
+            standard(&text[c.heading.title.clone()], order).is_some_and(|(i, _)| i > rank)
+        });
         if let Some(next) = before {
             let s = next.heading.span.start;
             edits.push((s..s, format!("{block}{nl}")));

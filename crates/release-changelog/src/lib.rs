@@ -32,7 +32,7 @@ pub mod title;
 pub mod upgrading;
 
 pub use doc::{normalize_label, Category, Changelog, Section, CATEGORIES};
-pub use edit::{add, plan_prepare, prepare, yank, Edit, Planned, PrepareOptions};
+pub use edit::{add, add_with, plan_prepare, prepare, yank, Edit, Planned, PrepareOptions};
 pub use lint::{lint, Diagnostic, Severity};
 pub use next::{next, NextVersion};
 pub use notes::{notes, release_notes, section_notes, Notes, Which};

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use release_core::policy::Policy;
+use release_core::policy::{CompareBase, DateMissing, Policy};
 use release_core::version::ReleaseVersion;
 use serde::Serialize;
 
-use crate::doc::{normalize_label, Changelog, CATEGORIES};
+use crate::doc::{normalize_label, Changelog};
 use crate::links;
 use crate::notes::used_labels;
 use crate::scan::LineIndex;
@@ -149,18 +149,54 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
 
     // Versions: validity, duplicates, dates.
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut prev_date: Option<(time::Date, usize)> = None;
+    let mut prev_date: Option<(time::Date, usize, &str)> = None;
+    // A file that dates no release follows an undated convention: no finding by default.
+    let dated_file = doc
+        .versions()
+        .any(|s| !s.is_pending(text) && s.parts.date.is_some());
+    let date_missing = match policy.changelog.date_missing {
+        DateMissing::Prepared if dated_file => Some(Warning),
+        DateMissing::Prepared | DateMissing::Ignore => None,
+        DateMissing::Warning => Some(Warning),
+        DateMissing::Error => Some(Error),
+    };
+    let latest_at = doc.latest().map(|s| s.heading.span.start);
     for s in doc.versions() {
         let at = s.parts.version.start;
         let v = s.version(text);
-        if semver_strict(v).is_err() {
-            sink.push(
-                "version-invalid",
-                Error,
-                at,
-                format!("`{v}` is not a SemVer 2.0.0 version"),
-                "write MAJOR.MINOR.PATCH, e.g. `1.2.0` (V1)",
-            );
+        // Not released yet (`## 5.0.0 - TBD`, `0.18.0-dev`): the placeholder is intended.
+        let pending = s.is_pending(text);
+        // `0.8.0,0.8.1,0.8.2`: one heading for several versions, each checked.
+        if v.split(',').any(|p| semver_strict(p.trim()).is_err()) {
+            if pep440(v) && pending {
+                // A development snapshot's version is not tagged anyway.
+            } else if pep440(v) {
+                sink.push(
+                    "version-policy",
+                    Warning,
+                    at,
+                    format!(
+                        "`{v}` is a PEP 440 version, not SemVer: the release policy cannot tag it"
+                    ),
+                    "release tags are SemVer (V1); a Python project may keep its own versions",
+                );
+            } else {
+                // The newest release (and anything above it) is what gets tagged next; older
+                // history keeps the names it was released under (rust's `Version 0.10`).
+                let history = latest_at.is_some_and(|l| s.heading.span.start > l);
+                sink.push(
+                    "version-invalid",
+                    if history { Warning } else { Error },
+                    at,
+                    format!(
+                        "`{v}` is not a SemVer 2.0.0 version{}",
+                        if history { " (an older release)" } else { "" }
+                    ),
+                    "write MAJOR.MINOR.PATCH, e.g. `1.2.0` (V1)",
+                );
+            }
+        } else if pending {
+            // A development version's channel (`-dev`) is not a release channel, by design.
         } else if let Err(e) = ReleaseVersion::parse_version(v, policy) {
             sink.push(
                 "version-policy",
@@ -181,24 +217,31 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         } else {
             seen.insert(v, doc.line_of(s.heading.span.start));
         }
+        if pending {
+            continue;
+        }
         match s.parts.date.clone() {
-            None => sink.push(
-                "date-missing",
-                Error,
-                s.heading.title.end,
-                format!("version {v} has no date"),
-                "write the heading as `## [X.Y.Z] - YYYY-MM-DD`",
-            ),
+            None => {
+                if let Some(severity) = date_missing {
+                    sink.push(
+                        "date-missing",
+                        severity,
+                        s.heading.title.end,
+                        format!("version {v} has no date"),
+                        "write the heading as `## [X.Y.Z] - YYYY-MM-DD` (policy `changelog.date_missing` sets how strict this is)",
+                    );
+                }
+            }
             Some(d) => {
                 let dt = &text[d.clone()];
                 match title::iso_date(dt) {
                     Ok(date) => {
-                        if let Some((newer, line)) = prev_date {
-                            if date > newer {
+                        if let Some((newer, line, above)) = prev_date {
+                            if date > newer && !older_line_hotfix(v, above) {
                                 sink.push("date-order", Warning, d.start, format!("{v} is dated {dt}, after the section above it (line {line})"), "sections go newest first: check the date or the order");
                             }
                         }
-                        prev_date = Some((date, doc.line_of(s.heading.span.start)));
+                        prev_date = Some((date, doc.line_of(s.heading.span.start), v));
                     }
                     Err(e) => {
                         let real = lenient_date(dt);
@@ -225,27 +268,35 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         }
     }
 
-    // Sections: text outside categories, categories.
+    // Sections: text outside categories, categories. Only a section that uses categories can
+    // have text outside them; block quotes (the `> **Yanked:**` note `yank` writes, notices)
+    // are not entries.
     for s in &doc.sections {
-        if let Some(&line) = s.loose_text.first() {
-            if !s.categories.is_empty() || !s.loose_entries.is_empty() {
-                sink.push(
-                    "text-outside-category",
-                    Warning,
-                    line,
-                    format!(
-                        "text in `{}` before its first category",
-                        heading_text(text, s)
-                    ),
-                    "put entries under `### Added`, `### Fixed`, ... (Keep a Changelog)",
-                );
-            }
+        if s.categories.is_empty() {
+            continue;
         }
-        if !s.loose_entries.is_empty() && !s.categories.is_empty() {
+        let loose = s.loose_text.iter().find(|&&line| {
+            !text[line..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with('>')
+        });
+        if let Some(&line) = loose {
             sink.push(
                 "text-outside-category",
                 Warning,
-                s.loose_entries[0].start,
+                line,
+                format!(
+                    "text in `{}` before its first category",
+                    heading_text(text, s)
+                ),
+                "put entries under `### Added`, `### Fixed`, ... (Keep a Changelog)",
+            );
+        }
+        if let Some(first) = s.loose_entries.first() {
+            sink.push(
+                "text-outside-category",
+                Warning,
+                first.start,
                 format!(
                     "entries in `{}` before its first category",
                     heading_text(text, s)
@@ -253,20 +304,45 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                 "move them under a category heading",
             );
         }
+    }
+    // Category names: the policy's list (Keep a Changelog's six by default). With the default
+    // list, a name the file uses in two sections or more is its own consistent vocabulary
+    // (`Features`, `Bug Fixes`), not a mistake; a configured list is strict.
+    let known = &policy.changelog.categories;
+    let strict = *known != Policy::default().changelog.categories;
+    let mut vocabulary: HashMap<String, usize> = HashMap::new();
+    for s in &doc.sections {
+        let mut names: Vec<String> = s
+            .categories
+            .iter()
+            .map(|c| text[c.heading.title.clone()].trim().to_lowercase())
+            .collect();
+        names.sort();
+        names.dedup();
+        for n in names {
+            *vocabulary.entry(n).or_default() += 1;
+        }
+    }
+    for s in &doc.sections {
         let mut names: HashMap<String, usize> = HashMap::new();
         for c in &s.categories {
             let name = text[c.heading.title.clone()].trim();
             let at = c.heading.title.start;
-            if !CATEGORIES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+            let key = name.to_lowercase();
+            let listed = known.iter().any(|k| k.trim().eq_ignore_ascii_case(name));
+            let file_vocabulary = !strict && vocabulary.get(&key).is_some_and(|&n| n >= 2);
+            if !known.is_empty() && !listed && !file_vocabulary {
                 sink.push(
                     "category-unknown",
                     Warning,
                     at,
-                    format!("`{name}` is not a Keep a Changelog category"),
-                    "use Added, Changed, Deprecated, Removed, Fixed or Security",
+                    format!("`{name}` is not one of the changelog's categories"),
+                    &format!(
+                        "use one of {}, or list the file's own in the policy's `changelog.categories`",
+                        known.join(", ")
+                    ),
                 );
             }
-            let key = name.to_lowercase();
             if let Some(&line) = names.get(&key) {
                 sink.push(
                     "category-duplicate",
@@ -292,9 +368,14 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
 
     // Links.
     let mut def_labels: HashMap<String, usize> = HashMap::new();
+    let mut def_urls: HashMap<String, &str> = HashMap::new();
     for d in &b.links {
         let label = normalize_label(&text[d.label.clone()]);
         if let Some(&line) = def_labels.get(&label) {
+            // The same URL again (per-release definition blocks, axum) changes nothing.
+            if def_urls.get(&label) == Some(&&text[d.url.clone()]) {
+                continue;
+            }
             sink.push(
                 "link-duplicate",
                 Warning,
@@ -306,6 +387,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                 "remove one of the definitions",
             );
         } else {
+            def_urls.insert(label.clone(), &text[d.url.clone()]);
             def_labels.insert(label, doc.line_of(d.span.start));
         }
     }
@@ -360,19 +442,55 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         let Some((from, to)) = links::compare_ends(url) else {
             continue;
         };
-        let below = sections[i + 1..].iter().find(|x| !x.is_unreleased());
-        let to_ok = if s.is_unreleased() {
-            to == "HEAD" || to.ends_with("main") || to.ends_with("master")
+        let (to_ok, bases) = if s.is_unreleased() {
+            (
+                to == "HEAD" || to.ends_with("main") || to.ends_with("master"),
+                vec![doc.compare_base(i, None, None, false)],
+            )
         } else {
-            to.ends_with(s.version(text)) && tag_boundary(&to, s.version(text))
+            let v = s.version(text);
+            // The base per the policy first (the advice), then the other accepted one.
+            let below = doc.compare_base(i, Some(v), s.date(text), false);
+            let stable = doc.compare_base(i, Some(v), s.date(text), true);
+            let bases = match policy.changelog.compare_base {
+                CompareBase::SectionBelow => vec![below, stable],
+                CompareBase::PreviousStable => vec![stable, below],
+            };
+            (to.ends_with(v) && tag_boundary(&to, v), bases)
         };
-        let from_ok = match below {
-            Some(bl) => from.ends_with(bl.version(text)) && tag_boundary(&from, bl.version(text)),
-            None => true,
+        let bases: Vec<&str> = bases
+            .into_iter()
+            .flatten()
+            .map(|b| b.version(text))
+            .collect();
+        // A start between the base and this version names a release the file leaves out
+        // (vite lists `8.0.0` compared from `8.0.0-beta.18` without the betas): not stale.
+        let unlisted = || -> bool {
+            let parse = |v: &str| semver::Version::parse(v).ok();
+            let own = if s.is_unreleased() {
+                None
+            } else {
+                parse(s.version(text))
+            };
+            let start = from
+                .char_indices()
+                .find(|&(i, c)| c.is_ascii_digit() && tag_boundary(&from, &from[i..]))
+                .and_then(|(i, _)| parse(&from[i..]));
+            match (start, bases.first().and_then(|b| parse(b))) {
+                (Some(f), Some(b)) => {
+                    f > b && own.is_none_or(|v| f < v) && doc.find(&f.to_string()).is_empty()
+                }
+                _ => false,
+            }
         };
+        let from_ok = bases.is_empty()
+            || bases
+                .iter()
+                .any(|b| from.ends_with(b) && tag_boundary(&from, b))
+            || unlisted();
         if !to_ok || !from_ok {
-            let want_from = below.map(|bl| bl.version(text)).unwrap_or("?");
-            sink.push("link-stale", Warning, at, format!("the link of `{}` compares {from}...{to}, but its neighbours say {want_from}...{}", if s.is_unreleased() { "Unreleased" } else { s.version(text) }, if s.is_unreleased() { "HEAD" } else { s.version(text) }), "point the compare URL at the section below and this version (C3)");
+            let want_from = bases.first().copied().unwrap_or("?");
+            sink.push("link-stale", Warning, at, format!("the link of `{}` compares {from}...{to}, but the release history says {want_from}...{}", if s.is_unreleased() { "Unreleased" } else { s.version(text) }, if s.is_unreleased() { "HEAD" } else { s.version(text) }), "start the compare URL at the previous release (the greatest lower version below it, not a later hotfix of an older line) and end it at this version (C3)");
         }
     }
     // Unused definitions: labels nothing refers to. Only checked for version-like labels and
@@ -456,6 +574,50 @@ fn semver_strict(v: &str) -> Result<(), ()> {
         }
     }
     Ok(())
+}
+
+/// A PEP 440 version that is not SemVer: `1.2.0rc2`, `1.2.0b3`, `1.2.0.dev1`, `1.2.0.post1`.
+fn pep440(v: &str) -> bool {
+    let core_len = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let core = v[..core_len].trim_end_matches('.');
+    if core.split('.').count() < 2
+        || core
+            .split('.')
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let mut rest = v[core.len()..].to_ascii_lowercase();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let r = rest.trim_start_matches(['.', '-', '_']);
+        let word: String = r.chars().take_while(char::is_ascii_alphabetic).collect();
+        if !matches!(
+            word.as_str(),
+            "a" | "b" | "c" | "rc" | "alpha" | "beta" | "pre" | "preview" | "post" | "dev"
+        ) {
+            return false;
+        }
+        let r = &r[word.len()..];
+        rest = r
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .to_string();
+    }
+    true
+}
+
+/// True when `below` is a hotfix of an older release line than `above` (`0.1.1` below
+/// `0.2.0`): in a file ordered by version, it is dated after the section above it by nature.
+fn older_line_hotfix(below: &str, above: &str) -> bool {
+    let parse = |v: &str| semver::Version::parse(v).ok();
+    match (parse(below), parse(above)) {
+        (Some(b), Some(a)) => b < a && (b.major, b.minor) != (a.major, a.minor) && b.patch > 0,
+        _ => false,
+    }
 }
 
 /// A real date in another spelling: `03 Jul 2023`, `2025.04.03`, `July 3, 2023`.

@@ -16,7 +16,8 @@ use crate::Error;
 pub enum Which {
     /// A version (`1.2.3` or `v1.2.3`).
     Version(String),
-    /// The first released section in the file.
+    /// The first released section in the file: never Unreleased, a development version
+    /// (`0.18.0-dev`) or a section dated `TBD` ([`crate::Section::is_pending`]).
     Latest,
     /// The Unreleased section.
     Unreleased,
@@ -162,7 +163,7 @@ pub fn notes(doc: &Changelog, which: &Which) -> Result<Notes, Error> {
                 }
             }
         }
-        Which::Latest => doc.versions().next().ok_or(Error::NoVersions)?,
+        Which::Latest => doc.latest().ok_or(Error::NoVersions)?,
         Which::Unreleased => match doc.unreleased().as_slice() {
             [] => return Err(Error::NoUnreleased),
             [one] => *one,

@@ -32,6 +32,18 @@ fn skip_ws(t: &[u8], mut i: usize) -> usize {
 pub fn parse(title: &str) -> Option<TitleParts> {
     let t = title.as_bytes();
     let mut i = skip_ws(t, 0);
+    // Inline HTML before the title (`<small>[8.2.2](…) (date)</small>`, vite's patch
+    // releases; `<a name="1.2.3"></a>1.2.3 (date)`, older conventional-changelog): the tags
+    // are skipped here, a closing tag after the title ends the date below.
+    while t.get(i) == Some(&b'<')
+        && t.get(i + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
+    {
+        let Some(close) = t[i..].iter().position(|&b| b == b'>') else {
+            break;
+        };
+        i = skip_ws(t, i + close + 1);
+    }
     let bracketed = t.get(i) == Some(&b'[');
     if bracketed {
         i += 1;
@@ -72,6 +84,32 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         if dots == 0 {
             return None;
         }
+        // PEP 440 (Python) pre-, post- and development releases written without a dash:
+        // `1.2.0rc2`, `1.2.0b3`, `1.2.0a1`, `1.2.0.dev1`, `1.2.0.post1`. Each is a version of
+        // its own, never part of the stable version's heading.
+        loop {
+            let mut k = j;
+            if t.get(k) == Some(&b'.') {
+                k += 1;
+            }
+            let n = t[k..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            let word = title.get(k..k + n).unwrap_or("").to_ascii_lowercase();
+            let known = matches!(
+                word.as_str(),
+                "a" | "b" | "c" | "rc" | "alpha" | "beta" | "pre" | "preview" | "post" | "dev"
+            );
+            // `.dev`/`.post` take a dot; the pre-release letters follow the digits directly.
+            let dotted = k > j;
+            if !known || n == 0 || (dotted && !matches!(word.as_str(), "dev" | "post" | "rc")) {
+                break;
+            }
+            k += n;
+            k += digits(k);
+            j = k;
+        }
         for sep in [b'-', b'+'] {
             if t.get(j) == Some(&sep)
                 && t.get(j + 1).is_some_and(|b| b.is_ascii_alphanumeric())
@@ -90,6 +128,17 @@ pub fn parse(title: &str) -> Option<TitleParts> {
                     j -= 1;
                 }
             }
+        }
+        // `[0.8.0,0.8.1,0.8.2]`: one section for several versions (rustfmt).
+        while bracketed && t.get(j) == Some(&b',') {
+            let k = skip_ws(t, j + 1);
+            if !t.get(k).is_some_and(u8::is_ascii_digit) {
+                break;
+            }
+            j = k + t[k..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+                .count();
         }
         (false, start..j)
     };
@@ -141,7 +190,12 @@ pub fn parse(title: &str) -> Option<TitleParts> {
     let mut d = k;
     loop {
         d = skip_ws(t, d);
-        if d < t.len() && matches!(t[d], b'-' | b':' | b'(' | b',') {
+        if d < t.len() && matches!(t[d], b'-' | b':' | b'(' | b',' | b'/') {
+            d += 1;
+            continue;
+        }
+        // `[2026-08-01]` is a date; `[BREAKING]` is not.
+        if t.get(d) == Some(&b'[') && t.get(d + 1).is_some_and(u8::is_ascii_digit) {
             d += 1;
             continue;
         }
@@ -161,7 +215,7 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         }
         if let Some(p) = t[d..end]
             .iter()
-            .position(|&b| matches!(b, b')' | b'[' | b'('))
+            .position(|&b| matches!(b, b')' | b'[' | b'(' | b']' | b'<'))
         {
             end = d + p;
         }
@@ -180,6 +234,48 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         link,
         bracketed,
     })
+}
+
+/// True when a version heading names a release that has not happened yet: a development
+/// version (`0.18.0-dev`, `1.2.0.dev1`, `2.0.0-SNAPSHOT`) or a placeholder date (`TBD`,
+/// `Unreleased`, `upcoming`, `YYYY-MM-DD`, `ReleaseDate`). Such sections are never "the
+/// latest release" and their date is not checked.
+pub fn pending(version: &str, date: Option<&str>) -> bool {
+    let suffix = version
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .to_ascii_lowercase();
+    if ["dev", "snapshot", "nightly", "unreleased"]
+        .iter()
+        .any(|w| suffix.contains(w))
+    {
+        return true;
+    }
+    let Some(date) = date else {
+        return false;
+    };
+    let d = date.trim().to_ascii_lowercase();
+    if d.is_empty() || iso_date(&d).is_ok() {
+        return false;
+    }
+    const WORDS: [&str; 14] = [
+        "tbd",
+        "tba",
+        "unreleased",
+        "upcoming",
+        "in progress",
+        "in development",
+        "not released",
+        "not yet released",
+        "wip",
+        "releasedate",
+        "release date",
+        "future",
+        "pending",
+        "soon",
+    ];
+    WORDS.iter().any(|w| d.contains(w))
+        || d.chars()
+            .all(|c| matches!(c, 'x' | 'y' | 'm' | 'd' | '?' | '-' | '.' | '/' | ' '))
 }
 
 /// Checks an ISO date `YYYY-MM-DD` that exists on the calendar.
@@ -257,6 +353,67 @@ mod tests {
         assert!(parse("New Contributors").is_none());
         assert!(parse("2 things").is_none());
         assert!(parse("Unreleasedx").is_none());
+    }
+
+    #[test]
+    fn dialects() {
+        // `[date]` after an unbracketed version (time's `## 0.3.55 [2026-08-01]`).
+        assert_eq!(
+            p("0.3.55 [2026-08-01]"),
+            ("0.3.55".into(), Some("2026-08-01".into()), false, None)
+        );
+        assert_eq!(p("v0.3.55 [2026-08-01]").1, Some("2026-08-01".into()));
+        assert_eq!(p("1.2.3 - 2024-01-02").1, Some("2024-01-02".into()));
+        assert_eq!(p("v1.2.3 (2024-01-02)").0, "1.2.3");
+        assert_eq!(p("1.2.3 / 2024-01-02").1, Some("2024-01-02".into()));
+        assert_eq!(
+            p("1.2.3 [2024-01-02] [YANKED]"),
+            ("1.2.3".into(), Some("2024-01-02".into()), true, None)
+        );
+        // PEP 440 versions are versions of their own.
+        assert_eq!(p("[1.2.0rc2] - 2022-08-01").0, "1.2.0rc2");
+        assert_eq!(p("[1.2.0b3] - 2022-07-01").0, "1.2.0b3");
+        assert_eq!(p("1.2.0a1 (2022-06-01)").0, "1.2.0a1");
+        assert_eq!(p("1.2.0.dev1").0, "1.2.0.dev1");
+        assert_eq!(p("1.2.0.post1 - 2022-09-01").0, "1.2.0.post1");
+        assert!(parse("1.2.0rcx").is_none());
+        assert_eq!(
+            p("[0.8.0,0.8.1, 0.8.2] 2018-05-28"),
+            (
+                "0.8.0,0.8.1, 0.8.2".into(),
+                Some("2018-05-28".into()),
+                false,
+                None
+            )
+        );
+        assert_eq!(p("1.2.3 [BREAKING]").1, None);
+        assert_eq!(
+            p("<a name=\"1.2.3\"></a>1.2.3 (2024-01-02)"),
+            ("1.2.3".into(), Some("2024-01-02".into()), false, None)
+        );
+        // Inline HTML around the title.
+        assert_eq!(
+            p("<small>[8.2.2](https://x/compare/v8.2.1...v8.2.2) (2026-08-20)</small>"),
+            (
+                "8.2.2".into(),
+                Some("2026-08-20".into()),
+                false,
+                Some("https://x/compare/v8.2.1...v8.2.2".into())
+            )
+        );
+    }
+
+    #[test]
+    fn pending_sections() {
+        assert!(pending("0.18.0-dev", Some("2026-01-01")));
+        assert!(pending("1.2.0.dev1", None));
+        assert!(pending("5.0.0", Some("TBD")));
+        assert!(pending("5.0.0", Some("Unreleased")));
+        assert!(pending("5.0.0", Some("YYYY-MM-DD")));
+        assert!(!pending("5.0.0", Some("2026-01-01")));
+        assert!(!pending("5.0.0", None));
+        assert!(!pending("1.0.0-rc.1", Some("2026-01-01")));
+        assert!(!pending("5.0.0", Some("03 Jul 2023")));
     }
 
     #[test]

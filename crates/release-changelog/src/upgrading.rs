@@ -280,9 +280,16 @@ impl UpgradeNotes {
                 )));
             }
         }
-        for (b, _) in &self.breaking {
+        for (b, m) in &self.breaking {
             if b.trim().is_empty() {
                 return Err(Error::Usage("a --breaking text is empty".into()));
+            }
+            // A breaking change without the way through it is half a note (C5).
+            if m.as_deref().is_none_or(|m| m.trim().is_empty()) {
+                return Err(Error::Usage(format!(
+                    "--breaking {:?} has no --migration: a breaking change needs its migration steps (C5); give --migration in the same position",
+                    b.trim()
+                )));
             }
         }
         Ok(())

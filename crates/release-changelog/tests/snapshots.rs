@@ -411,11 +411,19 @@ fn upgrading_tables() {
 fn upgrading_sections() {
     let policy = Policy::default();
     let text = fixture("upgrading-sections.md");
-    let notes = UpgradeNotes {
+    let mut notes = UpgradeNotes {
         breaking: vec![("Dropped Windows 7".into(), None)],
         env_renamed: vec![("APP_A".into(), "APP_B".into())],
         ..UpgradeNotes::default()
     };
+    // A breaking change without its migration is refused, naming the change.
+    let err = upgrading::add(&text, "3.0.0", &notes, &policy).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("--breaking \"Dropped Windows 7\" has no --migration"),
+        "{err}"
+    );
+    notes.breaking[0].1 = Some("Upgrade to Windows 10".into());
     let edit = upgrading::add(&text, "3.0.0", &notes, &policy).unwrap();
     insta::assert_snapshot!(unified_diff("docs/upgrading.md", &text, &edit.text));
     assert!(upgrading::check(&edit.text, "3.0.0").ok);
@@ -467,4 +475,23 @@ fn markers_are_found_and_next_url_takes_new_definitions() {
         edit.text,
         "<!-- next-header -->\n## [Unreleased] - ReleaseDate\n\n## [0.1.0] - 2024-09-01\n\n- x\n\n<!-- next-url -->\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/o/r/releases/tag/v0.1.0\n"
     );
+}
+
+#[test]
+fn dialect_fixtures() {
+    // Every operation on each dialect fixture (see tests/dialects.rs for the targeted checks).
+    run_all(
+        "dates-brackets",
+        "0.4.3",
+        Some("https://github.com/acme/tinyclock"),
+    );
+    run_all("dates-dash", "2.4.0", Some("https://github.com/acme/tool"));
+    run_all("undated", "0.8.2", None);
+    run_all("pep440", "2.2.0", None);
+    run_all("footer", "0.3.2", Some("https://github.com/acme/pager"));
+    run_all("pending", "1.5.0", Some("https://github.com/acme/cli"));
+    run_all("alt-categories", "1.2.1", None);
+    run_all("hotfix-merged", "0.3.0", None);
+    run_all("no-unreleased", "1.2.0", None);
+    run_all("no-unreleased-setext", "2.2.0", None);
 }

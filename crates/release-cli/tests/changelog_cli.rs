@@ -394,3 +394,88 @@ fn prepare_takes_the_repository_url_from_the_origin_remote_last() {
         "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-05-01\n\n### Added\n\n- Everything.\n\n[Unreleased]: https://github.com/acme/thing/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/acme/thing/releases/tag/v0.1.0\n"
     );
 }
+
+#[test]
+fn add_creates_unreleased_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("CHANGELOG.md");
+    let original = "# Changelog\n\n## [0.2.0] - 2024-02-01\n\n### Added\n\n- A feature.\n\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n";
+    std::fs::write(&path, original).unwrap();
+    let out = release(
+        dir.path(),
+        &["changelog", "add", "--category", "Fixed", "A crash."],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("created `## [Unreleased]` above the newest release `[0.2.0] - 2024-02-01`"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("## [Unreleased]\n\n### Fixed\n\n- A crash.\n\n## [0.2.0]"));
+    assert!(text.contains(
+        "[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n"
+    ));
+    // prepare then works on the file, and every original line is still there.
+    let out = release(
+        dir.path(),
+        &["changelog", "prepare", "0.2.1", "--date", "2024-03-01"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&path).unwrap();
+    for line in original.lines() {
+        assert!(text.lines().any(|l| l == line), "lost {line:?}");
+    }
+    assert!(text.contains("## [0.2.1] - 2024-03-01\n\n### Fixed\n\n- A crash.\n"));
+}
+
+#[test]
+fn undated_dev_and_bracketed_date_dialects() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## 0.5.0-dev\n\n### Added\n\n- Work in progress.\n\n## 0.4.0\n\n### Added\n\n- Tabs.\n\n## 0.3.0\n\n### Fixed\n\n- Scrolling.\n",
+    )
+    .unwrap();
+    // An undated convention is not a lint error.
+    let out = release(dir.path(), &["changelog", "lint"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // --latest skips the development section.
+    let out = release(dir.path(), &["changelog", "notes", "--latest"]);
+    assert_eq!(stdout(&out), "### Added\n\n- Tabs.\n");
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## 0.3.55 [2026-08-01]\n\n- A fix.\n",
+    )
+    .unwrap();
+    let out = release(dir.path(), &["--json", "changelog", "list"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["version"], "0.3.55");
+    assert_eq!(json[0]["date"], "2026-08-01");
+    let out = release(dir.path(), &["changelog", "lint"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn upgrading_breaking_without_migration_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = release(
+        dir.path(),
+        &[
+            "upgrading",
+            "add",
+            "1.0.0",
+            "--breaking",
+            "a",
+            "--file",
+            "up.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("has no --migration"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("up.md").exists());
+}

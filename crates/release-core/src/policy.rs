@@ -177,6 +177,12 @@ pub struct ChangelogPolicy {
     pub repository_url: String,
     /// Base of a version's compare link (C3).
     pub compare_base: CompareBase,
+    /// The category headings of a version section (C1), in the order `changelog add` creates
+    /// them; lint's `category-unknown` names headings outside this list. Default: Keep a
+    /// Changelog's six. Empty: any heading is a category.
+    pub categories: Vec<String>,
+    /// How lint treats a released version without a date (C2).
+    pub date_missing: DateMissing,
 }
 
 impl Default for ChangelogPolicy {
@@ -186,8 +192,35 @@ impl Default for ChangelogPolicy {
             upgrading: "docs/upgrading.md".into(),
             repository_url: String::new(),
             compare_base: CompareBase::SectionBelow,
+            categories: [
+                "Added",
+                "Changed",
+                "Deprecated",
+                "Removed",
+                "Fixed",
+                "Security",
+            ]
+            .map(String::from)
+            .to_vec(),
+            date_missing: DateMissing::Prepared,
         }
     }
+}
+
+/// How a released version heading without a date is judged (C2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateMissing {
+    /// An error only for the section being released (the release checks refuse an undated
+    /// section; `prepare` always writes a date); older undated sections are warnings, and a
+    /// file that dates no release at all (an undated convention) gets no finding.
+    Prepared,
+    /// An error for every undated released section.
+    Error,
+    /// A warning for every undated released section.
+    Warning,
+    /// Not reported.
+    Ignore,
 }
 
 /// Which version a `[X.Y.Z]: …/compare/vA.B.C...vX.Y.Z` link starts from (C3).
@@ -407,6 +440,17 @@ impl Policy {
                 "prefixes may only use `[A-Za-z0-9_.-]`",
             );
         }
+        if self
+            .changelog
+            .categories
+            .iter()
+            .any(|c| c.trim().is_empty() || c.contains(['\n', '\r']))
+        {
+            return invalid(
+                "changelog.categories",
+                "a category is a non-empty one-line heading text such as \"Added\"",
+            );
+        }
         if self.signing.stable.is_empty() {
             return invalid(
                 "signing.stable",
@@ -459,5 +503,30 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("prerelease_channels")));
+    }
+
+    #[test]
+    fn changelog_categories_and_date_missing() {
+        let default = Policy::default();
+        assert_eq!(default.changelog.categories.len(), 6);
+        assert_eq!(default.changelog.categories[0], "Added");
+        assert_eq!(default.changelog.date_missing, DateMissing::Prepared);
+        let p = Policy::from_toml(
+            "[changelog]\ncategories = [\"Features\", \"Bug Fixes\"]\ndate_missing = \"warning\"\n",
+        )
+        .ok();
+        assert_eq!(
+            p.as_ref().map(|p| p.changelog.categories.clone()),
+            Some(vec!["Features".to_string(), "Bug Fixes".to_string()])
+        );
+        assert_eq!(
+            p.map(|p| p.changelog.date_missing),
+            Some(DateMissing::Warning)
+        );
+        let err = Policy::from_toml("[changelog]\ncategories = [\"\"]\n")
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("changelog.categories")));
+        assert!(Policy::from_toml("[changelog]\ndate_missing = \"sometimes\"\n").is_err());
     }
 }

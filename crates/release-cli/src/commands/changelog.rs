@@ -354,7 +354,8 @@ fn add(ctx: &Context, args: AddArgs) -> CliResult {
     let path = path(ctx, &args.file);
     let old = read_text(&path)?;
     let doc = Changelog::parse(old.clone());
-    let edit = cl::add(&doc, &args.category, &args.text).map_err(|e| lib_err(&path, e))?;
+    let edit = cl::add_with(&doc, &args.category, &args.text, &ctx.policy)
+        .map_err(|e| lib_err(&path, e))?;
     finish_edit(ctx, &path, &old, edit, args.dry_run)
 }
 
