@@ -14,6 +14,16 @@ pub fn save_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // A device, a pipe or a socket (`/dev/null`, `/dev/stdout`, a FIFO) is written to, never
+    // replaced: renaming a file over `/dev/null` would destroy the device for every program.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+            write(&mut buffered)?;
+            return buffered.flush();
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -47,4 +57,18 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
             &format!("b/{}", name.trim_start_matches('/')),
         )
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        save_atomic(Path::new("/dev/null"), "notes\n").unwrap_or_else(|e| panic!("{e}"));
+        let meta = std::fs::metadata("/dev/null").unwrap_or_else(|e| panic!("{e}"));
+        assert!(meta.file_type().is_char_device());
+    }
 }

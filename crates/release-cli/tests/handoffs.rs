@@ -149,7 +149,13 @@ fn a_yank_recorded_on_main_gives_latest_back_to_the_next_fix_of_the_older_line()
     repo.git(&["checkout", "-q", "--detach", "v0.1.2"]);
     let out = release(
         &repo,
-        &["--json", "ci", "--no-github", "--notes-file", "/dev/null"],
+        &[
+            "--json",
+            "ci",
+            "--no-github",
+            "--notes-file",
+            ".git/notes.md",
+        ],
         &[
             ("GITHUB_REF", "refs/tags/v0.1.2"),
             ("GITHUB_SHA", &sha),
@@ -223,7 +229,13 @@ fn candidate_fix_candidate_prepare_stable_ships_the_last_candidate() {
     repo.write("app.txt", "v1 fixed\n");
     ok(release(
         &repo,
-        &["changelog", "add", "--category", "Fixed", "The staging bug."],
+        &[
+            "changelog",
+            "add",
+            "--category",
+            "Fixed",
+            "The staging bug.",
+        ],
         &[],
     ));
     repo.commit("fix: the staging bug");
@@ -238,11 +250,19 @@ fn candidate_fix_candidate_prepare_stable_ships_the_last_candidate() {
     ok(release(&repo, &["tag", "0.1.0", "--execute"], &[]));
     let (out, gh) = ci_output(&repo, "v0.1.0");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(output(&gh, "promote_from").as_deref(), Some("v0.1.0-rc.2"), "{gh}");
+    assert_eq!(
+        output(&gh, "promote_from").as_deref(),
+        Some("v0.1.0-rc.2"),
+        "{gh}"
+    );
     let notes = std::fs::read_to_string(repo.path().join(".git/notes.md")).unwrap();
     assert!(notes.contains("The staging bug."), "{notes}");
     // Promote agrees: the stable commit differs from rc.2's only in documentation.
-    let dry = release(&repo, &["promote", "v0.1.0-rc.2", "--image", "127.0.0.1:9/acme/app"], &[]);
+    let dry = release(
+        &repo,
+        &["promote", "v0.1.0-rc.2", "--image", "127.0.0.1:9/acme/app"],
+        &[],
+    );
     assert!(!text(&dry).contains("commits differ"), "{}", text(&dry));
 }
 
@@ -259,7 +279,11 @@ fn code_after_the_last_candidate_is_not_promoted() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(output(&gh, "promote_from").as_deref(), Some(""), "{gh}");
     assert!(text(&out).contains("app.txt"), "{}", text(&out));
-    let dry = release(&repo, &["promote", "v0.1.0-rc.1", "--image", "127.0.0.1:9/acme/app"], &[]);
+    let dry = release(
+        &repo,
+        &["promote", "v0.1.0-rc.1", "--image", "127.0.0.1:9/acme/app"],
+        &[],
+    );
     assert_eq!(dry.status.code(), Some(1), "{}", text(&dry));
     assert!(text(&dry).contains("app.txt"), "{}", text(&dry));
 }

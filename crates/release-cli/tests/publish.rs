@@ -789,7 +789,10 @@ fn repo_with_tags(dir: &Path, stable_on_same_commit: Option<bool>) {
     match stable_on_same_commit {
         Some(true) => git(dir, &["tag", "-a", "-m", "stable", "v0.5.0"]),
         Some(false) => {
-            git(dir, &["commit", "-q", "--allow-empty", "-m", "two"]);
+            // Code changed after the candidate: that image was never tested.
+            std::fs::write(dir.join("main.rs"), "fn main() {}\n").unwrap();
+            git(dir, &["add", "main.rs"]);
+            git(dir, &["commit", "-q", "-m", "two"]);
             git(dir, &["tag", "-a", "-m", "stable", "v0.5.0"]);
         }
         None => {}

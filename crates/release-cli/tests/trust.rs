@@ -65,7 +65,7 @@ fn release_ci_refuses_a_tag_whose_commit_trusts_its_own_key() {
     let sha = self_authorised(&repo, "v0.4.0-rc.1");
     let out = release(
         &repo,
-        &["ci", "--no-github", "--notes-file", "/dev/null"],
+        &["ci", "--no-github", "--notes-file", ".git/notes.md"],
         &[
             ("GITHUB_REF", "refs/tags/v0.4.0-rc.1"),
             ("GITHUB_SHA", &sha),
@@ -91,7 +91,7 @@ fn release_ci_trusts_a_key_once_it_is_merged_to_main() {
     repo.git(&["merge", "-q", "--ff-only", "pr/helpful"]);
     let out = release(
         &repo,
-        &["ci", "--no-github", "--notes-file", "/dev/null"],
+        &["ci", "--no-github", "--notes-file", ".git/notes.md"],
         &[
             ("GITHUB_REF", "refs/tags/v0.4.0-rc.1"),
             ("GITHUB_SHA", &sha),
@@ -109,7 +109,7 @@ fn release_ci_without_the_main_branch_says_what_to_fetch() {
     repo.git(&["branch", "-q", "-D", "main"]);
     let out = release(
         &repo,
-        &["ci", "--no-github", "--notes-file", "/dev/null"],
+        &["ci", "--no-github", "--notes-file", ".git/notes.md"],
         &[
             ("GITHUB_REF", "refs/tags/v0.4.0-rc.1"),
             ("GITHUB_SHA", &sha),

@@ -1,6 +1,7 @@
 //! `release promote vX.Y.Z-rc.N`: ship the image that was tested. The RC's digest is re-tagged
 //! as `X.Y.Z` and the aliases the plan allows (T5, T6), byte for byte; nothing is rebuilt.
-//! Refused unless the stable tag `vX.Y.Z` exists and points at the RC's commit.
+//! Refused unless the stable tag `vX.Y.Z` exists on the RC's commit or on a later one that only
+//! changes documentation (`release_core::promote`), and the RC is the newest candidate.
 
 use std::fmt::Write as _;
 
@@ -111,17 +112,29 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
             "the stable tag {stable_tag} does not exist; a maintainer pushes the signed tag on the tested commit ({rc_commit}) first (G5)"
         ));
     };
-    if stable_commit != rc_commit {
-        return refuse(ctx, format!(
-            "{stable_tag} points at {stable_commit} but {} points at {rc_commit}; promote ships only the commit that was tested",
-            args.candidate
-        ));
+    // The release history: --released, else the repository's tags (with the yanked record).
+    let mut history = gitctx::history_of(ctx, &git, &args.released)?;
+    // P1 -> P2: the stable commit ships this candidate's image when they are the same commit
+    // or differ only in documentation, and it is the newest candidate (release_core::promote).
+    match release_git::history::promotion_source(&git, &stable, &stable_commit, &history, policy)
+        .map_err(|e| CliError::env(e.message))?
+    {
+        Ok(source) if source == candidate => {}
+        Ok(source) => {
+            return refuse(
+                ctx,
+                format!(
+                    "{} is not the newest candidate of {stable}: {} is; promote the candidate that was tested last (P1)",
+                    args.candidate,
+                    source.tag(policy)
+                ),
+            )
+        }
+        Err(refusal) => return refuse(ctx, refusal.to_string()),
     }
     let repo = image_repository(args.image.as_deref(), policy)?;
     crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
-    // The release history: --released, else the repository's tags.
-    let mut history = gitctx::history_of(ctx, &git, &args.released)?;
     let time = RunTime::from_datetime(time::OffsetDateTime::now_utc());
     let event = Event::parse(
         "push",
