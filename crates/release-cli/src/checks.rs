@@ -84,6 +84,9 @@ impl<'a> Local<'a> {
     /// The result of a local check; `None` for a remote one (see [`Remote`]).
     pub fn evaluate(&self, check: &Check) -> Option<CheckResult> {
         let policy = self.policy;
+        if let Some(fixed) = check.fixed_result() {
+            return Some(fixed);
+        }
         Some(match check {
             Check::UnreleasedNotEmpty => self.changelog(ready::unreleased_entries),
             Check::ChangelogPrepared { version } => {
@@ -94,12 +97,12 @@ impl<'a> Local<'a> {
             Check::TreeClean => self.with_repo(tree_clean),
             Check::OnBranch { branch } => self.with_repo(|repo| on_branch(repo, branch)),
             Check::TagAbsent { tag } => self.with_repo(|repo| tag_absent(repo, tag)),
-            Check::TagVerified { tag } => self.with_repo(|repo| {
-                match gitctx::trust(self.ctx, repo) {
+            Check::TagVerified { tag } => {
+                self.with_repo(|repo| match gitctx::trust(self.ctx, repo) {
                     Ok(trust) => tag_verified(repo, tag, policy, &trust),
                     Err(e) => CheckResult::unknown(e.message),
-                }
-            }),
+                })
+            }
             Check::CandidateExists { version } => match self.history() {
                 Err(e) => CheckResult::unknown(e),
                 Ok(history) => candidate_exists(history, version, policy),
@@ -109,6 +112,7 @@ impl<'a> Local<'a> {
             | Check::Attestations { .. }
             | Check::ReleaseAssets { .. }
             | Check::DeprecationBanner { .. } => return None,
+            Check::NotApplicable { reason } => CheckResult::not_applicable(reason.clone()),
         })
     }
 
@@ -342,7 +346,13 @@ impl Remote<'_> {
                         Ok(None) => CheckResult::unknown("not checked: --no-github"),
                         Ok(Some(gh)) => summarize(
                             published::release_assets(Some(gh), tag, policy).await,
-                            |_| format!("the GitHub Release {tag} has every binary"),
+                            |_| {
+                                if policy.github.assets.is_empty() {
+                                    format!("the GitHub Release {tag} exists; no binaries configured (github.assets is empty), none checked")
+                                } else {
+                                    format!("the GitHub Release {tag} has every binary")
+                                }
+                            },
                         ),
                     },
                     Check::DeprecationBanner { tag } => match &github {

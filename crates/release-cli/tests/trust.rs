@@ -127,7 +127,10 @@ fn an_operator_policy_outside_the_checkout_is_the_trust_root() {
     let _ = sha;
     // The operator's own policy and key file, outside the repository: mallory is trusted
     // there, so the verdict follows the operator, and the repository is the current one.
-    let outside = tempfile::Builder::new().prefix("rgo-").tempdir_in("/tmp").unwrap();
+    let outside = tempfile::Builder::new()
+        .prefix("rgo-")
+        .tempdir_in("/tmp")
+        .unwrap();
     std::fs::create_dir_all(outside.path().join("keys")).unwrap();
     std::fs::write(
         outside.path().join("keys/release-signers.asc"),
@@ -142,7 +145,13 @@ fn an_operator_policy_outside_the_checkout_is_the_trust_root() {
     let policy = outside.path().join("release-policy.toml");
     let out = release(
         &repo,
-        &["--policy", policy.to_str().unwrap(), "verify-tag", "v0.4.0-rc.1", "--json"],
+        &[
+            "--policy",
+            policy.to_str().unwrap(),
+            "verify-tag",
+            "v0.4.0-rc.1",
+            "--json",
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -153,7 +162,12 @@ fn an_operator_policy_outside_the_checkout_is_the_trust_root() {
     signed_tag(&repo, "v0.4.0-rc.2", &keys().alice, &repo.head());
     let out = release(
         &repo,
-        &["--policy", policy.to_str().unwrap(), "verify-tag", "v0.4.0-rc.2"],
+        &[
+            "--policy",
+            policy.to_str().unwrap(),
+            "verify-tag",
+            "v0.4.0-rc.2",
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -165,7 +179,8 @@ fn tag_object_bytes_are_escaped_on_a_terminal_and_exact_in_json() {
     let repo = TestRepo::new();
     // A malformed tagger header carrying a carriage return and an escape sequence that would
     // draw a fake verdict over the refusal.
-    let forged = "Alice <alice@example.org> 1700000000 +0000\r\x1b[2Kv1.0.0: ok (good openpgp signature)";
+    let forged =
+        "Alice <alice@example.org> 1700000000 +0000\r\x1b[2Kv1.0.0: ok (good openpgp signature)";
     let p = format!(
         "object {}\ntype commit\ntag v1.0.0\ntagger {forged}\n\nRelease\n",
         repo.head()

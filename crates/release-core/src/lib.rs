@@ -7,6 +7,7 @@
 //! - [`version`]: tag names to release versions (V1-V4, V7, V8).
 //! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
 //! - [`policy`]: the policy itself, `release-policy.toml`.
+//! - [`identity`]: the values the policy leaves out, derived from the repository.
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
@@ -32,6 +33,7 @@
 pub mod checklist;
 pub mod event;
 pub mod history;
+pub mod identity;
 pub mod matrix;
 pub mod policy;
 pub mod rollback;

@@ -137,13 +137,18 @@ mod tests {
     fn temporary_homes_are_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = short_tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mode = dir.path().metadata().map(|m| m.permissions().mode() & 0o777);
+        let mode = dir
+            .path()
+            .metadata()
+            .map(|m| m.permissions().mode() & 0o777);
         assert_eq!(mode.ok(), Some(0o700));
     }
 
     #[test]
     fn gpg_noise_is_not_a_reason() {
-        assert!(is_gpg_noise("gpg: WARNING: unsafe permissions on homedir '/tmp/x'"));
+        assert!(is_gpg_noise(
+            "gpg: WARNING: unsafe permissions on homedir '/tmp/x'"
+        ));
         assert!(!is_gpg_noise("gpg: BAD signature from \"x\""));
     }
 }

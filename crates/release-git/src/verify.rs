@@ -228,11 +228,7 @@ pub fn parse_expected_sha(expect: &str) -> Result<String, GitError> {
 
 /// Starts a verification with the name check (V1-V3 under the policy). Without a version the
 /// name was refused and the verification is the finished answer.
-fn named(
-    name: &str,
-    policy: &Policy,
-    trust: &Trust,
-) -> (Verification, Option<ReleaseVersion>) {
+fn named(name: &str, policy: &Policy, trust: &Trust) -> (Verification, Option<ReleaseVersion>) {
     let mut v = Verification::new(name);
     v.trust_root = Some(trust.source.clone());
     match check_name(name, policy) {

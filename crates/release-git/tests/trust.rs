@@ -76,7 +76,11 @@ fn an_appended_openpgp_key_on_the_tagged_commit_is_not_trusted() {
     let r = Repo::discover(repo.path()).unwrap();
     let p = working_policy(&repo);
     let working = Trust::from_files(&p, &repo.path().join("release-policy.toml"), repo.path());
-    assert!(verify::verify_tag(&r, "v1.0.0-rc.1", &p, &working, None).unwrap().ok);
+    assert!(
+        verify::verify_tag(&r, "v1.0.0-rc.1", &p, &working, None)
+            .unwrap()
+            .ok
+    );
 }
 
 #[test]
@@ -104,7 +108,12 @@ fn a_widened_signing_section_on_the_tagged_commit_is_not_trusted() {
         "not in the trusted keyring",
     );
     // A stable tag signed with ssh by an allowed signer: the branch allows ssh, main does not.
-    ssh_tag_on(&repo, "v1.0.0", &keys().ssh_alice, "Alice <alice@example.org>");
+    ssh_tag_on(
+        &repo,
+        "v1.0.0",
+        &keys().ssh_alice,
+        "Alice <alice@example.org>",
+    );
     refused_by(
         &gate(&repo, "v1.0.0"),
         CheckId::Signature,
@@ -154,7 +163,14 @@ fn a_key_added_on_main_by_a_merged_commit_is_trusted_after() {
     gpg_tag_on(&repo, "v1.0.0-rc.1", &keys().mallory, &head, 1_700_000_000);
     assert!(!gate(&repo, "v1.0.0-rc.1").ok, "not merged yet");
     repo.git(&["checkout", "-q", "main"]);
-    repo.git(&["merge", "-q", "--no-ff", "-m", "Merge add-mallory", "add-mallory"]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge add-mallory",
+        "add-mallory",
+    ]);
     let v = gate(&repo, "v1.0.0-rc.1");
     assert!(v.ok, "{v:#?}");
     assert_eq!(v.signer.as_deref(), Some(keys().mallory.as_str()));
@@ -197,14 +213,31 @@ fn a_missing_trust_ref_is_an_environment_error_with_the_fetch_to_run() {
     let r = Repo::discover(repo.path()).unwrap();
     let err = Trust::from_ref(&r, &working_policy(&repo), "release-policy.toml", None).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Environment);
-    assert!(err.message.contains("git fetch origin main"), "{}", err.message);
+    assert!(
+        err.message.contains("git fetch origin main"),
+        "{}",
+        err.message
+    );
     // Named explicitly, another protected ref works; a tag of that name is never used.
     repo.git(&["tag", "-a", "-m", "x", "release-branch"]);
-    let err = Trust::from_ref(&r, &working_policy(&repo), "release-policy.toml", Some("release-branch"))
-        .unwrap_err();
+    let err = Trust::from_ref(
+        &r,
+        &working_policy(&repo),
+        "release-policy.toml",
+        Some("release-branch"),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Environment);
-    let trust = Trust::from_ref(&r, &working_policy(&repo), "release-policy.toml", Some("trunk")).unwrap();
-    assert!(matches!(trust.source, TrustSource::Ref { ref refname, .. } if refname == "refs/heads/trunk"));
+    let trust = Trust::from_ref(
+        &r,
+        &working_policy(&repo),
+        "release-policy.toml",
+        Some("trunk"),
+    )
+    .unwrap();
+    assert!(
+        matches!(trust.source, TrustSource::Ref { ref refname, .. } if refname == "refs/heads/trunk")
+    );
 }
 
 #[test]
@@ -212,7 +245,11 @@ fn a_checkout_that_renames_the_main_branch_is_not_believed() {
     let repo = TestRepo::new();
     let trusted = repo.head();
     repo.git(&["update-ref", "refs/remotes/origin/main", &trusted]);
-    repo.git(&["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"]);
+    repo.git(&[
+        "symbolic-ref",
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/origin/main",
+    ]);
     // The attacker's branch names itself the main branch and carries its own keys.
     repo.git(&["checkout", "-q", "-b", "evil"]);
     repo.write(
@@ -224,7 +261,12 @@ fn a_checkout_that_renames_the_main_branch_is_not_believed() {
     let r = Repo::discover(repo.path()).unwrap();
     let err = Trust::from_ref(&r, &working_policy(&repo), "release-policy.toml", None).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Environment);
-    assert!(err.message.contains("origin's default branch is origin/main"), "{}", err.message);
+    assert!(
+        err.message
+            .contains("origin's default branch is origin/main"),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
@@ -234,12 +276,19 @@ fn a_stable_tag_off_main_and_off_any_hotfix_branch_is_refused() {
     let head = repo.commit("unreviewed");
     gpg_tag_on(&repo, "v1.0.0", &keys().alice, &head, 1_700_000_000);
     let v = gate(&repo, "v1.0.0");
-    refused_by(&v, CheckId::Reachable, "is not reachable from refs/heads/main");
+    refused_by(
+        &v,
+        CheckId::Reachable,
+        "is not reachable from refs/heads/main",
+    );
     // A candidate may be cut anywhere.
     gpg_tag_on(&repo, "v1.0.0-rc.1", &keys().alice, &head, 1_700_000_000);
     let v = gate(&repo, "v1.0.0-rc.1");
     assert!(v.ok, "{v:#?}");
-    assert_eq!(v.check(CheckId::Reachable).unwrap().result, CheckResult::Skip);
+    assert_eq!(
+        v.check(CheckId::Reachable).unwrap().result,
+        CheckResult::Skip
+    );
 }
 
 #[test]
@@ -254,7 +303,11 @@ fn a_hotfix_branch_of_the_line_cut_from_its_stable_tag_is_accepted() {
     gpg_tag_on(&repo, "v1.0.1", &keys().alice, &fix, 1_700_000_000);
     let v = gate(&repo, "v1.0.1");
     assert!(v.ok, "{v:#?}");
-    assert!(v.check(CheckId::Reachable).unwrap().detail.contains("hotfix/v1.0.1"));
+    assert!(v
+        .check(CheckId::Reachable)
+        .unwrap()
+        .detail
+        .contains("hotfix/v1.0.1"));
     // A hotfix branch of another line does not cover it.
     repo.git(&["branch", "-m", "hotfix/v1.0.1", "hotfix/v1.1.1"]);
     refused_by(&gate(&repo, "v1.0.1"), CheckId::Reachable, "1.0 line");
@@ -262,10 +315,18 @@ fn a_hotfix_branch_of_the_line_cut_from_its_stable_tag_is_accepted() {
     let r = Repo::discover(repo.path()).unwrap();
     let mut policy = working_policy(&repo);
     policy.signing.require_reachable = false;
-    let trust = Trust::from_files(&policy, &repo.path().join("release-policy.toml"), repo.path());
+    let trust = Trust::from_files(
+        &policy,
+        &repo.path().join("release-policy.toml"),
+        repo.path(),
+    );
     let v = verify::verify_tag(&r, "v1.0.1", &policy, &trust, None).unwrap();
     assert!(v.ok, "{v:#?}");
-    assert!(v.check(CheckId::Reachable).unwrap().detail.contains("require_reachable = false"));
+    assert!(v
+        .check(CheckId::Reachable)
+        .unwrap()
+        .detail
+        .contains("require_reachable = false"));
 }
 
 #[test]
@@ -284,7 +345,11 @@ fn implausible_tagger_dates_warn_by_default_and_can_be_refused() {
         let r = Repo::discover(repo.path()).unwrap();
         let mut policy = working_policy(&repo);
         policy.signing.tagger_date = TaggerDateCheck::Deny;
-        let trust = Trust::from_files(&policy, &repo.path().join("release-policy.toml"), repo.path());
+        let trust = Trust::from_files(
+            &policy,
+            &repo.path().join("release-policy.toml"),
+            repo.path(),
+        );
         let v = verify::verify_tag(&r, tag, &policy, &trust, None).unwrap();
         refused_by(&v, CheckId::TaggerDate, needle);
     }
@@ -295,15 +360,18 @@ fn implausible_tagger_dates_warn_by_default_and_can_be_refused() {
         .as_secs() as i64;
     gpg_tag_on(&repo, "v1.0.2", &keys().alice, &head, now);
     let v = gate(&repo, "v1.0.2");
-    assert_eq!(v.check(CheckId::TaggerDate).unwrap().result, CheckResult::Pass);
+    assert_eq!(
+        v.check(CheckId::TaggerDate).unwrap().result,
+        CheckResult::Pass
+    );
 }
 
 #[test]
 fn a_pgp_message_block_is_not_a_signature() {
     let repo = TestRepo::new();
     let p = payload(&repo.head(), "commit", "v1.0.0", "Release\n");
-    let sig = gpg_sign(&keys().alice, p.as_bytes())
-        .replace("PGP SIGNATURE-----", "PGP MESSAGE-----");
+    let sig =
+        gpg_sign(&keys().alice, p.as_bytes()).replace("PGP SIGNATURE-----", "PGP MESSAGE-----");
     repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
     refused_by(&gate(&repo, "v1.0.0"), CheckId::Armor, "PGP MESSAGE");
 }

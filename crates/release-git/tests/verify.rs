@@ -15,7 +15,11 @@ fn policy_of(repo: &TestRepo) -> Policy {
 }
 
 fn verify_with(repo: &TestRepo, name: &str, policy: &Policy, expect: Option<&str>) -> Verification {
-    let trust = Trust::from_files(policy, &repo.path().join("release-policy.toml"), repo.path());
+    let trust = Trust::from_files(
+        policy,
+        &repo.path().join("release-policy.toml"),
+        repo.path(),
+    );
     let r = Repo::discover(repo.path()).unwrap();
     verify::verify_tag(&r, name, policy, &trust, expect).unwrap()
 }
@@ -464,7 +468,11 @@ fn abbreviated_expected_sha_is_bad_input() {
     let repo = TestRepo::new();
     gpg_tag(&repo, "v1.0.0", &keys().alice);
     let policy = policy_of(&repo);
-    let trust = Trust::from_files(&policy, &repo.path().join("release-policy.toml"), repo.path());
+    let trust = Trust::from_files(
+        &policy,
+        &repo.path().join("release-policy.toml"),
+        repo.path(),
+    );
     let r = Repo::discover(repo.path()).unwrap();
     let err =
         verify::verify_tag(&r, "v1.0.0", &policy, &trust, Some(&repo.head()[..7])).unwrap_err();

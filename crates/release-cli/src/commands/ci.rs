@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
     let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
         .map_err(CliError::input)?;
     let images = if args.images.is_empty() {
-        policy.docker.images.clone()
+        policy.docker.images().to_vec()
     } else {
         args.images.clone()
     };
@@ -126,7 +126,10 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
         eprintln!(
             "verified: {tag} ({}; trust root: {})",
             match (&verification.format, &verification.signer) {
-                (Some(f), Some(s)) => format!("good {f} signature by {}", release_core::untrusted::escape(s)),
+                (Some(f), Some(s)) => format!(
+                    "good {f} signature by {}",
+                    release_core::untrusted::escape(s)
+                ),
                 _ => "unsigned".into(),
             },
             verification
@@ -253,7 +256,10 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
         if github_actions {
             println!("::error::{}", output::annotation(why));
         }
-        eprintln!("refused: {}", release_core::untrusted::escape_multiline(why));
+        eprintln!(
+            "refused: {}",
+            release_core::untrusted::escape_multiline(why)
+        );
     }
     let mut pairs: Vec<(&str, String)> =
         vec![("should_release", report.should_release.to_string())];
