@@ -948,3 +948,49 @@ fn rc_check_an_unsigned_candidate_passes_with_the_warning() {
     assert_eq!(step(&j, "ci").0, "unknown");
     assert_eq!(j["all_checks_pass"], false);
 }
+
+#[test]
+fn preflight_passes_for_a_library_without_candidate_guide_or_image() {
+    let repo = TestRepo::new();
+    let policy = std::fs::read_to_string(repo.path().join("release-policy.toml")).unwrap();
+    repo.write(
+        "release-policy.toml",
+        &format!("{policy}[docker]\nimages = []\n[checks]\nrequire_candidate = false\nupgrading_guide = \"none\"\n"),
+    );
+    // No candidate, no upgrading guide.
+    repo.write("CHANGELOG.md", &prepared_changelog());
+    repo.commit("docs: prepare release v0.4.0");
+    let (code, j) = preflight(&repo, &["0.4.0"]);
+    assert_eq!(code, 0, "{j}");
+    let state = |id: &str| {
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .map(|i| i["state"].as_str().unwrap().to_string())
+    };
+    // Switched off is reported as such, not as a pass.
+    assert_eq!(state("rc").as_deref(), Some("not-applicable"));
+    assert!(item(&j, "rc").contains("require_candidate = false"));
+    assert_eq!(state("upgrading"), None, "no upgrading guide: no item");
+    let out = text(&release(&repo, &["preflight", "0.4.0"]));
+    assert!(out.contains("(1 not applicable)"), "{out}");
+    // The stable checklist: the registry steps do not apply without an image.
+    let j = json(&release(
+        &repo,
+        &[
+            "--json",
+            "checklist",
+            "stable",
+            "0.4.0",
+            "--check",
+            "--offline",
+        ],
+    ));
+    for id in ["images", "attestations"] {
+        let (state, detail) = step(&j, id);
+        assert_eq!(state, "not-applicable", "{id}: {detail}");
+        assert!(detail.contains("docker.images"), "{detail}");
+    }
+}
