@@ -84,6 +84,9 @@ impl<'a> Local<'a> {
     /// The result of a local check; `None` for a remote one (see [`Remote`]).
     pub fn evaluate(&self, check: &Check) -> Option<CheckResult> {
         let policy = self.policy;
+        if let Some(fixed) = check.fixed_result() {
+            return Some(fixed);
+        }
         Some(match check {
             Check::UnreleasedNotEmpty => self.changelog(ready::unreleased_entries),
             Check::ChangelogPrepared { version } => {
@@ -109,6 +112,7 @@ impl<'a> Local<'a> {
             | Check::Attestations { .. }
             | Check::ReleaseAssets { .. }
             | Check::DeprecationBanner { .. } => return None,
+            Check::NotApplicable { reason } => CheckResult::not_applicable(reason.clone()),
         })
     }
 
@@ -342,7 +346,13 @@ impl Remote<'_> {
                         Ok(None) => CheckResult::unknown("not checked: --no-github"),
                         Ok(Some(gh)) => summarize(
                             published::release_assets(Some(gh), tag, policy).await,
-                            |_| format!("the GitHub Release {tag} has every binary"),
+                            |_| {
+                                if policy.github.assets.is_empty() {
+                                    format!("the GitHub Release {tag} exists; no binaries configured (github.assets is empty), none checked")
+                                } else {
+                                    format!("the GitHub Release {tag} has every binary")
+                                }
+                            },
                         ),
                     },
                     Check::DeprecationBanner { tag } => match &github {

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use release_core::identity::{Derivation, RepoFacts, PROJECT_FILES};
 use release_core::policy::Policy;
 
 use crate::error::CliError;
@@ -12,8 +13,11 @@ pub const POLICY_FILE: &str = "release-policy.toml";
 /// Global state handed to every command.
 #[derive(Debug)]
 pub struct Context {
-    /// The effective policy (a file's, or the built-in one).
+    /// The effective policy (a file's, or the built-in one), with the values it leaves out
+    /// derived from the repository.
     pub policy: Policy,
+    /// Where each derived value of the policy came from (`release status`, `policy show`).
+    pub derived: Vec<Derivation>,
     /// Where the policy came from; `None` for the built-in policy.
     pub policy_path: Option<PathBuf>,
     /// The directory the policy's relative paths (changelog, upgrading guide) are resolved
@@ -45,20 +49,29 @@ impl Context {
             Some(path) => Some(path.to_path_buf()),
             None => find_upwards(cwd, POLICY_FILE),
         };
+        let top = repo_top.clone().unwrap_or_else(|| cwd.to_path_buf());
+        let resolve = |policy: Policy| {
+            let resolved = policy.resolve(&repo_facts(cwd, &top));
+            (resolved.policy, resolved.derived)
+        };
         match found {
-            None => Ok(Self {
-                policy: Policy::default(),
-                policy_path: None,
-                // The built-in policy's paths are relative to the repository's top, wherever in
-                // it the command runs.
-                root: repo_top.unwrap_or_else(|| cwd.to_path_buf()),
-                cwd: cwd.to_path_buf(),
-                policy_outside: false,
-                trust_ref: None,
-                json,
-            }),
+            None => {
+                let (policy, derived) = resolve(Policy::default());
+                Ok(Self {
+                    policy,
+                    derived,
+                    policy_path: None,
+                    // The built-in policy's paths are relative to the repository's top, wherever in
+                    // it the command runs.
+                    root: repo_top.unwrap_or_else(|| cwd.to_path_buf()),
+                    cwd: cwd.to_path_buf(),
+                    policy_outside: false,
+                    trust_ref: None,
+                    json,
+                })
+            }
             Some(path) => {
-                let policy = load_policy_file(&path)?;
+                let (policy, derived) = resolve(load_policy_file(&path)?);
                 let folder = path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -84,6 +97,7 @@ impl Context {
                 };
                 Ok(Self {
                     policy,
+                    derived,
                     policy_path: Some(path),
                     root,
                     cwd: cwd.to_path_buf(),
@@ -92,6 +106,14 @@ impl Context {
                     json,
                 })
             }
+        }
+    }
+
+    /// Which policy is in effect, for people: the file's path, or the built-in policy.
+    pub fn policy_origin(&self) -> String {
+        match &self.policy_path {
+            Some(path) => path.display().to_string(),
+            None => format!("built-in (no {POLICY_FILE} found)"),
         }
     }
 
@@ -106,6 +128,32 @@ pub fn load_policy_file(path: &Path) -> Result<Policy, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::env(format!("cannot read policy {}: {e}", path.display())))?;
     Policy::from_toml(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+}
+
+/// What the built-in policy derives the project's identity from: the `origin` remote of the
+/// repository around `cwd`, `GITHUB_REPOSITORY`/`GITHUB_SERVER_URL`, and the project files at
+/// the repository's top.
+fn repo_facts(cwd: &Path, top: &Path) -> RepoFacts {
+    let env = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let project_files = PROJECT_FILES
+        .iter()
+        .filter(|f| top.join(f).is_file())
+        .map(|f| f.to_string())
+        .collect();
+    // A package.json that does not parse has no test script we could run.
+    let npm_test_script = std::fs::read_to_string(top.join("package.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("scripts")?.get("test")?.as_str().map(str::to_string));
+    RepoFacts {
+        origin_url: release_git::repo::Repo::discover(cwd)
+            .ok()
+            .and_then(|r| r.origin_url()),
+        github_repository: env("GITHUB_REPOSITORY"),
+        github_server_url: env("GITHUB_SERVER_URL"),
+        project_files,
+        npm_test_script,
+    }
 }
 
 fn find_upwards(start: &Path, name: &str) -> Option<PathBuf> {

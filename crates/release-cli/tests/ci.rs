@@ -142,6 +142,8 @@ fn signed_stable_tag_passes_with_plan_and_notes() {
             ("GITHUB_REF", "refs/tags/v0.4.0"),
             ("GITHUB_SHA", &sha),
             ("GITHUB_EVENT_NAME", "push"),
+            // No `origin`: the built-in policy takes the identity from Actions' variables.
+            ("GITHUB_REPOSITORY", "Acme/App"),
         ],
     );
     assert_eq!(run.out.status.code(), Some(0), "{}", text(&run.out));
@@ -154,7 +156,10 @@ fn signed_stable_tag_passes_with_plan_and_notes() {
     );
     assert!(output(f, "images")
         .unwrap()
-        .starts_with("ghcr.io/kubedoio/rustshare-backend:0.4.0\n"));
+        .starts_with("ghcr.io/acme/app:0.4.0\n"));
+    assert!(output(f, "labels")
+        .unwrap()
+        .contains("org.opencontainers.image.source=https://github.com/Acme/App\n"));
     assert!(output(f, "labels")
         .unwrap()
         .contains(&format!("org.opencontainers.image.revision={sha}")));

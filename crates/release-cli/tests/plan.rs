@@ -12,7 +12,11 @@ fn release(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
     cmd.current_dir(dir)
         .args(args)
         .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_ACTIONS");
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_SERVER_URL")
+        // No `origin` in these folders: the built-in policy derives the image and the labels
+        // from the repository Actions names.
+        .env("GITHUB_REPOSITORY", "Acme/App");
     for (k, v) in envs {
         cmd.env(k, v);
     }

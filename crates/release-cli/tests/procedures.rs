@@ -39,13 +39,17 @@ fn unprepared_changelog() -> String {
 const UPGRADING: &str = "# Upgrading\n\n## 0.4.0\n\nNo breaking changes. No environment variable changes.\n\n## 0.3.0\n\nThe first release.\n";
 const UPGRADING_WITHOUT_040: &str = "# Upgrading\n\n## 0.3.0\n\nThe first release.\n";
 
+const RUSTSHARE_POLICY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/rustshare/release-policy.toml"
+);
+
 fn release_in(dir: &Path, repo: Option<&TestRepo>, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
     cmd.args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
         .env_remove("GITHUB_TOKEN")
-        .env_remove("GITHUB_REPOSITORY")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("DOCKER_CONFIG");
     if let Some(repo) = repo {
@@ -53,6 +57,9 @@ fn release_in(dir: &Path, repo: Option<&TestRepo>, args: &[&str], env: &[(&str, 
     } else {
         cmd.env("HOME", dir);
     }
+    // The repositories here have no `origin`: the built-in policy derives the project's
+    // identity (image ghcr.io/acme/app) from the variable Actions sets.
+    cmd.env("GITHUB_REPOSITORY", "acme/app");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -133,6 +140,8 @@ fn checklist_snapshots_of_every_procedure() {
         ),
     ];
     for (name, args) in cases {
+        // RustShare's procedure: its image, test commands, smoke test, restore drill, binaries.
+        let args = &[&["--policy", RUSTSHARE_POLICY][..], args].concat();
         let md = exit(&release_in(dir.path(), None, args, &[]), 0);
         assert!(!md.contains("- [x]"), "nothing is ticked without --check");
         insta::assert_snapshot!(format!("checklist_{name}_md"), md);
@@ -412,6 +421,8 @@ fn published() -> Published {
     let reg = RegistryServer::start(dir.path(), &Auth::None);
     let digests = seed_releases(&reg.addr).digests;
     let gh = FakeGitHub::start("acme/app", "ghs_test_token", 30);
+    // RustShare's policy (its binary assets) is the project's policy here.
+    std::fs::copy(RUSTSHARE_POLICY, dir.path().join("release-policy.toml")).unwrap();
     Published {
         dir,
         reg,
@@ -936,4 +947,50 @@ fn rc_check_an_unsigned_candidate_passes_with_the_warning() {
     assert!(detail.contains("no signature (warning:"), "{detail}");
     assert_eq!(step(&j, "ci").0, "unknown");
     assert_eq!(j["all_checks_pass"], false);
+}
+
+#[test]
+fn preflight_passes_for_a_library_without_candidate_guide_or_image() {
+    let repo = TestRepo::new();
+    let policy = std::fs::read_to_string(repo.path().join("release-policy.toml")).unwrap();
+    repo.write(
+        "release-policy.toml",
+        &format!("{policy}[docker]\nimages = []\n[checks]\nrequire_candidate = false\nupgrading_guide = \"none\"\n"),
+    );
+    // No candidate, no upgrading guide.
+    repo.write("CHANGELOG.md", &prepared_changelog());
+    repo.commit("docs: prepare release v0.4.0");
+    let (code, j) = preflight(&repo, &["0.4.0"]);
+    assert_eq!(code, 0, "{j}");
+    let state = |id: &str| {
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .map(|i| i["state"].as_str().unwrap().to_string())
+    };
+    // Switched off is reported as such, not as a pass.
+    assert_eq!(state("rc").as_deref(), Some("not-applicable"));
+    assert!(item(&j, "rc").contains("require_candidate = false"));
+    assert_eq!(state("upgrading"), None, "no upgrading guide: no item");
+    let out = text(&release(&repo, &["preflight", "0.4.0"]));
+    assert!(out.contains("(1 not applicable)"), "{out}");
+    // The stable checklist: the registry steps do not apply without an image.
+    let j = json(&release(
+        &repo,
+        &[
+            "--json",
+            "checklist",
+            "stable",
+            "0.4.0",
+            "--check",
+            "--offline",
+        ],
+    ));
+    for id in ["images", "attestations"] {
+        let (state, detail) = step(&j, id);
+        assert_eq!(state, "not-applicable", "{id}: {detail}");
+        assert!(detail.contains("docker.images"), "{detail}");
+    }
 }

@@ -28,6 +28,8 @@ fn env() -> Env {
     let reg = RegistryServer::start(dir.path(), &Auth::None);
     let seeded = seed_releases(&reg.addr);
     let gh = FakeGitHub::start("acme/app", "ghs_test_token", 30);
+    // RustShare's policy (its image, binary assets and labels) is the project's policy here.
+    std::fs::copy(RUSTSHARE_POLICY, dir.path().join("release-policy.toml")).unwrap();
     Env {
         dir,
         reg,
@@ -36,10 +38,16 @@ fn env() -> Env {
     }
 }
 
+const RUSTSHARE_POLICY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/rustshare/release-policy.toml"
+);
+
 fn release(env: &Env, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
     cmd.current_dir(env.dir.path())
         .args(args)
+        .env_remove("GITHUB_REPOSITORY")
         .env("GITHUB_TOKEN", "ghs_test_token")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("DOCKER_CONFIG")

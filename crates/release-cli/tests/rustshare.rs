@@ -1,10 +1,15 @@
-//! RustShare's real tag history: each release gets the tags the policy requires.
+//! RustShare's real tag history: each release gets the tags the policy requires, under
+//! RustShare's own policy (`examples/rustshare/release-policy.toml`).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests: a failure to set up is a failed test
 
 use std::process::Command;
 
 const SHA: &str = "0042fd270399acbd408efec0f5da39a0e354a1a9";
+const POLICY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/rustshare/release-policy.toml"
+);
 
 #[test]
 fn every_rustshare_release_gets_the_policy_tags() {
@@ -21,8 +26,11 @@ fn every_rustshare_release_gets_the_policy_tags() {
         pushed.push(tag);
         let out = Command::new(env!("CARGO_BIN_EXE_release"))
             .current_dir(dir.path())
+            .env_remove("GITHUB_REPOSITORY")
             .args([
                 "--json",
+                "--policy",
+                POLICY,
                 "plan",
                 "--ref",
                 &format!("refs/tags/{tag}"),
@@ -44,6 +52,19 @@ fn every_rustshare_release_gets_the_policy_tags() {
         let mut expected: Vec<String> = want.split(' ').map(String::from).collect();
         expected.push("sha-0042fd2".into());
         assert_eq!(json["tags"], serde_json::json!(expected), "{tag}");
+        let images: Vec<String> = expected
+            .iter()
+            .map(|t| format!("ghcr.io/kubedoio/rustshare-backend:{t}"))
+            .collect();
+        assert_eq!(json["images"], serde_json::json!(images), "{tag}");
+        assert_eq!(
+            json["labels"]["org.opencontainers.image.source"],
+            "https://github.com/kubedoio/rustshare"
+        );
+        assert_eq!(
+            json["labels"]["org.opencontainers.image.licenses"],
+            "AGPL-3.0-only"
+        );
         let skipped: Vec<&str> = json["skipped"]
             .as_array()
             .unwrap()

@@ -29,7 +29,12 @@ fn release_ci_gives_every_rustshare_release_its_tags() {
         ));
     }
     repo.write("CHANGELOG.md", &log);
-    repo.commit("changelog");
+    // RustShare's own policy, committed on the main branch as a project would.
+    repo.write(
+        "release-policy.toml",
+        include_str!("../../../examples/rustshare/release-policy.toml"),
+    );
+    repo.commit("changelog and policy");
     let mut cases = 0;
     // A patch of an older line is cut from that line's hotfix branch (V8), as a maintainer
     // following `release status` does; everything else lands on main.
@@ -87,6 +92,11 @@ fn release_ci_gives_every_rustshare_release_its_tags() {
         let mut expected: Vec<String> = want.split(' ').map(String::from).collect();
         expected.push(format!("sha-{}", &sha[..7]));
         assert_eq!(json["plan"]["tags"], serde_json::json!(expected), "{tag}");
+        let images: Vec<String> = expected
+            .iter()
+            .map(|t| format!("ghcr.io/kubedoio/rustshare-backend:{t}"))
+            .collect();
+        assert_eq!(json["plan"]["images"], serde_json::json!(images), "{tag}");
         let skipped: Vec<&str> = json["plan"]["skipped"]
             .as_array()
             .unwrap()

@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::policy::Policy;
+use crate::policy::{Policy, UpgradingGuide};
 use crate::version::ReleaseVersion;
 
 /// One of the policy's procedures.
@@ -143,6 +143,22 @@ pub enum Check {
         /// The version.
         version: String,
     },
+    /// The step does not apply under this policy (no image, no candidate required, an
+    /// optional upgrading guide): reported as such, never as a pass.
+    NotApplicable {
+        /// Why, naming the policy key.
+        reason: String,
+    },
+}
+
+impl Check {
+    /// The result a check has without looking at anything (`NotApplicable`), else `None`.
+    pub fn fixed_result(&self) -> Option<CheckResult> {
+        match self {
+            Check::NotApplicable { reason } => Some(CheckResult::not_applicable(reason.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// A step of a procedure.
@@ -170,6 +186,9 @@ pub enum CheckState {
     Fail,
     /// The check could not run (no registry access, nothing to check yet).
     Unknown,
+    /// The step does not apply under the policy; neither a pass nor a failure.
+    #[serde(rename = "not-applicable")]
+    NotApplicable,
 }
 
 /// A check's outcome with a sentence of detail.
@@ -204,6 +223,19 @@ impl CheckResult {
             state: CheckState::Unknown,
             detail: detail.into(),
         }
+    }
+
+    /// A check that does not apply under the policy.
+    pub fn not_applicable(detail: impl Into<String>) -> Self {
+        Self {
+            state: CheckState::NotApplicable,
+            detail: detail.into(),
+        }
+    }
+
+    /// Whether the result lets a procedure go on: a pass, or a step that does not apply.
+    pub fn is_ok(&self) -> bool {
+        matches!(self.state, CheckState::Pass | CheckState::NotApplicable)
     }
 }
 
@@ -241,7 +273,15 @@ impl Checklist {
     ) -> Self {
         let tag = version.tag(policy);
         let v = version.to_string();
-        let image = policy.docker.images.first().cloned().unwrap_or_default();
+        let image = policy.docker.images().first().cloned();
+        let no_image = || Check::NotApplicable {
+            reason: "no image in the policy (docker.images): no Docker plan, no registry check"
+                .into(),
+        };
+        let smoke: Vec<String> = Some(policy.checks.smoke_command.clone())
+            .filter(|c| !c.trim().is_empty())
+            .into_iter()
+            .collect();
         let main = policy.main_branch.clone();
         let assets: Vec<String> = policy.github.assets.values().cloned().collect();
         let (major, minor) = version.line();
@@ -277,7 +317,14 @@ impl Checklist {
                     Some(Check::TagVerified { tag: tag.clone() }),
                     "P1, G3, G5",
                 ));
-                steps.push(step("ci", "The release workflow ran the smoke test, scanned the image and published the candidate".into(), vec![policy.checks.smoke_command.clone()], Some(Check::RegistryTags { image: image.clone(), tags: vec![v.clone()] }), "P1, T4"));
+                let check = match &image {
+                    Some(image) => Check::RegistryTags {
+                        image: image.clone(),
+                        tags: vec![v.clone()],
+                    },
+                    None => no_image(),
+                };
+                steps.push(step("ci", "The release workflow ran the smoke test, scanned the image and published the candidate".into(), smoke.clone(), Some(check), "P1, T4"));
                 steps.push(step("staging", "Validate on staging: deploy, integration tests, migrations against a copy of production data".into(), Vec::new(), None, "P1"));
                 steps.push(step("decide", format!("Promote (`release promote {tag}` after the stable tag `{}{base}`) or fix on `{main}` and cut the next candidate", policy.tag_prefix), vec![format!("release rc next {base}")], None, "P1"));
             }
@@ -295,7 +342,7 @@ impl Checklist {
                         None,
                         "P3",
                     ));
-                    let mut tests = vec![policy.checks.smoke_command.clone()];
+                    let mut tests = smoke.clone();
                     if !policy.checks.restore_drill_command.is_empty() {
                         tests.push(format!(
                             "{}  # when the fix is in a critical path",
@@ -304,31 +351,61 @@ impl Checklist {
                     }
                     steps.push(step("tests", "Run the affected tests and the smoke test (restore drill for critical paths)".into(), tests, None, "P3"));
                 } else {
+                    let (title, check) = if policy.checks.require_candidate {
+                        (
+                            format!("A release candidate of {v} was validated on staging"),
+                            Check::CandidateExists { version: v.clone() },
+                        )
+                    } else {
+                        (
+                            format!("Optional: a release candidate of {v}"),
+                            Check::NotApplicable {
+                                reason: "checks.require_candidate = false: no candidate needed"
+                                    .into(),
+                            },
+                        )
+                    };
                     steps.push(step(
                         "rc",
-                        format!("A release candidate of {v} was validated on staging"),
+                        title,
                         vec![format!("release rc next {v}")],
-                        Some(Check::CandidateExists { version: v.clone() }),
+                        Some(check),
                         "P1",
                     ));
                 }
                 steps.push(step("changelog", format!("`{changelog}` has `## [{v}] - YYYY-MM-DD` with the Unreleased entries and compare links"), vec![format!("release prepare {v}")], Some(Check::ChangelogPrepared { version: v.clone() }), "C1, C2, C3"));
-                steps.push(step(
-                    "upgrading",
-                    format!(
-                        "`{upgrading}` has notes for {v}: breaking changes, environment variables"
-                    ),
-                    vec![format!(
-                        "release upgrading add {v} --none  # or --breaking/--env-added ..."
-                    )],
-                    Some(Check::UpgradingNotes { version: v.clone() }),
-                    "C5",
-                ));
+                let guide = policy.checks.upgrading_guide;
+                if guide != UpgradingGuide::None {
+                    let check = if guide == UpgradingGuide::Required {
+                        Check::UpgradingNotes { version: v.clone() }
+                    } else {
+                        Check::NotApplicable {
+                            reason: "checks.upgrading_guide = \"optional\": notes are not required"
+                                .into(),
+                        }
+                    };
+                    steps.push(step(
+                        "upgrading",
+                        format!(
+                            "`{upgrading}` has notes for {v}: breaking changes, environment variables"
+                        ),
+                        vec![format!(
+                            "release upgrading add {v} --none  # or --breaking/--env-added ..."
+                        )],
+                        Some(check),
+                        "C5",
+                    ));
+                }
                 if procedure == Procedure::Stable {
+                    let tests = policy.checks.test_commands();
                     steps.push(step(
                         "tests",
-                        "Run the full test suite".into(),
-                        policy.checks.test_commands.clone(),
+                        if tests.is_empty() {
+                            "Run the full test suite (none configured or detected: set checks.test_commands)".into()
+                        } else {
+                            "Run the full test suite".into()
+                        },
+                        tests.to_vec(),
                         None,
                         "P2",
                     ));
@@ -337,7 +414,11 @@ impl Checklist {
                     "commit",
                     format!("Commit `docs: prepare release {tag}`"),
                     vec![
-                        format!("git add {changelog} {upgrading}"),
+                        if guide == UpgradingGuide::None {
+                            format!("git add {changelog}")
+                        } else {
+                            format!("git add {changelog} {upgrading}")
+                        },
                         format!("git commit -m \"docs: prepare release {tag}\""),
                     ],
                     Some(Check::TreeClean),
@@ -370,13 +451,17 @@ impl Checklist {
                     major.to_string(),
                     "latest".into(),
                 ]);
+                let shown = image.as_deref().unwrap_or("(no image)");
                 steps.push(step(
                     "images",
-                    format!("`{image}` has the tags the plan publishes, on one digest"),
+                    format!("`{shown}` has the tags the plan publishes, on one digest"),
                     vec![format!("release verify {v}")],
-                    Some(Check::RegistryTags {
-                        image: image.clone(),
-                        tags,
+                    Some(match &image {
+                        Some(image) => Check::RegistryTags {
+                            image: image.clone(),
+                            tags,
+                        },
+                        None => no_image(),
                     }),
                     "A1, T5, T6",
                 ));
@@ -384,9 +469,12 @@ impl Checklist {
                     "attestations",
                     "The SBOM and build-provenance attestation exist for that digest".into(),
                     vec![format!("release verify {v}")],
-                    Some(Check::Attestations {
-                        image: image.clone(),
-                        tag: v.clone(),
+                    Some(match &image {
+                        Some(image) => Check::Attestations {
+                            image: image.clone(),
+                            tag: v.clone(),
+                        },
+                        None => no_image(),
                     }),
                     "A2",
                 ));
@@ -486,11 +574,10 @@ impl Checklist {
 
     /// True when every automated check was evaluated and passed.
     pub fn all_checks_pass(&self, results: &BTreeMap<String, CheckResult>) -> bool {
-        self.steps.iter().filter(|s| s.check.is_some()).all(|s| {
-            results
-                .get(s.id)
-                .is_some_and(|r| r.state == CheckState::Pass)
-        })
+        self.steps
+            .iter()
+            .filter(|s| s.check.is_some())
+            .all(|s| results.get(s.id).is_some_and(CheckResult::is_ok))
     }
 
     /// Markdown ready to paste into a release tracking issue; a box is ticked where the step's
@@ -520,6 +607,9 @@ impl Checklist {
                 }
                 Some(r) if r.state == CheckState::Unknown => {
                     let _ = write!(out, " — ❔ {}", r.detail);
+                }
+                Some(r) if r.state == CheckState::NotApplicable => {
+                    let _ = write!(out, " — not applicable: {}", r.detail);
                 }
                 _ => {}
             }
@@ -603,10 +693,14 @@ pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
             command: Some("release version next --bump fix".into()),
         };
     }
-    let channel = policy
-        .prerelease_channels
-        .first()
-        .map(String::as_str)
+    let channel = facts
+        .history
+        .newest_candidate_of(target)
+        .and_then(|c| match c.stage() {
+            crate::version::Stage::Candidate { channel, .. } => Some(channel.as_str()),
+            crate::version::Stage::Stable => None,
+        })
+        .or_else(|| policy.prerelease_channels.first().map(String::as_str))
         .unwrap_or("rc");
     match facts.history.candidates_of(target, channel).last() {
         None => step(
@@ -650,8 +744,56 @@ mod tests {
     }
 
     #[test]
+    fn library_switches_make_steps_not_applicable() {
+        let policy = Policy::from_toml(
+            "[docker]\nimages = []\n[checks]\nrequire_candidate = false\nupgrading_guide = \"none\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let list = Checklist::new(Procedure::Stable, &v("0.4.0"), &policy, None);
+        let check = |id: &str| {
+            list.steps
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.check.clone())
+        };
+        for id in ["rc", "images", "attestations"] {
+            assert!(
+                matches!(check(id), Some(Check::NotApplicable { .. })),
+                "{id}: {:?}",
+                check(id)
+            );
+        }
+        assert!(list.steps.iter().all(|s| s.id != "upgrading"));
+        let mut results = BTreeMap::new();
+        for s in &list.steps {
+            if let Some(r) = s.check.as_ref().and_then(Check::fixed_result) {
+                results.insert(s.id.to_string(), r);
+            }
+        }
+        let md = list.render_markdown(&results);
+        assert!(md.contains("- [ ] **images**"), "{md}");
+        assert!(
+            md.contains("not applicable: no image in the policy"),
+            "{md}"
+        );
+        assert!(
+            !list.all_checks_pass(&results),
+            "the changelog and tag checks are not run"
+        );
+        let optional = Policy::from_toml("[checks]\nupgrading_guide = \"optional\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let list = Checklist::new(Procedure::Stable, &v("0.4.0"), &optional, None);
+        assert!(list
+            .steps
+            .iter()
+            .any(|s| s.id == "upgrading" && matches!(s.check, Some(Check::NotApplicable { .. }))));
+    }
+
+    #[test]
     fn stable_renders_policy_commands() {
-        let list = Checklist::new(Procedure::Stable, &v("0.4.0"), &Policy::default(), None);
+        let mut policy = Policy::default();
+        policy.checks.test_commands = Some(vec!["cargo test --workspace".into()]);
+        let list = Checklist::new(Procedure::Stable, &v("0.4.0"), &policy, None);
         let md = list.render_markdown(&BTreeMap::new());
         assert!(md.contains("cargo test --workspace"));
         assert!(md.contains("git commit -m \"docs: prepare release v0.4.0\""));

@@ -44,8 +44,9 @@ pub struct Refusal {
 
 impl History {
     /// Builds the history from tag names. Names that are not release tags under the policy
-    /// (other prefixes, malformed versions, unknown channels) are ignored and kept in
-    /// [`History::ignored`], not treated as errors: a repository has all sorts of tags.
+    /// (other prefixes, malformed versions, unknown channels) and names matching the policy's
+    /// `ignore_tags` are ignored and kept in [`History::ignored`], not treated as errors: a
+    /// repository has all sorts of tags.
     pub fn from_tags<I, S>(tags: I, policy: &Policy) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -55,6 +56,10 @@ impl History {
         for tag in tags {
             let tag = tag.as_ref().trim();
             if tag.is_empty() {
+                continue;
+            }
+            if policy.ignores_tag(tag) {
+                history.ignored.push(tag.to_string());
                 continue;
             }
             match ReleaseVersion::parse_tag(tag, policy) {
@@ -184,6 +189,26 @@ impl History {
             .find(|v| !v.is_stable() && v.base() == base.base())
     }
 
+    /// The next candidate of a stable version (V7) on the channel its candidates are on (the
+    /// newest candidate's), or on the policy's first channel when it has none: after
+    /// `1.0.0-rc.1` comes `1.0.0-rc.2`, never `1.0.0-alpha.1`.
+    pub fn next_candidate_for(
+        &self,
+        base: &ReleaseVersion,
+        policy: &Policy,
+    ) -> Result<ReleaseVersion, Refusal> {
+        let current = self
+            .newest_candidate_of(base)
+            .and_then(|v| match v.stage() {
+                Stage::Candidate { channel, .. } => Some(channel.clone()),
+                Stage::Stable => None,
+            });
+        let channel = current
+            .or_else(|| policy.prerelease_channels.first().cloned())
+            .unwrap_or_else(|| "rc".into());
+        self.next_candidate(base, &channel)
+    }
+
     /// The next candidate of a stable version on a channel (V7): `rc.(max + 1)`. Refused when
     /// the version is already stable, or V6 forbids the version itself.
     pub fn next_candidate(
@@ -249,6 +274,13 @@ impl History {
                 .map_or(1, |n| n.saturating_add(1));
             if *number != expected {
                 return refuse(Rule::V7, format!("the next candidate of {base} is {channel}.{expected}, not {channel}.{number}"));
+            }
+            // Channels come in the listed order, which the policy holds to SemVer precedence:
+            // a candidate below the newest one would go backwards (`beta.1` after `rc.1`).
+            if let Some(newest) = self.newest_candidate_of(&base) {
+                if newest > version {
+                    return refuse(Rule::V7, format!("{newest} is already out; a candidate never goes back to an earlier channel"));
+                }
             }
         }
         let (major, minor) = base.line();

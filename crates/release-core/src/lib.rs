@@ -9,6 +9,7 @@
 //! - [`line`]: which release line a branch works on (V8, P3).
 //! - [`policy`]: the policy itself, `release-policy.toml`.
 //! - [`promote`]: which candidate a stable version ships (P1, P2).
+//! - [`identity`]: the values the policy leaves out, derived from the repository.
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
@@ -35,6 +36,7 @@
 pub mod checklist;
 pub mod event;
 pub mod history;
+pub mod identity;
 pub mod line;
 pub mod matrix;
 pub mod policy;

@@ -251,10 +251,12 @@ fn labels(event: &Event, plan: &TagPlan, policy: &Policy) -> BTreeMap<String, St
     put("created", event.time.rfc3339());
     put("source", docker.source.clone());
     let title = if docker.title.is_empty() {
+        // The first image's name, else the repository's (the source URL's last part).
         docker
-            .images
+            .images()
             .first()
             .and_then(|i| i.rsplit('/').next())
+            .or_else(|| docker.source.trim_end_matches('/').rsplit('/').next())
             .unwrap_or_default()
             .to_string()
     } else {

@@ -36,15 +36,25 @@ pub enum PolicyError {
     },
 }
 
-/// The whole release policy. `Policy::default()` is the built-in policy of `POLICY.md`.
+/// The public GitHub REST API, the default `github.api_base` when nothing names another.
+pub const GITHUB_API: &str = "https://api.github.com";
+
+/// The whole release policy. `Policy::default()` is the built-in policy: it names no project;
+/// the repository's identity (images, labels, links, test commands) is filled in by
+/// [`Policy::resolve`] from facts about the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// Prefix of release tags (V1): `v` makes `v1.2.3`. May be empty.
     pub tag_prefix: String,
-    /// Pre-release channels accepted in release tags (V2), e.g. `rc` for `vX.Y.Z-rc.N`.
-    /// The first channel is the one `release rc` cuts.
+    /// Pre-release channels accepted in release tags (V2), e.g. `rc` for `vX.Y.Z-rc.N`, in the
+    /// order a version moves through them (`["alpha", "beta", "rc"]`); the order must agree
+    /// with SemVer precedence. A version's candidates never go back to an earlier channel; the
+    /// first channel is where `release rc` starts.
     pub prerelease_channels: Vec<String>,
+    /// Glob patterns of tag names the history ignores (`v0.0.*-test`, `legacy/*`): stray tags
+    /// that would otherwise count as releases.
+    pub ignore_tags: Vec<String>,
     /// The branch whose pushes publish `edge` and nightly images (T1).
     pub main_branch: String,
     /// Name pattern of hotfix branches (V8); `{version}` is the hotfix version (`0.3.2`).
@@ -66,6 +76,7 @@ impl Default for Policy {
         Self {
             tag_prefix: "v".into(),
             prerelease_channels: vec!["rc".into()],
+            ignore_tags: Vec::new(),
             main_branch: "main".into(),
             hotfix_branch: "hotfix/v{version}".into(),
             docker: DockerPolicy::default(),
@@ -82,7 +93,10 @@ impl Default for Policy {
 #[serde(default, deny_unknown_fields)]
 pub struct DockerPolicy {
     /// Images the tags are published to (A1). The first is the default for `verify`/`rollback`.
-    pub images: Vec<String>,
+    /// Left out: derived from the repository (`ghcr.io/<owner>/<name>`); an empty list: the
+    /// project publishes no image (no Docker plan, registry checks do not apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
     /// Length of the `sha-<sha>` tag (T3): a number of hex characters (4-64) or `"full"`.
     pub sha_length: ShaLength,
     /// Publish the major alias `X` for 0.x releases too (T5). `0` carries breaking changes.
@@ -95,7 +109,8 @@ pub struct DockerPolicy {
     pub sha_prefix: String,
     /// OCI labels: `org.opencontainers.image.title` (T10). Empty: derived from the image name.
     pub title: String,
-    /// OCI labels: `org.opencontainers.image.source`, the repository's web URL (T10).
+    /// OCI labels: `org.opencontainers.image.source`, the repository's web URL (T10). Empty:
+    /// derived from the repository.
     pub source: String,
     /// OCI labels: `org.opencontainers.image.licenses`, an SPDX expression (T10).
     pub licenses: String,
@@ -104,16 +119,23 @@ pub struct DockerPolicy {
 impl Default for DockerPolicy {
     fn default() -> Self {
         Self {
-            images: vec!["ghcr.io/kubedoio/rustshare-backend".into()],
+            images: None,
             sha_length: ShaLength::Chars(7),
             major_alias_for_zero: true,
             edge_tag: "edge".into(),
             nightly_prefix: "nightly-".into(),
             sha_prefix: "sha-".into(),
             title: String::new(),
-            source: "https://github.com/kubedoio/rustshare".into(),
+            source: String::new(),
             licenses: String::new(),
         }
+    }
+}
+
+impl DockerPolicy {
+    /// The images (none when left out and not derived yet).
+    pub fn images(&self) -> &[String] {
+        self.images.as_deref().unwrap_or(&[])
     }
 }
 
@@ -302,59 +324,91 @@ impl Default for SigningPolicy {
     }
 }
 
-/// The checks a maintainer runs before tagging (P2, P3).
+/// The checks a maintainer runs before tagging (P2, P3), and how much of the procedure a
+/// project needs (a library may ship without candidates or an upgrading guide).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChecksPolicy {
-    /// The full test suite before a stable release, one command line each.
-    pub test_commands: Vec<String>,
-    /// The smoke test (RC, hotfix).
+    /// The full test suite before a stable release, one command line each. Left out: detected
+    /// from the project files (`Cargo.toml`, `go.mod`, `package.json`, `pyproject.toml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_commands: Option<Vec<String>>,
+    /// The smoke test (RC, hotfix). Empty: none.
     pub smoke_command: String,
-    /// The restore drill for fixes in a critical path (P3).
+    /// The restore drill for fixes in a critical path (P3). Empty: none.
     pub restore_drill_command: String,
+    /// A stable release needs a validated release candidate first (P1 before P2).
+    pub require_candidate: bool,
+    /// Whether a stable release needs notes in the upgrading guide (C5).
+    pub upgrading_guide: UpgradingGuide,
 }
 
 impl Default for ChecksPolicy {
     fn default() -> Self {
         Self {
-            test_commands: vec![
-                "cargo test --workspace".into(),
-                "cd frontend && npm run test".into(),
-                "./scripts/final-launch-smoke.sh".into(),
-            ],
-            smoke_command: "./scripts/final-launch-smoke.sh".into(),
-            restore_drill_command: "./scripts/run-restore-drill.sh".into(),
+            test_commands: None,
+            smoke_command: String::new(),
+            restore_drill_command: String::new(),
+            require_candidate: true,
+            upgrading_guide: UpgradingGuide::Required,
+        }
+    }
+}
+
+impl ChecksPolicy {
+    /// The test commands (none when left out and not detected yet).
+    pub fn test_commands(&self) -> &[String] {
+        self.test_commands.as_deref().unwrap_or(&[])
+    }
+}
+
+/// How the upgrading guide (C5) takes part in a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpgradingGuide {
+    /// Every stable release has notes (`--none` says "nothing to do").
+    Required,
+    /// Notes are written when given; a release without them is not held back.
+    Optional,
+    /// The project keeps no upgrading guide: nothing is written or checked.
+    None,
+}
+
+impl UpgradingGuide {
+    /// Whether `release prepare` writes upgrading notes, given whether any were given on the
+    /// command line; the refusal names the rule and the key.
+    pub fn writes_notes(self, given: bool) -> Result<bool, &'static str> {
+        match (self, given) {
+            (_, true) if self != UpgradingGuide::None => Ok(true),
+            (UpgradingGuide::None, true) => Err("the project keeps no upgrading guide (checks.upgrading_guide = \"none\"): drop the upgrading flags"),
+            (UpgradingGuide::Required, false) => Err("every release gets upgrading notes (C5): give --breaking/--migration, --env-added, --env-removed, --env-renamed, or --none (or set checks.upgrading_guide = \"optional\")"),
+            _ => Ok(false),
         }
     }
 }
 
 /// The GitHub Release side of a release (A3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GithubPolicy {
-    /// `owner/name` of the repository. Empty: taken from the `origin` remote.
+    /// `owner/name` of the repository. Empty: derived from the `origin` remote or
+    /// `GITHUB_REPOSITORY`.
     pub repository: String,
-    /// REST API base (GitHub Enterprise: `https://HOST/api/v3`).
+    /// REST API base (GitHub Enterprise: `https://HOST/api/v3`). Empty: derived from the
+    /// repository's host (`https://api.github.com` for github.com).
     pub api_base: String,
-    /// Binary asset expected on every GitHub Release, per build target.
+    /// Binary asset expected on every GitHub Release, per build target. Empty (the default):
+    /// A3 checks only that the Release exists.
     pub assets: BTreeMap<String, String>,
 }
 
-impl Default for GithubPolicy {
-    fn default() -> Self {
-        Self {
-            repository: "kubedoio/rustshare".into(),
-            api_base: "https://api.github.com".into(),
-            assets: BTreeMap::from([
-                (
-                    "x86_64-unknown-linux-gnu".into(),
-                    "rustshare-backend-x86_64-linux".into(),
-                ),
-                (
-                    "aarch64-unknown-linux-gnu".into(),
-                    "rustshare-backend-aarch64-linux".into(),
-                ),
-            ]),
+impl GithubPolicy {
+    /// The API base, `https://api.github.com` when not set or derived.
+    pub fn api_base(&self) -> &str {
+        if self.api_base.is_empty() {
+            GITHUB_API
+        } else {
+            &self.api_base
         }
     }
 }
@@ -384,12 +438,21 @@ impl Policy {
         if !self
             .tag_prefix
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@".contains(c))
         {
             return invalid(
                 "tag_prefix",
-                "only ASCII letters, digits and `-_./` are allowed",
+                "only ASCII letters, digits and `-_./@` are allowed",
             );
+        }
+        if let Err(why) = refname_ok(&format!("{}1.0.0", self.tag_prefix)) {
+            return Err(PolicyError::Invalid {
+                key: "tag_prefix",
+                reason: format!(
+                    "`{}1.0.0` is not a valid git tag name: {why}",
+                    self.tag_prefix
+                ),
+            });
         }
         if self
             .tag_prefix
@@ -419,6 +482,28 @@ impl Policy {
                     "prerelease_channels",
                     "a channel is a non-numeric SemVer identifier such as \"rc\" or \"beta\"",
                 );
+            }
+        }
+        for pair in self.prerelease_channels.windows(2) {
+            if let [a, b] = pair {
+                // SemVer compares alphanumeric identifiers in ASCII order; requiring the listed
+                // order to agree keeps "ordered as listed" and SemVer precedence one order.
+                if a.as_bytes() >= b.as_bytes() {
+                    return Err(PolicyError::Invalid {
+                        key: "prerelease_channels",
+                        reason: format!(
+                            "channels are listed in the order a version moves through them, which must be SemVer precedence (ASCII order, e.g. [\"alpha\", \"beta\", \"rc\"]): {a:?} is listed before {b:?}"
+                        ),
+                    });
+                }
+            }
+        }
+        for pattern in &self.ignore_tags {
+            if let Err(e) = glob::Pattern::new(pattern) {
+                return Err(PolicyError::Invalid {
+                    key: "ignore_tags",
+                    reason: format!("{pattern:?} is not a glob pattern: {e}"),
+                });
             }
         }
         if self.main_branch.is_empty() {
@@ -460,11 +545,40 @@ impl Policy {
         Ok(())
     }
 
+    /// Whether a tag name matches one of `ignore_tags`.
+    pub fn ignores_tag(&self, tag: &str) -> bool {
+        self.ignore_tags.iter().any(|p| {
+            glob::Pattern::new(p)
+                .map(|p| p.matches(tag))
+                .unwrap_or(false)
+        })
+    }
+
     /// The hotfix branch name for a version (V8).
     pub fn hotfix_branch_for(&self, version: &semver::Version) -> String {
         self.hotfix_branch
             .replace("{version}", &version.to_string())
     }
+}
+
+/// git's refname rules (`git check-ref-format`) for a tag name, as far as the characters the
+/// policy allows can break them.
+fn refname_ok(name: &str) -> Result<(), &'static str> {
+    if name.starts_with('/') || name.ends_with('/') || name.contains("//") {
+        return Err("a `/` may not start or end it, nor be doubled");
+    }
+    if name.contains("..") {
+        return Err("`..` is not allowed");
+    }
+    if name == "@" || name.contains("@{") {
+        return Err("`@` alone or `@{` is not allowed");
+    }
+    for component in name.split('/') {
+        if component.starts_with('.') || component.ends_with(".lock") {
+            return Err("a path component may not start with `.` or end with `.lock`");
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -495,6 +609,53 @@ mod tests {
         assert_eq!(p.map(|p| p.docker.sha_length), Some(ShaLength::Full));
         assert!(Policy::from_toml("[docker]\nsha_length = 3\n").is_err());
         assert!(Policy::from_toml("[docker]\nsha_length = \"short\"\n").is_err());
+    }
+
+    #[test]
+    fn tag_prefix_may_hold_at_and_slash() {
+        let p = Policy::from_toml("tag_prefix = \"@metamask/x@\"\n").map(|p| p.tag_prefix);
+        assert_eq!(p.ok().as_deref(), Some("@metamask/x@"));
+        for bad in ["a..b/", "/v", "x//", ".hidden/v", "x.lock/"] {
+            let err = Policy::from_toml(&format!("tag_prefix = {bad:?}\n"))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("tag_prefix"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn channels_must_be_listed_in_precedence_order() {
+        assert!(Policy::from_toml("prerelease_channels = [\"alpha\", \"beta\", \"rc\"]").is_ok());
+        let err = Policy::from_toml("prerelease_channels = [\"rc\", \"beta\"]")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("\"rc\" is listed before \"beta\""), "{err}");
+    }
+
+    #[test]
+    fn ignore_tags_are_globs() {
+        let p = Policy::from_toml("ignore_tags = [\"v0.0.*-test\", \"legacy/*\"]")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.ignores_tag("v0.0.3-test"));
+        assert!(p.ignores_tag("legacy/v1.0.0"));
+        assert!(!p.ignores_tag("v0.0.3"));
+        assert!(Policy::from_toml("ignore_tags = [\"[a\"]").is_err());
+    }
+
+    #[test]
+    fn the_built_in_policy_names_no_project() {
+        let text = Policy::default().to_toml();
+        for name in [
+            "kubedoio",
+            "rustshare",
+            "frontend",
+            "final-launch",
+            "restore-drill",
+        ] {
+            assert!(!text.contains(name), "{name} in\n{text}");
+        }
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn tag_grammar() {
 #[test]
 fn channels_and_prefix_are_configurable() {
     let policy =
-        Policy::from_toml("tag_prefix = \"release-\"\nprerelease_channels = [\"rc\", \"beta\"]\n")
+        Policy::from_toml("tag_prefix = \"release-\"\nprerelease_channels = [\"beta\", \"rc\"]\n")
             .unwrap();
     assert!(ReleaseVersion::parse_tag("release-1.2.3-beta.2", &policy).is_ok());
     assert!(ReleaseVersion::parse_tag("v1.2.3", &policy).is_err());
@@ -243,6 +243,69 @@ fn next_candidate_counts_up() {
         .next_candidate(&ReleaseVersion::stable(0, 4, 0), "rc")
         .unwrap_err();
     assert_eq!(refused.rule, "V7");
+}
+
+#[test]
+fn channels_come_in_the_listed_order() {
+    let p = Policy::from_toml("prerelease_channels = [\"alpha\", \"beta\", \"rc\"]").unwrap();
+    let v = |s: &str| ReleaseVersion::parse_version(s, &p).unwrap();
+    let h = History::from_tags(["v0.9.0", "v1.0.0-rc.1"], &p);
+    // V7: the next candidate stays on the candidate's channel, never back to the first one.
+    let next = h.next_candidate_for(&v("1.0.0"), &p).unwrap();
+    assert_eq!(next.to_string(), "1.0.0-rc.2");
+    // A candidate never goes backwards.
+    for earlier in ["1.0.0-beta.1", "1.0.0-alpha.1"] {
+        let refused = h.check_new(&v(earlier)).unwrap_err();
+        assert_eq!(refused.rule, "V7", "{earlier}");
+        assert!(refused.reason.contains("1.0.0-rc.1"), "{}", refused.reason);
+    }
+    // Forward is fine: beta.2 -> rc.1.
+    let h = History::from_tags(["v1.0.0-alpha.1", "v1.0.0-beta.2"], &p);
+    assert!(h.check_new(&v("1.0.0-rc.1")).is_ok());
+    assert_eq!(
+        h.next_candidate_for(&v("1.0.0"), &p).unwrap().to_string(),
+        "1.0.0-beta.3"
+    );
+    // No candidate yet: the first listed channel.
+    let h = History::from_tags(["v0.9.0"], &p);
+    assert_eq!(
+        h.next_candidate_for(&v("1.0.0"), &p).unwrap().to_string(),
+        "1.0.0-alpha.1"
+    );
+}
+
+#[test]
+fn ignored_tags_are_not_releases() {
+    let p = Policy::from_toml("ignore_tags = [\"v9.9.9*\", \"v0.0.*\"]").unwrap();
+    let h = History::from_tags(["v0.0.1", "v0.3.0", "v9.9.9", "v9.9.9-rc.1"], &p);
+    assert_eq!(
+        h.newest_stable().map(ToString::to_string).as_deref(),
+        Some("0.3.0")
+    );
+    assert_eq!(h.len(), 1);
+    assert_eq!(h.ignored(), ["v0.0.1", "v9.9.9", "v9.9.9-rc.1"]);
+    assert!(h
+        .check_new(&ReleaseVersion::parse_version("0.4.0", &p).unwrap())
+        .is_ok());
+}
+
+#[test]
+fn tag_prefix_with_at_and_slash() {
+    let p = Policy::from_toml("tag_prefix = \"@metamask/x@\"").unwrap();
+    let v = ReleaseVersion::parse_tag("@metamask/x@1.2.3", &p).unwrap();
+    assert_eq!(v.to_string(), "1.2.3");
+    assert_eq!(v.tag(&p), "@metamask/x@1.2.3");
+    // Docker tags stay bare versions (T4).
+    let event = Event::parse(
+        "push",
+        "refs/tags/@metamask/x@1.2.3",
+        SHA,
+        RunTime::parse_date("2026-07-20").unwrap(),
+        &p,
+    )
+    .unwrap();
+    let plan = TagPlan::compute(&event, &History::default(), &p).unwrap();
+    assert_eq!(plan.tags, ["1.2.3", "1.2", "1", "latest", "sha-0123456"]);
 }
 
 #[test]
@@ -813,7 +876,12 @@ fn t9_every_tag_matches_docker_grammar() {
 
 #[test]
 fn t10_labels() {
-    let mut p = policy();
+    // Source and title come from the repository when the policy leaves them out.
+    let facts = release_core::identity::RepoFacts {
+        origin_url: Some("git@github.com:Acme/Widget-Server.git".into()),
+        ..Default::default()
+    };
+    let mut p = policy().resolve(&facts).policy;
     p.docker.licenses = "AGPL-3.0-only".into();
     let t = RunTime::parse_rfc3339("2026-07-20T12:34:56+02:00").unwrap();
     let event = Event::parse("push", "refs/tags/v0.4.0-rc.2", SHA, t, &p).unwrap();
@@ -827,9 +895,9 @@ fn t10_labels() {
     );
     assert_eq!(
         l["org.opencontainers.image.source"],
-        "https://github.com/kubedoio/rustshare"
+        "https://github.com/Acme/Widget-Server"
     );
-    assert_eq!(l["org.opencontainers.image.title"], "rustshare-backend");
+    assert_eq!(l["org.opencontainers.image.title"], "widget-server");
     assert_eq!(l["org.opencontainers.image.licenses"], "AGPL-3.0-only");
     let main = Event::parse("push", "refs/heads/main", SHA, t, &p).unwrap();
     let plan = TagPlan::compute(&main, &History::default(), &p).unwrap();

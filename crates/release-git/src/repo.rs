@@ -78,7 +78,10 @@ impl Repo {
     }
 
     /// Paths that make the working tree dirty (staged, modified, deleted, untracked); empty
-    /// when the tree is clean. Ignored files do not count.
+    /// when the tree is clean. Ignored files do not count, and neither do working-tree
+    /// differences of index entries marked skip-worktree (a sparse checkout's absent files,
+    /// `git update-index --skip-worktree`) or assume-unchanged: `git status` does not report
+    /// them, and libgit2, which knows no sparse checkout, would.
     pub fn dirty_paths(&self) -> Result<Vec<String>, GitError> {
         let mut options = StatusOptions::new();
         options
@@ -90,11 +93,50 @@ impl Repo {
             .repo
             .statuses(Some(&mut options))
             .map_err(|e| GitError::git("cannot read the working tree status", e))?;
+        // Index flags: assume-unchanged ("valid") in the base flags, skip-worktree in the
+        // extended ones (git's `CE_VALID` and `CE_SKIP_WORKTREE`).
+        const ASSUME_UNCHANGED: u16 = 0x8000;
+        const SKIP_WORKTREE: u16 = 0x4000;
+        let index = self
+            .repo
+            .index()
+            .map_err(|e| GitError::git("cannot read the index", e))?;
+        let hidden = |path: &[u8]| {
+            index
+                .get_path(Path::new(&*String::from_utf8_lossy(path)), 0)
+                .is_some_and(|e| {
+                    e.flags & ASSUME_UNCHANGED != 0 || e.flags_extended & SKIP_WORKTREE != 0
+                })
+        };
+        let worktree_only = git2::Status::WT_MODIFIED
+            | git2::Status::WT_DELETED
+            | git2::Status::WT_TYPECHANGE
+            | git2::Status::WT_RENAMED;
         Ok(statuses
             .iter()
             .filter(|s| !s.status().is_ignored())
+            .filter(|s| {
+                // Staged changes count whatever the flags; working-tree ones of hidden entries
+                // do not.
+                let st = s.status();
+                !(st.intersects(worktree_only)
+                    && !st.intersects(!worktree_only)
+                    && hidden(s.path_bytes()))
+            })
             .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
             .collect())
+    }
+
+    /// The remote's default branch as `origin/HEAD` records it (`git clone` sets it;
+    /// `git remote set-head origin --auto` refreshes it): `master` for
+    /// `refs/remotes/origin/HEAD -> refs/remotes/origin/master`. `None` when it is not set.
+    pub fn origin_default_branch(&self) -> Option<String> {
+        let head = self.repo.find_reference("refs/remotes/origin/HEAD").ok()?;
+        let target = head.symbolic_target()?;
+        target
+            .strip_prefix("refs/remotes/origin/")
+            .filter(|b| !b.is_empty())
+            .map(str::to_string)
     }
 
     /// The URL of the `origin` remote, if there is one.
@@ -126,36 +168,7 @@ impl Repo {
 /// assert_eq!(web_url("/srv/git/r.git"), None);
 /// ```
 pub fn web_url(remote: &str) -> Option<String> {
-    let remote = remote.trim();
-    let (host, path) = if let Some(rest) = ["https://", "http://", "ssh://", "git://", "git+ssh://"]
-        .iter()
-        .find_map(|scheme| remote.strip_prefix(scheme))
-    {
-        let (authority, path) = rest.split_once('/')?;
-        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        // An ssh port (`host:22`) is not part of the web address.
-        let host = if remote.starts_with("http") {
-            host
-        } else {
-            host.split(':').next().unwrap_or(host)
-        };
-        (host.to_string(), path.to_string())
-    } else if let Some((authority, path)) = remote.split_once(':') {
-        // scp-like syntax `user@host:owner/repo`; a Windows drive or a path is not a remote.
-        if authority.contains('/') || authority.len() < 2 || path.starts_with("//") {
-            return None;
-        }
-        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        (host.to_string(), path.to_string())
-    } else {
-        return None;
-    };
-    let path = path.trim_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path);
-    if host.is_empty() || path.split('/').filter(|s| !s.is_empty()).count() < 2 {
-        return None;
-    }
-    Some(format!("https://{host}/{path}"))
+    release_core::identity::RemoteUrl::parse(remote).map(|r| r.web_url())
 }
 
 #[cfg(test)]

@@ -115,7 +115,11 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
         if image.trim().is_empty() {
             return Err(CliError::input("--image must name an image"));
         }
-        policy.docker.images.insert(0, image.clone());
+        policy
+            .docker
+            .images
+            .get_or_insert_with(Vec::new)
+            .insert(0, image.clone());
     }
     let procedure = Procedure::from(args.procedure);
     let mut version = parse_version_arg(&args.release, &policy)?;
@@ -126,13 +130,8 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
                 "{e}; to list the steps of a given candidate, name it: {version}-rc.N"
             ))
         })?;
-        let channel = policy
-            .prerelease_channels
-            .first()
-            .map(String::as_str)
-            .unwrap_or("rc");
         version = history
-            .next_candidate(&version, channel)
+            .next_candidate_for(&version, &policy)
             .map_err(CliError::input)?;
     }
     match procedure {

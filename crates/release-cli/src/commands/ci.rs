@@ -83,7 +83,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
     let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
         .map_err(CliError::input)?;
     let images = if args.images.is_empty() {
-        policy.docker.images.clone()
+        policy.docker.images().to_vec()
     } else {
         args.images.clone()
     };

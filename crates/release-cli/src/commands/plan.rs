@@ -144,7 +144,7 @@ pub fn run(ctx: &Context, args: PlanArgs) -> CliResult {
     };
     let plan = TagPlan::compute(&event, &history, policy).map_err(CliError::input)?;
     let images = if args.images.is_empty() {
-        policy.docker.images.clone()
+        policy.docker.images().to_vec()
     } else {
         args.images
     };
@@ -195,7 +195,12 @@ pub fn render_text(report: &PlanReport<'_>) -> String {
     for tag in report.tags {
         let _ = writeln!(out, "  {tag}");
     }
-    if !report.images.is_empty() {
+    if report.images.is_empty() {
+        let _ = writeln!(
+            out,
+            "images: none (docker.images is empty: no Docker image, registry steps do not apply)"
+        );
+    } else {
         let _ = writeln!(out, "images:");
         for image in &report.images {
             let _ = writeln!(out, "  {image}");

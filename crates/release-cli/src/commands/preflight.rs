@@ -47,7 +47,8 @@ pub struct Item {
     pub title: String,
     /// The policy rules it enforces.
     pub rules: &'static str,
-    /// `pass`, `fail`, or `unknown` (could not run; counts as not passed).
+    /// `pass`, `fail`, `unknown` (could not run; counts as not passed) or `not-applicable`
+    /// (the policy switches the step off: neither passed nor failing).
     pub state: CheckState,
     /// What was found.
     pub detail: String,
@@ -174,7 +175,7 @@ pub fn run(ctx: &Context, args: PreflightArgs) -> CliResult {
     ));
     let failing: Vec<&'static str> = items
         .iter()
-        .filter(|i| i.state != CheckState::Pass)
+        .filter(|i| !matches!(i.state, CheckState::Pass | CheckState::NotApplicable))
         .map(|i| i.id)
         .collect();
     let report = PreflightReport {
@@ -226,6 +227,7 @@ pub fn render(report: &PreflightReport) -> String {
             CheckState::Pass => "pass",
             CheckState::Fail => "FAIL",
             CheckState::Unknown => "????",
+            CheckState::NotApplicable => "n/a ",
         };
         let _ = writeln!(
             out,
@@ -234,15 +236,29 @@ pub fn render(report: &PreflightReport) -> String {
         );
     }
     if report.ok {
+        let na = report
+            .items
+            .iter()
+            .filter(|i| i.state == CheckState::NotApplicable)
+            .count();
         let _ = writeln!(
             out,
-            "all {} checks pass: ready to tag {}",
-            report.items.len(),
+            "all {} checks pass{}: ready to tag {}",
+            report.items.len() - na,
+            if na == 0 {
+                String::new()
+            } else {
+                format!(" ({na} not applicable)")
+            },
             report.tag
         );
     } else {
         let _ = writeln!(out, "not ready to tag {}; failing:", report.tag);
-        for i in report.items.iter().filter(|i| i.state != CheckState::Pass) {
+        for i in report
+            .items
+            .iter()
+            .filter(|i| !matches!(i.state, CheckState::Pass | CheckState::NotApplicable))
+        {
             let _ = writeln!(out, "  - {}: {}", i.id, i.detail);
         }
     }

@@ -84,11 +84,11 @@ struct PrepareReport {
 /// Runs `release prepare`.
 pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
     let policy = &ctx.policy;
-    if args.upgrade.is_empty() {
-        return Err(CliError::input(
-            "every release gets upgrading notes (C5): give --breaking/--migration, --env-added, --env-removed, --env-renamed, or --none",
-        ));
-    }
+    let write_notes = policy
+        .checks
+        .upgrading_guide
+        .writes_notes(!args.upgrade.is_empty())
+        .map_err(CliError::input)?;
     let changelog_path = ctx.resolve(&policy.changelog.path);
     let old_log = read_text(&changelog_path)?;
     let doc = Changelog::parse(old_log.clone());
@@ -161,14 +161,16 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
     let log_edit = cl::prepare(&doc, &opts)
         .map_err(|e| CliError::input(format!("{}: {e}", changelog_path.display())))?;
     let guide_path = ctx.resolve(&policy.changelog.upgrading);
-    let notes = args.upgrade.notes()?;
-    let (old_guide, guide) = guide_edit(ctx, &guide_path, &version_text, &notes)?;
+    let mut edits = vec![(changelog_path.clone(), old_log.clone(), log_edit)];
+    if write_notes {
+        let notes = args.upgrade.notes()?;
+        let (old_guide, guide) = guide_edit(ctx, &guide_path, &version_text, &notes)?;
+        edits.push((guide_path, old_guide, guide));
+    }
 
     let mut files = Vec::new();
-    for (path, old, edit) in [
-        (&changelog_path, &old_log, log_edit),
-        (&guide_path, &old_guide, guide),
-    ] {
+    for (path, old, edit) in edits {
+        let (path, old) = (&path, &old);
         let name = path
             .strip_prefix(&ctx.root)
             .unwrap_or(path)

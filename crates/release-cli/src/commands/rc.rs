@@ -14,7 +14,8 @@ use crate::released::ReleasedArgs;
 /// `release rc ...`
 #[derive(Debug, Subcommand)]
 pub enum RcCommand {
-    /// Print the next candidate tag of a version (`vX.Y.Z-rc.(N+1)`).
+    /// Print the next candidate tag of a version (`vX.Y.Z-rc.(N+1)`, on the channel its
+    /// candidates are on, else the first of `prerelease_channels`).
     Next(RcNextArgs),
     /// Create the next candidate tag of a version on HEAD (dry run without `--execute`).
     Tag(RcTagArgs),
@@ -95,12 +96,7 @@ fn next(
         )));
     }
     let history = gitctx::history(ctx, released)?;
-    let channel = policy
-        .prerelease_channels
-        .first()
-        .map(String::as_str)
-        .unwrap_or("rc");
-    match history.next_candidate(&base, channel) {
+    match history.next_candidate_for(&base, policy) {
         Ok(c) => Ok(Ok(c)),
         Err(refusal) => {
             if ctx.json {

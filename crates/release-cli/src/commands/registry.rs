@@ -143,7 +143,7 @@ impl GithubArgs {
         let api = self
             .github_api
             .clone()
-            .unwrap_or_else(|| policy.github.api_base.clone());
+            .unwrap_or_else(|| policy.github.api_base().to_string());
         GitHub::new(&api, &repo, env("GITHUB_TOKEN").map(Secret::new), retry)
             .map(Some)
             .map_err(registry_error)
@@ -177,7 +177,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError
 pub fn image_repository(image: Option<&str>, policy: &Policy) -> Result<Repository, CliError> {
     let name = match image {
         Some(i) => i.to_string(),
-        None => policy.docker.images.first().cloned().ok_or_else(|| {
+        None => policy.docker.images().first().cloned().ok_or_else(|| {
             CliError::input("no image: pass --image NAME or set docker.images in the policy")
         })?,
     };

@@ -42,8 +42,16 @@ struct ChangelogReport {
     reasons: Vec<String>,
 }
 
+/// Which policy is in effect and where its derived values came from.
 #[derive(Debug, Serialize)]
-struct StatusReport {
+struct PolicyReport<'a> {
+    source: String,
+    derived: &'a [release_core::identity::Derivation],
+}
+
+#[derive(Debug, Serialize)]
+struct StatusReport<'a> {
+    policy: PolicyReport<'a>,
     repository: Option<RepoReport>,
     newest_stable: Option<String>,
     newest_candidate: Option<String>,
@@ -104,6 +112,10 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
         .find(|v| !v.is_stable() && history.newest_stable().is_none_or(|s| *v > s))
         .map(ToString::to_string);
     let report = StatusReport {
+        policy: PolicyReport {
+            source: ctx.policy_origin(),
+            derived: &ctx.derived,
+        },
         repository,
         newest_stable,
         newest_candidate,
@@ -182,9 +194,24 @@ fn changelog_facts(
     Ok((report, facts))
 }
 
-fn render(r: &StatusReport) -> String {
+fn render(r: &StatusReport<'_>) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
+    let _ = writeln!(out, "policy      {}", r.policy.source);
+    for d in r.policy.derived.iter().filter(|d| {
+        matches!(
+            d.key,
+            "github.repository" | "docker.images" | "checks.test_commands"
+        )
+    }) {
+        let _ = writeln!(
+            out,
+            "            {} = {} ({})",
+            d.key,
+            release_core::untrusted::escape(&d.value),
+            d.source
+        );
+    }
     match &r.repository {
         Some(repo) => {
             let head = repo

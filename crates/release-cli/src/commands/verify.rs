@@ -50,17 +50,22 @@ pub struct Check {
     pub rule: &'static str,
     /// What was checked (`tag 0.4`, `SBOM`, `asset app-x86_64-linux`).
     pub item: String,
-    /// `ok`, `missing`, `wrong`, `elsewhere` (T6 left it on another version, on purpose) or
-    /// `skipped`.
+    /// `ok`, `missing`, `wrong`, `elsewhere` (T6 left it on another version, on purpose),
+    /// `skipped` (left out on request) or `not-applicable` (the policy has nothing to check:
+    /// no image, no binary assets).
     pub status: &'static str,
     /// Details: digests, where an attestation was found.
     pub detail: String,
 }
 
 impl Check {
-    /// Whether the check counts as passed (`ok`, `elsewhere` on purpose, or `skipped`).
+    /// Whether the check counts as passed (`ok`, `elsewhere` on purpose, `skipped` or
+    /// `not-applicable`).
     pub fn passed(&self) -> bool {
-        matches!(self.status, "ok" | "elsewhere" | "skipped")
+        matches!(
+            self.status,
+            "ok" | "elsewhere" | "skipped" | "not-applicable"
+        )
     }
 }
 
@@ -87,6 +92,9 @@ pub struct VerifyReport {
 pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
     let policy = &ctx.policy;
     let version = parse_version_arg(&args.release, policy)?;
+    if args.image.is_none() && policy.docker.images().is_empty() {
+        return verify_without_image(ctx, &args, &version);
+    }
     let repo = image_repository(args.image.as_deref(), policy)?;
     let yanked = parse_yanked(&args.yanked, policy)?;
     crate::commands::registry::check_stdin(&args.connect, &args.released)?;
@@ -121,6 +129,39 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
             eprintln!("warning: {}", escape(w));
         }
     }
+    if ctx.json {
+        output::print_json(&report)?;
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(if report.ok { Outcome::Ok } else { Outcome::No })
+}
+
+/// `release verify` for a project that publishes no image: A1 and A2 do not apply, A3 is
+/// checked.
+fn verify_without_image(ctx: &Context, args: &VerifyArgs, version: &ReleaseVersion) -> CliResult {
+    let policy = &ctx.policy;
+    let github = args.github.client(policy, args.connect.retry())?;
+    let tag = version.tag(policy);
+    let na = |rule, item: &str| Check {
+        rule,
+        item: item.into(),
+        status: "not-applicable",
+        detail: "docker.images is empty: the project publishes no image".into(),
+    };
+    let mut checks = vec![na("A1", "image tags"), na("A2", "SBOM and provenance")];
+    checks
+        .extend(block_on(release_assets(github.as_ref(), &tag, policy))?.map_err(registry_error)?);
+    let missing = missing(&checks);
+    let report = VerifyReport {
+        version: version.to_string(),
+        image: "(none)".into(),
+        digest: None,
+        ok: missing.is_empty(),
+        checks,
+        missing,
+        attestations: None,
+    };
     if ctx.json {
         output::print_json(&report)?;
     } else {
@@ -343,6 +384,16 @@ pub async fn release_assets(
                 status: "ok",
                 detail: release.html_url.clone(),
             });
+            if policy.github.assets.is_empty() {
+                // Say that nothing was checked rather than let an empty list read as a pass.
+                checks.push(Check {
+                    rule: "A3",
+                    item: "binary assets".into(),
+                    status: "not-applicable",
+                    detail: "github.assets is empty: no binaries configured, none checked".into(),
+                });
+                return Ok(checks);
+            }
             let assets = gh.assets(release.id).await?;
             for (target, name) in &policy.github.assets {
                 let asset = assets.iter().find(|a| &a.name == name);

@@ -130,12 +130,7 @@ fn next(ctx: &Context, args: NextArgs) -> CliResult {
         .unwrap_or_else(|| ReleaseVersion::stable(0, 0, 0));
     let target = base.bump(args.bump.into());
     let version = if args.candidate {
-        let channel = policy
-            .prerelease_channels
-            .first()
-            .map(String::as_str)
-            .unwrap_or("rc");
-        match history.next_candidate(&target, channel) {
+        match history.next_candidate_for(&target, policy) {
             Ok(v) => v,
             Err(refusal) => return refuse(ctx, &target, policy, refusal),
         }

@@ -288,7 +288,11 @@ impl TestRepo {
             .env("GIT_AUTHOR_DATE", "1700000000 +0000")
             .env("GIT_COMMITTER_DATE", "1700000000 +0000")
             .env_remove("CI")
-            .env_remove("GITHUB_ACTIONS");
+            .env_remove("GITHUB_ACTIONS")
+            // The identity the built-in policy derives must come from the test, not from the
+            // CI job running it.
+            .env_remove("GITHUB_REPOSITORY")
+            .env_remove("GITHUB_SERVER_URL");
     }
 
     pub fn git_output(&self, args: &[&str]) -> std::process::Output {
