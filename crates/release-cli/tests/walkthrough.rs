@@ -88,11 +88,8 @@ impl Sandbox {
         }
         let gnupg = dir.path().join("home/.gnupg");
         std::fs::create_dir(&gnupg).unwrap();
-        std::fs::set_permissions(
-            &gnupg,
-            std::os::unix::fs::PermissionsExt::from_mode(0o700),
-        )
-        .unwrap();
+        std::fs::set_permissions(&gnupg, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .unwrap();
         std::os::unix::fs::symlink(
             env!("CARGO_BIN_EXE_release"),
             dir.path().join("bin/release"),
@@ -132,12 +129,21 @@ impl Sandbox {
     /// Runs `blocks` in one bash, in order, each line checked; `setup` runs first (the
     /// fixture, not part of the documentation). Returns the output; panics naming the first
     /// line that failed.
-    fn run(&mut self, setup: &str, blocks: &[Vec<String>], port: u16, wait_for_registry: bool) -> String {
+    fn run(
+        &mut self,
+        setup: &str,
+        blocks: &[Vec<String>],
+        port: u16,
+        wait_for_registry: bool,
+    ) -> String {
         let mut script = String::from("set -u\n");
         script.push_str(setup);
         script.push('\n');
         for (n, block) in blocks.iter().enumerate() {
-            script.push_str(&format!("echo {}\n", quote(&format!("### block {}", n + 1))));
+            script.push_str(&format!(
+                "echo {}\n",
+                quote(&format!("### block {}", n + 1))
+            ));
             let mut starts_registry = false;
             let mut logical = String::new();
             for line in block {
@@ -148,7 +154,8 @@ impl Sandbox {
                     continue;
                 }
                 logical.push_str(line);
-                let command = std::mem::take(&mut logical).replace("127.0.0.1:5000", &format!("127.0.0.1:{port}"));
+                let command = std::mem::take(&mut logical)
+                    .replace("127.0.0.1:5000", &format!("127.0.0.1:{port}"));
                 let code = command.split(" #").next().unwrap_or("").trim();
                 if code.is_empty() || code.starts_with('#') {
                     script.push_str(&command);
@@ -175,7 +182,11 @@ impl Sandbox {
         }
         let mut cmd = self.command("bash");
         cmd.arg("-c").arg(&script).process_group(0);
-        let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         self.groups.push(child.id());
         let out: Output = child.wait_with_output().unwrap();
         let text = format!(
@@ -183,7 +194,10 @@ impl Sandbox {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.status.success(), "the documented commands failed:\n{text}");
+        assert!(
+            out.status.success(),
+            "the documented commands failed:\n{text}"
+        );
         text
     }
 }
@@ -208,8 +222,18 @@ impl Drop for Sandbox {
 }
 
 fn git(dir: &Path, sandbox: &Sandbox, args: &[&str]) -> String {
-    let out = sandbox.command("git").arg("-C").arg(dir).args(args).output().unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = sandbox
+        .command("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -243,7 +267,10 @@ fn readme_walkthrough_runs_as_written() {
         "the stable tag is on the candidate's commit"
     );
     let changelog = std::fs::read_to_string(app.join("CHANGELOG.md")).unwrap();
-    assert!(changelog.contains("## [0.2.0] - ") && changelog.contains("[YANKED]"), "{changelog}");
+    assert!(
+        changelog.contains("## [0.2.0] - ") && changelog.contains("[YANKED]"),
+        "{changelog}"
+    );
     assert!(
         !app.join("release-notes.md").exists(),
         "release ci wrote its notes into the working tree"

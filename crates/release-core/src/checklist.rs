@@ -606,7 +606,10 @@ pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
             if !section.is_stable() {
                 return step(
                     Procedure::Rc,
-                    format!("the changelog is prepared for {section} but {} is not tagged: tag it", section.tag(policy)),
+                    format!(
+                        "the changelog is prepared for {section} but {} is not tagged: tag it",
+                        section.tag(policy)
+                    ),
                     Some(format!("release tag {section} --execute")),
                 );
             }

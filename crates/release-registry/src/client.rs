@@ -683,11 +683,7 @@ impl Registry {
 
     /// Uploads a blob (a POST, then one monolithic PUT) and returns its digest. The upload
     /// location must be on the registry itself: credentials are never sent to another host.
-    pub async fn put_blob(
-        &self,
-        repo: &Repository,
-        bytes: &[u8],
-    ) -> Result<Digest, RegistryError> {
+    pub async fn put_blob(&self, repo: &Repository, bytes: &[u8]) -> Result<Digest, RegistryError> {
         let digest = Digest::of(bytes);
         let base = self.base(repo);
         let what = format!("POST {repo} blob upload");

@@ -447,7 +447,11 @@ pub fn render(r: &RollbackReport) -> String {
         let _ = writeln!(out, "  [kept] {}: {}", k.alias, k.reason);
     }
     // The changelog edit, as a diff: what `--execute` writes (or wrote).
-    for s in r.steps.iter().filter(|s| s.status == "planned" || s.status == "done") {
+    for s in r
+        .steps
+        .iter()
+        .filter(|s| s.status == "planned" || s.status == "done")
+    {
         if let Some(diff) = &s.diff {
             let diff = release_core::untrusted::escape_multiline(diff);
             out.push('\n');
