@@ -119,7 +119,11 @@ fn identity_and_signing_key_from_a_git_config_global_file() {
         &[("GIT_CONFIG_GLOBAL", "/dev/null")],
     );
     assert_eq!(out.status.code(), Some(3), "{}", all(&out));
-    assert!(all(&out).contains("user.name and user.email must be set"));
+    assert!(
+        all(&out).contains("user.name and user.email must be set"),
+        "{}",
+        all(&out)
+    );
 }
 
 #[test]
