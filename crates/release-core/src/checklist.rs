@@ -657,7 +657,7 @@ pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
         None => step(
             Procedure::Rc,
             format!(
-                "{} Unreleased entries call for {target}: prepare the changelog and upgrading notes, then cut the first release candidate on that commit",
+                "{} Unreleased entries call for {target}: prepare the changelog and upgrading notes (`--none`, or `--breaking`/`--migration`, `--env-added`...), then cut the first release candidate on that commit",
                 facts.unreleased_entries
             ),
             Some(format!("release prepare {target} --commit")),
