@@ -232,13 +232,48 @@ impl Sandbox {
     }
 }
 
+/// Whether a process of the group is still running (zombies do not count: a container's init
+/// may never reap them).
+fn live_in_group(group: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            return false;
+        };
+        // `pid (comm) state ppid pgrp ...`; comm may hold spaces, so split after the `)`.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        matches!(fields.as_slice(), [state, _, pgrp, ..] if *state != "Z" && pgrp.parse() == Ok(group))
+    })
+}
+
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        for group in &self.groups {
-            let _ = Command::new("kill")
-                .args(["-TERM", "--", &format!("-{group}")])
+        let signal = |sig: &str, group: u32| {
+            Command::new("kill")
+                .args([sig, "--", &format!("-{group}")])
                 .stderr(Stdio::null())
-                .status();
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        for &group in &self.groups {
+            signal("-TERM", group);
+            // Wait (up to 2 s) until the group is gone, so the port and the folder are free.
+            let mut alive = true;
+            for _ in 0..40 {
+                alive = live_in_group(group);
+                if !alive {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            if alive {
+                signal("-KILL", group);
+            }
         }
         let _ = Command::new("gpgconf")
             .arg("--homedir")
@@ -534,4 +569,46 @@ PY"#;
         out.contains("CONFLICT"),
         "the merge conflicts as hotfix.md says:\n{out}"
     );
+}
+
+#[test]
+fn a_failing_line_is_named_and_everything_started_is_cleaned_up() {
+    let port = free_port();
+    let dir = std::sync::Mutex::new(PathBuf::new());
+    let result = std::panic::catch_unwind(|| {
+        let mut sandbox = Sandbox::new();
+        *dir.lock().unwrap() = sandbox.dir.path().to_path_buf();
+        let block = vec![
+            "printf 'version: 0.1\\nstorage: {filesystem: {rootdirectory: %s/reg}}\\nhttp: {addr: 127.0.0.1:5000}\\n' \"$PWD\" > reg.yml".to_string(),
+            "docker-registry serve reg.yml > reg.log 2>&1 &".to_string(),
+            "gpg --batch --passphrase '' --quick-gen-key \"You <you@example.org>\" ed25519 sign never".to_string(),
+            "git rev-parse --verify no-such-ref".to_string(),
+            "echo never reached".to_string(),
+        ];
+        sandbox.run(&[Part::Doc(block)], port);
+    });
+    let message = result
+        .err()
+        .and_then(|e| e.downcast::<String>().ok())
+        .expect("the run fails");
+    assert!(
+        message.contains("this line did not exit 0: git rev-parse --verify no-such-ref"),
+        "{message}"
+    );
+    assert!(!message.contains("$ echo never reached"), "{message}");
+    let dir = dir.lock().unwrap().clone();
+    assert!(
+        !dir.as_os_str().is_empty() && !dir.exists(),
+        "{} is left",
+        dir.display()
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the registry still listens on {port}"
+    );
+    let agents = Command::new("pgrep")
+        .args(["-f", &format!("gpg-agent --homedir {}", dir.display())])
+        .output()
+        .unwrap();
+    assert!(agents.stdout.is_empty(), "a gpg-agent is left");
 }
