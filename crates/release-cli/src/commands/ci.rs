@@ -276,7 +276,9 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
                 ("reason", p.reason.unwrap_or_default().to_string()),
             ]);
         }
+        // Every output on every run (docs/github-output.md), also for a refused tag.
         None => pairs.extend([
+            ("kind", "none".to_string()),
             ("version", String::new()),
             ("is_prerelease", "false".into()),
             ("tags", String::new()),
