@@ -243,7 +243,17 @@ pub fn web_url(remote: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::web_url;
+    use super::{git_bool, web_url};
+
+    #[test]
+    fn git_booleans_as_git_reads_them() {
+        for yes in ["1", "true", "TRUE", "yes", "on", " 2 "] {
+            assert!(git_bool(yes), "{yes}");
+        }
+        for no in ["", "0", "false", "no", "off", "maybe"] {
+            assert!(!git_bool(no), "{no}");
+        }
+    }
 
     #[test]
     fn remote_urls_normalise() {
