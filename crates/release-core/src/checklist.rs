@@ -414,7 +414,7 @@ impl Checklist {
                 if procedure == Procedure::Hotfix {
                     steps.push(step(
                         "merge-back",
-                        format!("Merge the hotfix back into `{main}`"),
+                        format!("Merge the hotfix back into `{main}`; when `{main}` moved on, `{changelog}` and `{upgrading}` conflict: keep `{main}`'s side and add the {v} section and its link"),
                         vec![
                             format!("git checkout {main}"),
                             format!("git merge --no-ff {tag}"),
