@@ -89,6 +89,9 @@ impl<'a> Local<'a> {
         }
         Some(match check {
             Check::UnreleasedNotEmpty => self.changelog(ready::unreleased_entries),
+            Check::ChangesRecorded { version } => self.changelog(|doc| {
+                ready::prepared(doc, version).or_else(|_| ready::unreleased_entries(doc))
+            }),
             Check::ChangelogPrepared { version } => {
                 self.changelog(|doc| ready::prepared(doc, version))
             }

@@ -73,7 +73,7 @@ enum Command {
     Hotfix(commands::hotfix::HotfixCommand),
     /// Check what was published: tags on one digest, SBOM and provenance, GitHub Release (A1-A3).
     Verify(commands::verify::VerifyArgs),
-    /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases.
+    /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases, push a sample.
     #[command(subcommand)]
     Registry(commands::registry::RegistryCommand),
     /// Roll back a defective release: move its aliases, mark its GitHub Release and changelog (R1-R4).

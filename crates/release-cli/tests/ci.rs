@@ -192,6 +192,24 @@ fn tag_on_another_commit_is_refused() {
         output(&run.github_output, "should_release").as_deref(),
         Some("false")
     );
+    // Every output is written on every run (docs/github-output.md), also when refused.
+    for name in [
+        "kind",
+        "version",
+        "is_prerelease",
+        "tags",
+        "images",
+        "labels",
+        "reason",
+        "notes_file",
+    ] {
+        assert!(
+            output(&run.github_output, name).is_some(),
+            "{name} missing:\n{}",
+            run.github_output
+        );
+    }
+    assert_eq!(output(&run.github_output, "kind").as_deref(), Some("none"));
 }
 
 #[test]

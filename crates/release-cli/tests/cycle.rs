@@ -155,7 +155,8 @@ fn a_whole_release_cycle() {
     c.ok(&["policy", "check"]);
     c.repo.commit("chore: release setup");
 
-    // Entries, then the candidate procedure's first step.
+    // Entries, then the candidate procedure's first step: prepare (the candidate and the
+    // stable tag then share one commit).
     c.ok(&["changelog", "add", "--category", "Added", "Mail import."]);
     c.ok(&[
         "changelog",
@@ -167,7 +168,7 @@ fn a_whole_release_cycle() {
     c.repo.commit("feat: mail import");
     let status = c.json(&["status"]);
     assert_eq!(status["changelog"]["suggested"], "0.1.0");
-    assert_eq!(status["next"]["command"], "release rc tag 0.1.0 --execute");
+    assert_eq!(status["next"]["command"], "release prepare 0.1.0 --commit");
 
     // prepare 0.1.0, then the signed rc.1 on that commit.
     let prepared = c.json(&[

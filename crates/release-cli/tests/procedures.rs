@@ -859,11 +859,28 @@ fn preflight_without_a_candidate_and_bad_input() {
     let (code, j) = preflight(&repo, &["0.4.0"]);
     assert_eq!(code, 1);
     assert_eq!(failing(&j), ["rc"]);
-    // An RC preflight needs Unreleased entries, not a prepared section.
+    // An RC preflight takes the prepared section (prepare first, so the stable tag can go
+    // on the candidate's commit) or Unreleased entries; neither fails.
+    let (code, j) = preflight(&repo, &["0.4.0-rc.1"]);
+    assert_eq!(code, 0, "{j}");
+    assert!(
+        item(&j, "unreleased").contains("## [0.4.0] - 2026-11-20"),
+        "{j}"
+    );
+    repo.write(
+        "CHANGELOG.md",
+        &unprepared_changelog().replace(
+            "### Added\n\n- Uploads resume after a dropped connection.\n\n## [0.3.0]",
+            "## [0.3.0]",
+        ),
+    );
+    repo.commit("nothing unreleased");
     let (code, j) = preflight(&repo, &["0.4.0-rc.1"]);
     assert_eq!(code, 1);
     assert_eq!(failing(&j), ["unreleased"]);
     assert!(item(&j, "unreleased").contains("has no entries"));
+    repo.write("CHANGELOG.md", &prepared_changelog());
+    repo.commit("docs: prepare release v0.4.0");
     for args in [
         vec!["preflight", "0.4"],
         vec!["preflight", "0.4.0", "--hotfix"],

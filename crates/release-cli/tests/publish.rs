@@ -1182,3 +1182,66 @@ fn registry_commands_never_print_secrets_from_docker_config_or_error_bodies() {
         "{err}"
     );
 }
+
+#[test]
+fn rollback_dry_run_shows_the_changelog_diff_and_says_what_it_could_not_check() {
+    let env = env();
+    let changelog = env.dir.path().join("CHANGELOG.md");
+    let original = "# Changelog\n\n## [Unreleased]\n\n## [0.4.0] - 2026-07-01\n\n### Added\n\n- the new thing\n\n## [0.3.2] - 2026-06-20\n\n### Fixed\n\n- a fix\n";
+    std::fs::write(&changelog, original).unwrap();
+    let img = image(&env);
+    // GitHub cannot be reached (nothing listens on port 1): a dry run that cannot read says
+    // so; it is not a failed rollback.
+    let dry = run(
+        &env,
+        &[
+            "rollback",
+            "0.4.0",
+            "--reason",
+            "it corrupts uploads",
+            "--image",
+            &img,
+            "--github-repo",
+            "acme/app",
+            "--github-api",
+            "http://127.0.0.1:1",
+            "--attempts",
+            "1",
+        ],
+    );
+    let out = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert_eq!(code(&dry), 0, "{out}{}", stderr(&dry));
+    assert!(!out.contains("[failed]"), "{out}");
+    assert!(!stderr(&dry).contains("incomplete"), "{}", stderr(&dry));
+    assert!(out.contains("[unknown] github"), "{out}");
+    assert!(
+        out.contains("not checked (could not be read): github GitHub Release v0.4.0"),
+        "{out}"
+    );
+    // The changelog diff of the `[YANKED]` mark, as docs/registry.md says; nothing written.
+    assert!(out.contains("--- a/CHANGELOG.md"), "{out}");
+    assert!(out.contains("-## [0.4.0] - 2026-07-01\n"), "{out}");
+    assert!(out.contains("+## [0.4.0] - 2026-07-01 [YANKED]"), "{out}");
+    assert_eq!(std::fs::read_to_string(&changelog).unwrap(), original);
+    // With --execute the unreachable GitHub is a failure (exit 3), as before.
+    let exec = run(
+        &env,
+        &[
+            "rollback",
+            "0.4.0",
+            "--reason",
+            "it corrupts uploads",
+            "--image",
+            &img,
+            "--github-repo",
+            "acme/app",
+            "--github-api",
+            "http://127.0.0.1:1",
+            "--attempts",
+            "1",
+            "--execute",
+        ],
+    );
+    assert_eq!(code(&exec), 3, "{}", stderr(&exec));
+    assert!(String::from_utf8_lossy(&exec.stdout).contains("[failed] github"));
+}

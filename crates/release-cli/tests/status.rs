@@ -39,16 +39,11 @@ fn status_walks_from_candidate_to_stable() {
     assert_eq!(json["changelog"]["unreleased"], 3);
     assert_eq!(json["changelog"]["categories"]["Added"], 2);
     assert_eq!(json["changelog"]["suggested"], "0.4.0");
+    // Prepare first, so the candidate and the stable tag share one commit.
     assert_eq!(json["next"]["procedure"], "rc");
-    assert_eq!(json["next"]["command"], "release rc tag 0.4.0 --execute");
+    assert_eq!(json["next"]["command"], "release prepare 0.4.0 --commit");
     assert_eq!(json["repository"]["branch"], "main");
     assert_eq!(json["repository"]["uncommitted"], 0);
-
-    repo.git(&["tag", "-a", "-m", "rc", "v0.4.0-rc.1"]);
-    let (_, json) = status(&repo, &[]);
-    assert_eq!(json["newest_candidate"], "0.4.0-rc.1");
-    assert_eq!(json["next"]["procedure"], "stable");
-    assert_eq!(json["next"]["command"], "release prepare 0.4.0");
 
     repo.write(
         "CHANGELOG.md",
@@ -59,8 +54,21 @@ fn status_walks_from_candidate_to_stable() {
     );
     repo.write("scratch.txt", "x");
     let (_, json) = status(&repo, &[]);
-    assert_eq!(json["next"]["command"], "release tag 0.4.0 --execute");
+    assert_eq!(json["next"]["procedure"], "rc");
+    assert_eq!(json["next"]["command"], "release rc tag 0.4.0 --execute");
     assert_eq!(json["repository"]["uncommitted"], 2);
+
+    repo.git(&["tag", "-a", "-m", "rc", "v0.4.0-rc.1"]);
+    let (_, json) = status(&repo, &[]);
+    assert_eq!(json["newest_candidate"], "0.4.0-rc.1");
+    assert_eq!(json["next"]["procedure"], "stable");
+    assert_eq!(json["next"]["command"], "release tag 0.4.0 --execute");
+
+    // A candidate cut before `prepare` (the old order): prepare next.
+    repo.write("CHANGELOG.md", LOG);
+    let (_, json) = status(&repo, &[]);
+    assert_eq!(json["next"]["procedure"], "stable");
+    assert_eq!(json["next"]["command"], "release prepare 0.4.0 --commit");
 }
 
 #[test]

@@ -73,6 +73,12 @@ impl Procedure {
 pub enum Check {
     /// `## [Unreleased]` has at least one entry (C1).
     UnreleasedNotEmpty,
+    /// The version's changes are recorded: its `## [version] - date` section is prepared, or
+    /// `## [Unreleased]` has entries (C1, C2; a candidate may come before or after `prepare`).
+    ChangesRecorded {
+        /// The stable version the candidate is for.
+        version: String,
+    },
     /// The changelog has a `## [version] - date` section (C2).
     ChangelogPrepared {
         /// The version.
@@ -285,10 +291,15 @@ impl Checklist {
         let main = policy.main_branch.clone();
         let assets: Vec<String> = policy.github.assets.values().cloned().collect();
         let (major, minor) = version.line();
+        // A command the policy leaves empty (no smoke test configured) is no command: it would
+        // render as an empty `sh` block.
         let step = |id, title: String, commands: Vec<String>, check: Option<Check>, rules| Step {
             id,
             title,
-            commands,
+            commands: commands
+                .into_iter()
+                .filter(|c| !c.trim().is_empty())
+                .collect(),
             check,
             rules,
         };
@@ -299,7 +310,7 @@ impl Checklist {
         match procedure {
             Procedure::Rc => {
                 let base = candidate.to_string();
-                steps.push(step("unreleased", format!("`{changelog}` has an Unreleased section with every change since the last stable release"), vec!["release changelog lint".into()], Some(Check::UnreleasedNotEmpty), "P1, C1"));
+                steps.push(step("unreleased", format!("`{changelog}` has every change since the last stable release, best prepared as `## [{base}]` first so the stable tag can go on the candidate's commit"), vec![format!("release prepare {base} --commit")], Some(Check::ChangesRecorded { version: base.clone() }), "P1, C1, C2"));
                 steps.push(step(
                     "tree",
                     "The working tree is clean".into(),
@@ -491,7 +502,7 @@ impl Checklist {
                 if procedure == Procedure::Hotfix {
                     steps.push(step(
                         "merge-back",
-                        format!("Merge the hotfix back into `{main}`"),
+                        format!("Merge the hotfix back into `{main}`; when `{main}` moved on, `{changelog}` and `{upgrading}` conflict: keep `{main}`'s side and add the {v} section and its link"),
                         vec![
                             format!("git checkout {main}"),
                             format!("git merge --no-ff {tag}"),
@@ -637,6 +648,9 @@ pub struct Facts {
     pub newest_section: Option<ReleaseVersion>,
     /// The released versions.
     pub history: crate::history::History,
+    /// Why the history may be incomplete (a shallow clone, a clone without its tags); `None`
+    /// when it was read in full or given. An incomplete history cannot tell what is released.
+    pub history_incomplete: Option<String>,
 }
 
 /// The next thing to do, with the procedure it belongs to.
@@ -660,18 +674,63 @@ pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
         action,
         command,
     };
+    // Nothing can be proposed from a partial history: a released version would look new.
+    if let Some(why) = &facts.history_incomplete {
+        return NextStep {
+            procedure: None,
+            action: format!(
+                "the release history is incomplete, so no release step is proposed (a released version would look new): {why}"
+            ),
+            command: Some("git fetch --tags --unshallow".into()),
+        };
+    }
+    // A version's candidates continue on the channel of its newest candidate (channels never
+    // go backwards), else the policy's first channel.
+    let channel_for = |v: &ReleaseVersion| -> String {
+        facts
+            .history
+            .newest_candidate_of(v)
+            .and_then(|c| match c.stage() {
+                crate::version::Stage::Candidate { channel, .. } => Some(channel.clone()),
+                crate::version::Stage::Stable => None,
+            })
+            .or_else(|| policy.prerelease_channels.first().cloned())
+            .unwrap_or_else(|| "rc".into())
+    };
+    // The order keeps the candidate and the stable tag on one commit, so `promote` can ship
+    // the tested image: prepare (a commit), cut candidates on it, tag the stable version there.
     if let Some(section) = &facts.newest_section {
         if !facts.history.contains(section) && facts.history.check_new(section).is_ok() {
-            let procedure = if section.is_stable() {
-                Procedure::Stable
-            } else {
-                Procedure::Rc
+            if !section.is_stable() {
+                return step(
+                    Procedure::Rc,
+                    format!(
+                        "the changelog is prepared for {section} but {} is not tagged: tag it",
+                        section.tag(policy)
+                    ),
+                    Some(format!("release tag {section} --execute")),
+                );
+            }
+            let channel = channel_for(section);
+            return match facts.history.candidates_of(section, &channel).last() {
+                None => step(
+                    Procedure::Rc,
+                    format!(
+                        "the changelog is prepared for {section}: cut its first release candidate on this commit (the stable tag goes on the same commit later)"
+                    ),
+                    Some(format!("release rc tag {section} --execute")),
+                ),
+                Some(n) => step(
+                    Procedure::Stable,
+                    format!(
+                        "{section}-{channel}.{n} is out: validate it on staging, then tag {} on the candidate's commit and promote its image (or fix on `{}` and cut {channel}.{})",
+                        section.tag(policy),
+                        policy.main_branch,
+                        n.saturating_add(1)
+                    ),
+                    Some(format!("release tag {section} --execute")),
+                ),
             };
-            return step(
-                procedure,
-                format!("the changelog is prepared for {section} but {} is not tagged: run the tests, then tag it", section.tag(policy)),
-                Some(format!("release tag {section} --execute")),
-            );
         }
     }
     let Some(target) = facts
@@ -693,20 +752,15 @@ pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
             command: Some("release version next --bump fix".into()),
         };
     }
-    let channel = facts
-        .history
-        .newest_candidate_of(target)
-        .and_then(|c| match c.stage() {
-            crate::version::Stage::Candidate { channel, .. } => Some(channel.as_str()),
-            crate::version::Stage::Stable => None,
-        })
-        .or_else(|| policy.prerelease_channels.first().map(String::as_str))
-        .unwrap_or("rc");
-    match facts.history.candidates_of(target, channel).last() {
+    let channel = channel_for(target);
+    match facts.history.candidates_of(target, &channel).last() {
         None => step(
             Procedure::Rc,
-            format!("{} Unreleased entries call for {target}: cut the first release candidate", facts.unreleased_entries),
-            Some(format!("release rc tag {target} --execute")),
+            format!(
+                "{} Unreleased entries call for {target}: prepare the changelog and upgrading notes (`--none`, or `--breaking`/`--migration`, `--env-added`...), then cut the first release candidate on that commit",
+                facts.unreleased_entries
+            ),
+            Some(format!("release prepare {target} --commit")),
         ),
         Some(n) => step(
             Procedure::Stable,
@@ -715,7 +769,7 @@ pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
                 policy.main_branch,
                 n.saturating_add(1)
             ),
-            Some(format!("release prepare {target}")),
+            Some(format!("release prepare {target} --commit")),
         ),
     }
 }
@@ -828,6 +882,7 @@ mod tests {
             suggested: suggested.map(v),
             newest_section: section.map(v),
             history: crate::history::History::from_tags(released, &policy),
+            history_incomplete: None,
         }
     }
 
@@ -837,6 +892,10 @@ mod tests {
         let s = next_step(&facts(&["v0.3.0"], 0, None, Some("0.3.0")), &p);
         assert_eq!(s.procedure, None);
         let s = next_step(&facts(&["v0.3.0"], 3, Some("0.4.0"), Some("0.3.0")), &p);
+        assert_eq!(s.procedure, Some(Procedure::Rc));
+        assert_eq!(s.command.as_deref(), Some("release prepare 0.4.0 --commit"));
+        // Prepared, no candidate yet: the candidate goes on the prepared commit.
+        let s = next_step(&facts(&["v0.3.0"], 0, None, Some("0.4.0")), &p);
         assert_eq!(s.procedure, Some(Procedure::Rc));
         assert_eq!(s.command.as_deref(), Some("release rc tag 0.4.0 --execute"));
         let s = next_step(
@@ -854,6 +913,14 @@ mod tests {
             &p,
         );
         assert_eq!(s.command.as_deref(), Some("release tag 0.4.0 --execute"));
+        assert!(s.action.contains("candidate's commit"), "{}", s.action);
+        // A partial history proposes nothing that depends on it.
+        let mut partial = facts(&[], 0, None, Some("0.4.0"));
+        partial.history_incomplete = Some("shallow clone".into());
+        let s = next_step(&partial, &p);
+        assert_eq!(s.procedure, None);
+        assert!(s.action.contains("incomplete"), "{}", s.action);
+        assert_eq!(s.command.as_deref(), Some("git fetch --tags --unshallow"));
         let s = next_step(
             &facts(&["v0.3.0", "v0.3.1"], 1, Some("0.3.1"), Some("0.3.0")),
             &p,

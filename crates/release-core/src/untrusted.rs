@@ -17,7 +17,8 @@ use std::fmt::Write as _;
 /// use release_core::untrusted::escape;
 /// assert_eq!(escape("v1.2.3"), "v1.2.3");
 /// assert_eq!(escape("a\rok (good)\x1b[2K"), "a\\rok (good)\\e[2K");
-/// assert_eq!(escape("back\\slash"), "back\\slash"); // nothing to escape: kept as is
+/// assert_eq!(escape("back\\slash"), "back\\slash"); // nothing to escape: left as it is
+/// assert_eq!(escape("back\\slash\n"), "back\\\\slash\\n"); // escaped: doubled
 /// ```
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {

@@ -33,12 +33,24 @@ pub struct TagPlan {
 /// Options of a new tag.
 #[derive(Debug, Clone, Default)]
 pub struct TagOptions {
-    /// The message; default `Release NAME`.
+    /// The message; default [`default_message`].
     pub message: Option<String>,
     /// Create an unsigned tag (refused for stable tags, G2).
     pub no_sign: bool,
     /// The tagger time (seconds, offset minutes); default: now, UTC.
     pub time: Option<(i64, i32)>,
+}
+
+/// The tag message the policy's procedures write: `Release candidate X.Y.Z-rc.N` (P1),
+/// `Hotfix vX.Y.Z` for a stable tag cut on its hotfix branch (P3), `Release vX.Y.Z` (P2).
+pub fn default_message(version: &ReleaseVersion, name: &str, hotfix: bool) -> String {
+    if !version.is_stable() {
+        format!("Release candidate {version}")
+    } else if hotfix {
+        format!("Hotfix {name}")
+    } else {
+        format!("Release {name}")
+    }
 }
 
 /// Validates and prepares a tag on HEAD: the name (grammar, refname), a clean working tree,
@@ -78,10 +90,7 @@ pub fn plan_tag(
         )));
     }
     let commit = repo.head_commit()?;
-    let signature = repo
-        .git2()
-        .signature()
-        .map_err(|e| GitError::git("git config user.name and user.email must be set", e))?;
+    let signature = repo.signature()?;
     let (time, offset) = options.time.unwrap_or_else(|| {
         (
             signature.when().seconds(),
@@ -94,18 +103,18 @@ pub fn plan_tag(
         time,
         offset_minutes: offset,
     };
+    let hotfix = version.is_stable()
+        && repo.current_branch()?.as_deref()
+            == Some(policy.hotfix_branch_for(version.semver()).as_str());
     let message = options
         .message
         .clone()
-        .unwrap_or_else(|| format!("Release {name}"));
+        .unwrap_or_else(|| default_message(&version, name, hotfix));
     let payload = tagobj::build_payload(commit, name, &tagger, &message)?;
     let signing = if options.no_sign {
         None
     } else {
-        let config = repo
-            .git2()
-            .config()
-            .map_err(|e| GitError::git("cannot read git config", e))?;
+        let config = repo.config()?;
         Some(SigningConfig::from_config(&config, &tagger)?)
     };
     let plan = TagPlan {

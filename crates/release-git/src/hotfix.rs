@@ -98,7 +98,10 @@ pub fn plan_hotfix(
         ),
         format!("release tag {tag} --execute"),
         format!("release tag {tag} --push --execute   (or: git push origin refs/tags/{tag})"),
-        format!("git switch {main} && git merge --no-ff {branch}"),
+        format!(
+            "git switch {main} && git merge --no-ff {branch}   (when {main} moved on, {} and {} conflict: keep {main}'s side and add the {version} section and its link)",
+            policy.changelog.path, policy.changelog.upgrading
+        ),
         format!("release hotfix status {tag}"),
     ]);
     Ok(HotfixPlan {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{Oid, Repository, StatusOptions};
+use git2::{Config, ConfigLevel, Oid, Repository, Signature, StatusOptions};
 
 use crate::GitError;
 
@@ -154,6 +154,89 @@ impl Repo {
     pub fn is_shallow(&self) -> bool {
         self.repo.is_shallow()
     }
+
+    /// The repository's configuration, read from the files git itself would read.
+    ///
+    /// libgit2 does not honour `GIT_CONFIG_GLOBAL`, `GIT_CONFIG_SYSTEM` or
+    /// `GIT_CONFIG_NOSYSTEM` (git does since 2.32), so with those set `Repository::config`
+    /// would read other files than `git`, and a maintainer whose identity and signing key live
+    /// in a `GIT_CONFIG_GLOBAL` file would be told they are not set. When any of them is set,
+    /// the levels are assembled here as git does: system (unless `GIT_CONFIG_NOSYSTEM` is
+    /// true; `GIT_CONFIG_SYSTEM` names the file), XDG and global (or only the file
+    /// `GIT_CONFIG_GLOBAL` names), then the repository's `config` and `config.worktree`.
+    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n` are not read (libgit2 has no in-memory level).
+    pub fn config(&self) -> Result<Config, GitError> {
+        let var = |name: &str| std::env::var_os(name);
+        let (global, system, nosystem) = (
+            var("GIT_CONFIG_GLOBAL"),
+            var("GIT_CONFIG_SYSTEM"),
+            var("GIT_CONFIG_NOSYSTEM"),
+        );
+        if global.is_none() && system.is_none() && nosystem.is_none() {
+            return self
+                .repo
+                .config()
+                .map_err(|e| GitError::git("cannot read git config", e));
+        }
+        let mut config = Config::new().map_err(|e| GitError::git("cannot read git config", e))?;
+        let mut add = |path: &Path, level: ConfigLevel| -> Result<(), GitError> {
+            if !path.is_file() {
+                return Ok(());
+            }
+            config.add_file(path, level, false).map_err(|e| {
+                GitError::git(&format!("cannot read git config {}", path.display()), e)
+            })
+        };
+        let nosystem = nosystem.is_some_and(|v| git_bool(&v.to_string_lossy()));
+        if !nosystem {
+            match &system {
+                Some(file) => add(Path::new(file), ConfigLevel::System)?,
+                None => {
+                    if let Ok(file) = Config::find_system() {
+                        add(&file, ConfigLevel::System)?;
+                    }
+                }
+            }
+        }
+        match &global {
+            Some(file) => add(Path::new(file), ConfigLevel::Global)?,
+            None => {
+                if let Ok(file) = Config::find_xdg() {
+                    add(&file, ConfigLevel::XDG)?;
+                }
+                if let Ok(file) = Config::find_global() {
+                    add(&file, ConfigLevel::Global)?;
+                }
+            }
+        }
+        add(&self.repo.commondir().join("config"), ConfigLevel::Local)?;
+        add(
+            &self.repo.path().join("config.worktree"),
+            ConfigLevel::Worktree,
+        )?;
+        Ok(config)
+    }
+
+    /// The identity git would put on a tag: `user.name` and `user.email` from [`Repo::config`],
+    /// with the current time.
+    pub fn signature(&self) -> Result<Signature<'static>, GitError> {
+        const MISSING: &str = "git config user.name and user.email must be set";
+        let config = self.config()?;
+        let name = config
+            .get_string("user.name")
+            .map_err(|e| GitError::git(MISSING, e))?;
+        let email = config
+            .get_string("user.email")
+            .map_err(|e| GitError::git(MISSING, e))?;
+        Signature::now(&name, &email).map_err(|e| GitError::git(MISSING, e))
+    }
+}
+
+/// A git boolean as `git config --type=bool` reads it (`GIT_CONFIG_NOSYSTEM=1`, `true`, `yes`,
+/// `on`); anything else is false.
+fn git_bool(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    matches!(v.as_str(), "true" | "yes" | "on") || v.parse::<i64>().is_ok_and(|n| n != 0)
 }
 
 /// Normalises a remote URL to a web URL: `git@github.com:o/r.git`,
@@ -173,7 +256,17 @@ pub fn web_url(remote: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::web_url;
+    use super::{git_bool, web_url};
+
+    #[test]
+    fn git_booleans_as_git_reads_them() {
+        for yes in ["1", "true", "TRUE", "yes", "on", " 2 "] {
+            assert!(git_bool(yes), "{yes}");
+        }
+        for no in ["", "0", "false", "no", "off", "maybe"] {
+            assert!(!git_bool(no), "{no}");
+        }
+    }
 
     #[test]
     fn remote_urls_normalise() {

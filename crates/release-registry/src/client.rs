@@ -831,6 +831,94 @@ impl Registry {
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
         check_tag(tag)?;
+        self.put_manifest_at(repo, tag, manifest).await
+    }
+
+    /// PUTs exact manifest bytes under their own digest, untagged (the platform manifests an
+    /// index names must be in the repository before the index).
+    pub async fn put_manifest_by_digest(
+        &self,
+        repo: &Repository,
+        manifest: &Manifest,
+    ) -> Result<(), RegistryError> {
+        self.put_manifest_at(repo, manifest.digest().as_str(), manifest)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    /// Uploads a blob (a POST, then one monolithic PUT) and returns its digest. The upload
+    /// location must be on the registry itself: credentials are never sent to another host.
+    pub async fn put_blob(&self, repo: &Repository, bytes: &[u8]) -> Result<Digest, RegistryError> {
+        self.put_blob_raw(repo, bytes)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn put_blob_raw(&self, repo: &Repository, bytes: &[u8]) -> Result<Digest, RegistryError> {
+        let digest = Digest::of(bytes);
+        let base = self.base(repo);
+        let what = format!("POST {repo} blob upload");
+        let reply = self
+            .exchange(
+                repo,
+                Access::Push,
+                &Req {
+                    method: Method::POST,
+                    url: format!("{base}/v2/{}/blobs/uploads/", repo.path),
+                    manifest_accept: false,
+                    accept: None,
+                    body: None,
+                    what: &what,
+                    cap: 64 * 1024,
+                },
+            )
+            .await?;
+        expect_status(&reply, &what, &[StatusCode::ACCEPTED])?;
+        let location = reply
+            .header("location")
+            .ok_or_else(|| RegistryError::Protocol {
+                what: what.clone(),
+                detail: "the registry answered 202 without a Location header".into(),
+            })?;
+        let url = if location.starts_with('/') {
+            format!("{base}{location}")
+        } else {
+            location.to_string()
+        };
+        if !url.starts_with(&format!("{base}/")) {
+            return Err(RegistryError::Protocol {
+                what,
+                detail: "the upload location is not on the registry's host; not following it"
+                    .into(),
+            });
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let what = format!("PUT {repo} blob {digest}");
+        let reply = self
+            .exchange(
+                repo,
+                Access::Push,
+                &Req {
+                    method: Method::PUT,
+                    url: format!("{url}{separator}digest={digest}"),
+                    manifest_accept: false,
+                    accept: None,
+                    body: Some((bytes, "application/octet-stream")),
+                    what: &what,
+                    cap: 64 * 1024,
+                },
+            )
+            .await?;
+        expect_status(&reply, &what, &[StatusCode::CREATED])?;
+        Ok(digest)
+    }
+
+    async fn put_manifest_at(
+        &self,
+        repo: &Repository,
+        tag: &str,
+        manifest: &Manifest,
+    ) -> Result<(), RegistryError> {
         refuse_schema1(repo, tag, manifest)?;
         let what = format!("PUT {repo} manifest {tag}");
         let reply = self

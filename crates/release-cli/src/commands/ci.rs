@@ -50,9 +50,11 @@ pub struct CiArgs {
     /// Re-fetch `refs/tags/NAME` from origin before verifying it.
     #[arg(long)]
     pub fetch_tag: bool,
-    /// Where to write the release notes of the version.
-    #[arg(long, default_value = "release-notes.md", value_name = "PATH")]
-    pub notes_file: PathBuf,
+    /// Where to write the release notes of the version (default: `release-notes.md` in
+    /// `$RUNNER_TEMP` under GitHub Actions, else in the repository's git directory: never in
+    /// the working tree, where it would make the next `release tag` refuse a dirty tree).
+    #[arg(long, value_name = "PATH")]
+    pub notes_file: Option<PathBuf>,
     /// Image names (default: the policy's images).
     #[arg(long = "image", value_name = "NAME")]
     pub images: Vec<String>,
@@ -207,10 +209,14 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             return finish(ctx, &report, Outcome::No);
         }
     };
-    release_changelog::save::save_atomic(&args.notes_file, &notes).map_err(|e| {
+    let notes_file = args
+        .notes_file
+        .clone()
+        .unwrap_or_else(|| default_notes_file(&repo));
+    release_changelog::save::save_atomic(&notes_file, &notes).map_err(|e| {
         CliError::env(format!(
             "cannot write the release notes to {}: {e}",
-            args.notes_file.display()
+            notes_file.display()
         ))
     })?;
     let (promote_from, promote_note) = match (&verification.commit, version.is_stable()) {
@@ -232,12 +238,23 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
         plan: Some(plan::report(&plan, &event, &images)),
         verification: Some(&verification),
         github_release,
-        notes_file: Some(args.notes_file.display().to_string()),
+        notes_file: Some(notes_file.display().to_string()),
         promote_from,
         promote_note,
         refused: None,
     };
     finish(ctx, &report, Outcome::Ok)
+}
+
+/// Where the notes go without `--notes-file`: the runner's temporary folder under GitHub
+/// Actions, else the git directory. Never the working tree: an untracked notes file there makes
+/// the tree dirty, and the next step of the procedure (`release tag`) would refuse.
+fn default_notes_file(repo: &release_git::repo::Repo) -> PathBuf {
+    const NAME: &str = "release-notes.md";
+    match std::env::var_os("RUNNER_TEMP").filter(|t| !t.is_empty()) {
+        Some(dir) => PathBuf::from(dir).join(NAME),
+        None => repo.git2().path().join(NAME),
+    }
 }
 
 /// The notes for the GitHub Release (C6, `release_changelog::release_notes`); a stable version
@@ -311,7 +328,9 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
                 ("reason", p.reason.unwrap_or_default().to_string()),
             ]);
         }
+        // Every output on every run (docs/github-output.md), also for a refused tag.
         None => pairs.extend([
+            ("kind", "none".to_string()),
             ("version", String::new()),
             ("is_prerelease", "false".into()),
             ("tags", String::new()),

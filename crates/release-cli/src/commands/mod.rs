@@ -14,6 +14,7 @@ pub mod promote;
 pub mod rc;
 pub mod registry;
 pub mod rollback;
+pub mod sample;
 pub mod status;
 pub mod tag;
 pub mod upgrading;

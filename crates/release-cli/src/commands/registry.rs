@@ -1,4 +1,4 @@
-//! `release registry tags|digest|retag|reconcile`, and the registry/GitHub options the
+//! `release registry tags|digest|retag|reconcile|push-sample`, and the registry/GitHub options the
 //! publishing commands (`verify`, `rollback`, `promote`) share.
 
 use std::collections::BTreeMap;
@@ -217,6 +217,9 @@ pub enum RegistryCommand {
     /// Recompute where every alias (`latest`, `X`, `X.Y`) belongs from the registry's own tags,
     /// and fix what is wrong (dry run unless --execute).
     Reconcile(ReconcileArgs),
+    /// Push a tiny sample image (two platforms, an SBOM and provenance) under tags, to try
+    /// `promote`, `verify` and `rollback` without a Docker engine (dry run unless --execute).
+    PushSample(crate::commands::sample::PushSampleArgs),
 }
 
 /// Arguments of `release registry tags`.
@@ -281,6 +284,7 @@ pub fn run(ctx: &Context, command: RegistryCommand) -> CliResult {
         RegistryCommand::Digest(a) => digest(ctx, a),
         RegistryCommand::Retag(a) => retag(ctx, a),
         RegistryCommand::Reconcile(a) => reconcile(ctx, a),
+        RegistryCommand::PushSample(a) => crate::commands::sample::run(ctx, a),
     }
 }
 

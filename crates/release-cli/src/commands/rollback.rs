@@ -70,7 +70,8 @@ pub struct Step {
     pub target: String,
     /// What it does (`move to 0.3.2 (sha256:…)`, `add the deprecation banner`).
     pub action: String,
-    /// `planned` (dry run), `done`, `unchanged`, `skipped`, `failed`, `not attempted`.
+    /// `planned` (dry run), `done`, `unchanged`, `skipped`, `failed`, `not attempted`, or
+    /// `unknown` (a dry run could not read what the step acts on; never in an executed run).
     pub status: &'static str,
     /// Errors and notes.
     pub detail: Option<String>,
@@ -215,6 +216,10 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                                 ("unchanged", None)
                             }
                             TargetStatus::Done => ("done", None),
+                            // A dry run only reads: what it could not read is unknown.
+                            TargetStatus::Failed(e) if !execute => {
+                                ("unknown", Some(format!("could not check: {e}")))
+                            }
                             TargetStatus::Failed(e) => {
                                 failed = true;
                                 ("failed", Some(e))
@@ -238,14 +243,20 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                     }
                 }
                 Err(e) => {
-                    failed = true;
+                    // A dry run only reads: what it could not read is unknown, not failed.
+                    let (status, detail) = if execute {
+                        failed = true;
+                        ("failed", e.to_string())
+                    } else {
+                        ("unknown", format!("could not check: {e}"))
+                    };
                     for t in tags {
                         steps.push(Step {
                             kind: "registry",
                             target: format!("{repo}:{t}"),
                             action: format!("move to {target}"),
-                            status: "failed",
-                            detail: Some(e.to_string()),
+                            status,
+                            detail: Some(detail.clone()),
                             diff: None,
                         });
                     }
@@ -258,6 +269,14 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
             let target = format!("GitHub Release {tag} ({})", gh.repository());
             let action = "add the deprecation banner".to_string();
             match gh.release_by_tag(&tag).await {
+                Err(e) if !execute => steps.push(Step {
+                    kind: "github",
+                    target,
+                    action,
+                    status: "unknown",
+                    detail: Some(format!("could not check: {e}")),
+                    diff: None,
+                }),
                 Err(e) => {
                     failed = true;
                     steps.push(Step {
@@ -338,7 +357,11 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
     let (mut report, mut failed) = result.map_err(registry_error)?;
     // The changelog's `[YANKED]` mark (R4): a local edit, atomic, a diff in a dry run.
     if let Some(path) = changelog {
-        let step = changelog_step(ctx, &path, &report, execute);
+        let mut step = changelog_step(ctx, &path, &report, execute);
+        if !execute && step.status == "failed" {
+            step.status = "unknown";
+            step.detail = step.detail.map(|d| format!("could not check: {d}"));
+        }
         failed |= step.status == "failed";
         report.steps.push(step);
     }
@@ -430,7 +453,35 @@ pub fn render(r: &RollbackReport) -> String {
     for k in &r.kept {
         let _ = writeln!(out, "  [kept] {}: {}", k.alias, k.reason);
     }
+    // The changelog edit, as a diff: what `--execute` writes (or wrote).
+    for s in r
+        .steps
+        .iter()
+        .filter(|s| s.status == "planned" || s.status == "done")
+    {
+        if let Some(diff) = &s.diff {
+            let diff = release_core::untrusted::escape_multiline(diff);
+            out.push('\n');
+            out.push_str(&diff);
+            if !diff.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
     if !r.execute {
+        let unknown: Vec<String> = r
+            .steps
+            .iter()
+            .filter(|s| s.status == "unknown")
+            .map(|s| format!("{} {}", s.kind, s.target))
+            .collect();
+        if !unknown.is_empty() {
+            let _ = writeln!(
+                out,
+                "not checked (could not be read): {}; --execute would try them again",
+                unknown.join(", ")
+            );
+        }
         let _ = writeln!(out, "dry run: nothing was changed; add --execute to act");
     }
     out

@@ -87,6 +87,8 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
             },
         }
     };
+    // A repository whose tags could not be read in full (shallow, fetched without tags).
+    let history_incomplete = history_note.clone().filter(|_| repo.is_some());
     let path = ctx.resolve(&policy.changelog.path);
     let (changelog, changelog_note, facts) = match std::fs::read_to_string(&path) {
         Err(e) => (
@@ -94,13 +96,15 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
             Some(format!("cannot read {}: {e}", path.display())),
             Facts {
                 history: history.clone(),
+                history_incomplete: history_incomplete.clone(),
                 ..Facts::default()
             },
         ),
         Ok(text) => {
             let doc = Changelog::parse(text);
-            let (report, facts) =
+            let (report, mut facts) =
                 changelog_facts(ctx, &doc, &history, &path.display().to_string())?;
+            facts.history_incomplete = history_incomplete.clone();
             (Some(report), None, facts)
         }
     };
@@ -190,6 +194,7 @@ fn changelog_facts(
         suggested,
         newest_section,
         history: history.clone(),
+        history_incomplete: None,
     };
     Ok((report, facts))
 }

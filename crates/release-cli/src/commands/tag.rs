@@ -31,7 +31,8 @@ pub struct TagArgs {
 /// The flags shared by `release tag` and `release rc tag`.
 #[derive(Debug, Args)]
 pub struct TagFlags {
-    /// The tag message (default: `Release vX.Y.Z`).
+    /// The tag message (default: `Release vX.Y.Z`; `Release candidate X.Y.Z-rc.N`; `Hotfix
+    /// vX.Y.Z` on the hotfix branch).
     #[arg(long, short = 'm', value_name = "TEXT")]
     pub message: Option<String>,
     /// Create an unsigned tag (release candidates only: stable tags must be signed, G2).
