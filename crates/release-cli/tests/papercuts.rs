@@ -50,7 +50,7 @@ const PREPARED: &str = "# Changelog\n\n## [Unreleased]\n\n## [0.4.0] - 2026-07-0
 
 #[test]
 fn default_tag_messages_are_the_policy_documents() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&["0.4.2", "0.4.1", "0.4.0"]);
     ok(&release(&repo, &["rc", "tag", "0.4.0", "--execute"]));
     assert_eq!(
         message(&repo, "v0.4.0-rc.1"),
@@ -74,7 +74,7 @@ fn default_tag_messages_are_the_policy_documents() {
 
 #[test]
 fn identity_and_signing_key_from_a_git_config_global_file() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::with_changelog(&[]);
     let keys = keys();
     for key in ["user.name", "user.email", "user.signingkey"] {
         repo.git(&["config", "--unset", key]);

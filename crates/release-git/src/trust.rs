@@ -258,6 +258,19 @@ impl Trust {
                 return Ok(Ok(format!("reachable from {name}")));
             }
         }
+        // A maintainer tags the local main branch before pushing it: that is their own ref
+        // (a CI checkout has no local branches), and CI checks the pushed one again.
+        let local = format!("refs/heads/{}", self.main_branch);
+        if main.as_ref().is_some_and(|(name, _)| *name != local) {
+            if let Some(tip) = ref_commit(repo, &local) {
+                if contains(tip) {
+                    return Ok(Ok(format!(
+                        "reachable from {local} (push it before the tag: CI checks refs/remotes/origin/{})",
+                        self.main_branch
+                    )));
+                }
+            }
+        }
         // A hotfix branch of the same X.Y line, cut from a stable tag of that line.
         let v = version.semver();
         let line_tag = line_tag_below(repo, commit, version, policy)?;
