@@ -37,6 +37,10 @@ pub struct PrepareOptions<'a> {
     pub policy: &'a Policy,
     /// The last resort for the repository URL: the git remote's web URL (the caller reads it).
     pub remote_url: Option<&'a str>,
+    /// The version's section exists but the version is not tagged yet (the caller knows): the
+    /// Unreleased entries recorded since (a fix after a release candidate) move into that
+    /// section, category by category, and its date becomes `date`, instead of a refusal.
+    pub into_existing: bool,
 }
 
 impl<'a> PrepareOptions<'a> {
@@ -48,7 +52,112 @@ impl<'a> PrepareOptions<'a> {
             repo_url: None,
             policy,
             remote_url: None,
+            into_existing: false,
         }
+    }
+}
+
+/// Moves the Unreleased entries into the existing `section` (prepared earlier, not released
+/// yet): each category's entries go to the end of the section's category of the same name, or
+/// into a new category at the end of the section; loose entries go to the end of the section.
+/// The section's date becomes `date`. Nothing else changes (C2, C4).
+fn plan_merge_into(doc: &Changelog, section: &Section, date: &str) -> Result<Planned, Error> {
+    let unreleased = single_unreleased(doc)?;
+    if doc.is_empty_section(unreleased) {
+        return Err(Error::EmptyUnreleased {
+            line: doc.line_of(unreleased.heading.span.start),
+        });
+    }
+    let text = &doc.text;
+    let nl = doc.newline;
+    let is_next = doc
+        .sections
+        .iter()
+        .skip_while(|s| !std::ptr::eq(*s, unreleased))
+        .nth(1)
+        .is_some_and(|s| std::ptr::eq(s, section));
+    if !is_next {
+        return Err(Error::Usage(format!(
+            "the section of {} (line {}) is not the one right below Unreleased: only the newest prepared section takes new entries",
+            section.version(text),
+            doc.line_of(section.heading.span.start)
+        )));
+    }
+    let block = |r: &Range<usize>| -> String {
+        let mut t = text[r.clone()].trim_end_matches(['\n', '\r']).to_string();
+        t.push_str(nl);
+        t
+    };
+    let title =
+        |c: &crate::doc::Category| text[c.heading.title.clone()].trim().to_ascii_lowercase();
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut appended = String::new();
+    let mut moved = 0usize;
+    for c in &unreleased.categories {
+        let (Some(first), Some(last)) = (c.entries.first(), c.entries.last()) else {
+            continue;
+        };
+        let entries = block(&(first.start..last.end));
+        moved += c.entries.len();
+        match section.categories.iter().find(|d| title(d) == title(c)) {
+            Some(d) => {
+                // Right after the last entry's own line, before any blank line that follows.
+                let at = d.entries.last().map_or(d.heading.span.end, |e| {
+                    let content = text[e.clone()].trim_end_matches(['\n', '\r']).len();
+                    let end = e.start + content;
+                    end + line_break_len(&text[end..])
+                });
+                let lead = if text[..at].ends_with('\n') { "" } else { nl };
+                edits.push((at..at, format!("{lead}{entries}")));
+            }
+            None => {
+                appended.push_str(&format!(
+                    "{nl}{}{nl}{nl}{entries}",
+                    text[c.heading.span.clone()].trim_end_matches(['\n', '\r'])
+                ));
+            }
+        }
+    }
+    for e in &unreleased.loose_entries {
+        moved += 1;
+        appended.push_str(&block(e));
+    }
+    if !appended.is_empty() {
+        let end = section.body.end;
+        let body = &text[section.body.clone()];
+        let trailing = body.len() - body.trim_end_matches(['\n', '\r']).len();
+        let at = end - trailing + line_break_len(&text[end - trailing..]);
+        let lead = if text[..at].ends_with('\n') { "" } else { nl };
+        edits.push((at..at, format!("{lead}{appended}")));
+    }
+    // The Unreleased body empties: one blank line stays between the two headings.
+    edits.push((unreleased.body.clone(), nl.to_string()));
+    let mut changes = vec![format!(
+        "moved {moved} Unreleased entr{} into the existing section of {} (line {})",
+        if moved == 1 { "y" } else { "ies" },
+        section.version(text),
+        doc.line_of(section.heading.span.start)
+    )];
+    if let Some(d) = &section.parts.date {
+        if &text[d.clone()] != date {
+            edits.push((d.clone(), date.to_string()));
+            changes.push(format!("dated it {date}"));
+        }
+    }
+    edits.sort_by_key(|(r, _)| (r.start, r.end));
+    Ok(Planned {
+        splices: edits,
+        changes,
+        warnings: Vec::new(),
+    })
+}
+
+/// The length of the line break at the start of `rest` (`\r\n`, `\n`, or none).
+fn line_break_len(rest: &str) -> usize {
+    if rest.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(rest.starts_with('\n'))
     }
 }
 
@@ -200,6 +309,9 @@ pub fn plan_prepare(doc: &Changelog, opts: &PrepareOptions<'_>) -> Result<Planne
     let v = version.to_string();
     title::iso_date(opts.date).map_err(Error::InvalidDate)?;
     if let Some(s) = doc.find(&v).first() {
+        if opts.into_existing {
+            return plan_merge_into(doc, s, opts.date);
+        }
         return Err(Error::VersionExists {
             version: v,
             line: doc.line_of(s.heading.span.start),

@@ -58,27 +58,52 @@ pub fn yanked_record(
 ) -> Result<Vec<release_core::version::ReleaseVersion>, String> {
     let path = repo_relative(ctx, repo, &ctx.resolve(&ctx.policy.changelog.path))
         .unwrap_or_else(|| ctx.policy.changelog.path.clone());
-    let (refname, bytes) = release_git::trust::read_protected_file(
-        repo,
-        &ctx.policy.main_branch,
-        ctx.trust_ref.as_deref(),
-        &path,
-    )
-    .map_err(|e| e.message)?;
-    let Some(bytes) = bytes else {
-        // No changelog on main: nothing has been yanked through it.
-        return Ok(Vec::new());
+    // A yank only ever adds: the marks of the pushed main branch and of the local one (a
+    // rollback just committed there) together, or of the trust ref when one is named.
+    let main = &ctx.policy.main_branch;
+    let refs: Vec<String> = match &ctx.trust_ref {
+        Some(r) => vec![r.clone()],
+        None => vec![
+            format!("refs/remotes/origin/{main}"),
+            format!("refs/heads/{main}"),
+        ],
     };
-    let text = String::from_utf8(bytes).map_err(|_| format!("{path} on {refname} is not UTF-8"))?;
-    let doc = release_changelog::Changelog::parse_sections(text);
-    Ok(doc
-        .versions()
-        .filter(|s| s.parts.yanked.is_some())
-        .filter_map(|s| {
-            release_core::version::ReleaseVersion::parse_version(s.version(&doc.text), &ctx.policy)
-                .ok()
-        })
-        .collect())
+    let mut yanked = Vec::new();
+    let mut read_any = false;
+    let mut why = Vec::new();
+    for r in &refs {
+        let (refname, bytes) =
+            match release_git::trust::read_protected_file(repo, main, Some(r.as_str()), &path) {
+                Ok(found) => found,
+                Err(e) => {
+                    why.push(e.message);
+                    continue;
+                }
+            };
+        read_any = true;
+        let Some(bytes) = bytes else { continue };
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("{path} on {refname} is not UTF-8"))?;
+        let doc = release_changelog::Changelog::parse_sections(text);
+        for s in doc.versions().filter(|s| s.parts.yanked.is_some()) {
+            if let Ok(v) = release_core::version::ReleaseVersion::parse_version(
+                s.version(&doc.text),
+                &ctx.policy,
+            ) {
+                if !yanked.contains(&v) {
+                    yanked.push(v);
+                }
+            }
+        }
+    }
+    if read_any {
+        Ok(yanked)
+    } else {
+        Err(format!(
+            "the main branch {main:?} is not in this repository ({}): fetch it: git fetch origin {main}:refs/remotes/origin/{main}",
+            why.join("; ")
+        ))
+    }
 }
 
 /// `path` relative to the repository's top, with `/` separators (a path in git's trees).

@@ -168,7 +168,10 @@ fn a_whole_release_cycle() {
     c.repo.commit("feat: mail import");
     let status = c.json(&["status"]);
     assert_eq!(status["changelog"]["suggested"], "0.1.0");
-    assert_eq!(status["next"]["command"], "release prepare 0.1.0 --commit");
+    assert_eq!(
+        status["next"]["command"],
+        "release prepare 0.1.0 --none --commit"
+    );
 
     // prepare 0.1.0, then the signed rc.1 on that commit.
     let prepared = c.json(&[

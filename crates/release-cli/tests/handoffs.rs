@@ -4,6 +4,9 @@
 //! types.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../release-registry/tests/support/mod.rs"]
+#[allow(unused_imports)]
+mod registry_support;
 #[path = "../../release-git/tests/support/mod.rs"]
 mod support;
 
@@ -286,4 +289,198 @@ fn code_after_the_last_candidate_is_not_promoted() {
     );
     assert_eq!(dry.status.code(), Some(1), "{}", text(&dry));
     assert!(text(&dry).contains("app.txt"), "{}", text(&dry));
+}
+
+/// The command `release status` proposes, run exactly as printed (split on spaces; quoted
+/// words are not expected in the commands these scenarios reach).
+fn follow_status(repo: &TestRepo, expect: &str) -> String {
+    let out = ok(release(repo, &["--json", "status"], &[]));
+    let json: serde_json::Value = serde_json::from_str(out.lines().next().unwrap_or("{}"))
+        .or_else(|_| serde_json::from_str(&out))
+        .unwrap_or_else(|e| panic!("status JSON: {e}: {out}"));
+    let command = json["next"]["command"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no command: {json}"))
+        .to_string();
+    assert!(
+        command.contains(expect),
+        "status proposed {command:?}, expected {expect:?}: {json}"
+    );
+    let mut args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(args.remove(0), "release", "{command}");
+    ok(release(repo, &args, &[]));
+    command
+}
+
+fn status_json(repo: &TestRepo) -> serde_json::Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
+    cmd.args(["--json", "status"]).current_dir(repo.path());
+    repo.env(&mut cmd);
+    let out = cmd.output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn digest(addr: &str, tag: &str) -> Option<String> {
+    registry_support::registry_digest(addr, "acme/app", tag)
+}
+
+#[test]
+fn first_release_follows_status_through_rc1_a_fix_rc2_stable_and_promote() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = registry_support::RegistryServer::start(dir.path(), &registry_support::Auth::None);
+    let image = format!("{}/acme/app", reg.addr);
+    let repo = TestRepo::new();
+    repo.write("docs/upgrading.md", "# Upgrading\n");
+    repo.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n");
+    repo.write("app.txt", "v1\n");
+    repo.commit("feat: the app");
+    ok(release(
+        &repo,
+        &["changelog", "add", "--category", "Added", "Mail import."],
+        &[],
+    ));
+    repo.commit("docs: changelog");
+    // status: prepare (with every flag it needs), then the first candidate.
+    follow_status(&repo, "release prepare 0.1.0 --none --commit");
+    follow_status(&repo, "release rc tag 0.1.0 --execute");
+    ok(release(
+        &repo,
+        &["registry", "push-sample", &image, "0.1.0-rc.1", "--execute"],
+        &[],
+    ));
+    // Staging finds a bug: the fix lands on main with its entry.
+    repo.write("app.txt", "v1 fixed\n");
+    ok(release(
+        &repo,
+        &[
+            "changelog",
+            "add",
+            "--category",
+            "Fixed",
+            "Uploads over 2 GB.",
+        ],
+        &[],
+    ));
+    repo.commit("fix: uploads over 2 GB");
+    // status: the entry joins 0.1.0's section, then rc.2.
+    follow_status(&repo, "release prepare 0.1.0 --commit");
+    follow_status(&repo, "release rc tag 0.1.0 --execute");
+    ok(release(
+        &repo,
+        &[
+            "registry",
+            "push-sample",
+            &image,
+            "0.1.0-rc.2",
+            "--seed",
+            "2",
+            "--execute",
+        ],
+        &[],
+    ));
+    // status: the stable tag on rc.2's commit.
+    follow_status(&repo, "release tag 0.1.0 --execute");
+    let json = status_json(&repo);
+    assert!(
+        json["next"]["command"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("release changelog add"),
+        "{json}"
+    );
+    // CI says which candidate to ship; promote ships exactly its digest.
+    let (out, gh) = ci_output(&repo, "v0.1.0");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        output(&gh, "promote_from").as_deref(),
+        Some("v0.1.0-rc.2"),
+        "{gh}"
+    );
+    let notes = std::fs::read_to_string(repo.path().join(".git/notes.md")).unwrap();
+    assert!(
+        notes.contains("Uploads over 2 GB.") && notes.contains("Mail import."),
+        "{notes}"
+    );
+    ok(release(
+        &repo,
+        &["promote", "v0.1.0-rc.2", "--image", &image, "--execute"],
+        &[],
+    ));
+    let rc2 = digest(&reg.addr, "0.1.0-rc.2").unwrap();
+    assert_ne!(digest(&reg.addr, "0.1.0-rc.1").unwrap(), rc2);
+    for tag in ["0.1.0", "0.1", "0", "latest"] {
+        assert_eq!(
+            digest(&reg.addr, tag).as_deref(),
+            Some(rc2.as_str()),
+            "{tag}"
+        );
+    }
+}
+
+#[test]
+fn a_rollback_is_kept_by_reconcile_and_the_older_lines_fix_gets_latest_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = registry_support::RegistryServer::start(dir.path(), &registry_support::Auth::None);
+    let image = format!("{}/acme/app", reg.addr);
+    let repo = two_lines();
+    for (i, (v, aliases)) in [
+        ("0.1.0", &["0.1.0"][..]),
+        ("0.1.1", &["0.1.1", "0.1"][..]),
+        ("0.2.0", &["0.2.0", "0.2", "0", "latest"][..]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let seed = (i + 1).to_string();
+        let mut args = vec!["registry", "push-sample", image.as_str()];
+        args.extend(aliases.iter().copied());
+        args.extend(["--seed", seed.as_str(), "--execute"]);
+        ok(release(&repo, &args, &[]));
+        let _ = v;
+    }
+    let good = digest(&reg.addr, "0.1.1").unwrap();
+    // 0.2.0 is defective: roll it back on main (the [YANKED] mark is committed there).
+    let out = ok(release(
+        &repo,
+        &[
+            "rollback",
+            "0.2.0",
+            "--reason",
+            "corrupts uploads",
+            "--image",
+            &image,
+            "--no-github",
+            "--execute",
+        ],
+        &[],
+    ));
+    assert!(out.contains("committed"), "{out}");
+    assert_eq!(digest(&reg.addr, "latest").as_deref(), Some(good.as_str()));
+    // A reconcile without --yanked keeps the rollback: the record on main says 0.2.0 is yanked.
+    ok(release(
+        &repo,
+        &["registry", "reconcile", &image, "--execute"],
+        &[],
+    ));
+    assert_eq!(digest(&reg.addr, "latest").as_deref(), Some(good.as_str()));
+    assert_eq!(digest(&reg.addr, "0").as_deref(), Some(good.as_str()));
+    // The fix of the older line, from its hotfix branch, gets `latest` back through CI run on
+    // the tag's own checkout.
+    hotfix_of_the_old_line(&repo);
+    ok(release(&repo, &["tag", "0.1.2", "--execute"], &[]));
+    repo.git(&["checkout", "-q", "--detach", "v0.1.2"]);
+    let (out, gh) = ci_output(&repo, "v0.1.2");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let tags = output(&gh, "tags").unwrap();
+    assert!(
+        tags.lines().any(|t| t == "latest") && tags.lines().any(|t| t == "0"),
+        "{tags}"
+    );
+    repo.git(&["checkout", "-q", "hotfix/v0.1.2"]);
+    // And status on the hotfix branch proposes the merge back.
+    let json = status_json(&repo);
+    assert_eq!(
+        json["next"]["command"], "git switch main && git merge --no-ff v0.1.2",
+        "{json}"
+    );
 }

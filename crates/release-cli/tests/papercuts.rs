@@ -237,16 +237,13 @@ fn status_order_keeps_the_candidate_and_the_stable_tag_on_one_commit() {
         let command = json["next"]["command"].as_str().unwrap().to_string();
         let mut args: Vec<&str> = command.split_whitespace().collect();
         assert_eq!(args.remove(0), "release", "{command}");
-        if args[0] == "prepare" {
-            args.push("--none");
-        }
         ok(&release(&repo, &args));
         commands.push(command);
     }
     assert_eq!(
         commands,
         [
-            "release prepare 0.4.0 --commit",
+            "release prepare 0.4.0 --none --commit",
             "release rc tag 0.4.0 --execute",
             "release tag 0.4.0 --execute"
         ]

@@ -41,7 +41,10 @@ fn status_walks_from_candidate_to_stable() {
     assert_eq!(json["changelog"]["suggested"], "0.4.0");
     // Prepare first, so the candidate and the stable tag share one commit.
     assert_eq!(json["next"]["procedure"], "rc");
-    assert_eq!(json["next"]["command"], "release prepare 0.4.0 --commit");
+    assert_eq!(
+        json["next"]["command"],
+        "release prepare 0.4.0 --none --commit"
+    );
     assert_eq!(json["repository"]["branch"], "main");
     assert_eq!(json["repository"]["uncommitted"], 0);
 
@@ -68,7 +71,10 @@ fn status_walks_from_candidate_to_stable() {
     repo.write("CHANGELOG.md", LOG);
     let (_, json) = status(&repo, &[]);
     assert_eq!(json["next"]["procedure"], "stable");
-    assert_eq!(json["next"]["command"], "release prepare 0.4.0 --commit");
+    assert_eq!(
+        json["next"]["command"],
+        "release prepare 0.4.0 --none --commit"
+    );
 }
 
 #[test]

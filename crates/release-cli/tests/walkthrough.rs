@@ -317,7 +317,7 @@ fn readme_walkthrough_runs_as_written() {
         .nth(1)
         .unwrap_or("");
     assert!(
-        status.contains("$ release prepare 0.1.0 --commit"),
+        status.contains("release prepare 0.1.0 --none --commit"),
         "step 4's status recommends step 5:\n{out}"
     );
     let app = sandbox.path("work/app");

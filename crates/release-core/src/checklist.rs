@@ -642,15 +642,29 @@ impl Checklist {
 pub struct Facts {
     /// Entries under `## [Unreleased]`.
     pub unreleased_entries: usize,
+    /// Whether the changelog has an `## [Unreleased]` heading at all.
+    pub has_unreleased: bool,
     /// The version the Unreleased changes call for, if any.
     pub suggested: Option<ReleaseVersion>,
+    /// Whether the Unreleased changes include a breaking one (the upgrading notes then need
+    /// words a command cannot guess).
+    pub breaking: bool,
     /// The newest version section of the changelog (below Unreleased), if any.
     pub newest_section: Option<ReleaseVersion>,
-    /// The released versions.
+    /// The released versions (with the yanked record).
     pub history: crate::history::History,
     /// Why the history may be incomplete (a shallow clone, a clone without its tags); `None`
     /// when it was read in full or given. An incomplete history cannot tell what is released.
     pub history_incomplete: Option<String>,
+    /// The branch the command runs on (`None`: not known, e.g. outside a repository).
+    pub branch: Option<crate::line::Branch>,
+    /// A stable hotfix release whose tag is not in the main branch yet (P3's last step).
+    pub merge_back: Option<ReleaseVersion>,
+    /// A merge is in progress in the working tree (`MERGE_HEAD` exists).
+    pub merge_in_progress: bool,
+    /// What changed between the pending version's newest candidate and HEAD; `None` when they
+    /// are the same commit or there is no candidate.
+    pub changed_since_candidate: Option<Vec<String>>,
 }
 
 /// The next thing to do, with the procedure it belongs to.
@@ -660,118 +674,256 @@ pub struct NextStep {
     pub procedure: Option<Procedure>,
     /// What to do, in a sentence.
     pub action: String,
-    /// The command that does it.
+    /// The command that does it, exactly as it runs (`None` when the step needs words only
+    /// the maintainer has, or a decision: the action says what to write).
     pub command: Option<String>,
 }
 
-/// Where a repository stands in the procedures: the next step.
-///
-/// A prepared but untagged section comes first (tag it); then Unreleased changes go through a
-/// candidate before the stable release (P1 before P2).
-pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
-    let step = |procedure, action: String, command: Option<String>| NextStep {
+fn step(procedure: Procedure, action: String, command: Option<String>) -> NextStep {
+    NextStep {
         procedure: Some(procedure),
         action,
         command,
-    };
+    }
+}
+
+fn idle(action: String, command: Option<String>) -> NextStep {
+    NextStep {
+        procedure: None,
+        action,
+        command,
+    }
+}
+
+/// The `release prepare` command for `version`, with every flag it needs to run as printed:
+/// `--none` when the upgrading guide is required and nothing breaking is unreleased; `None`
+/// when breaking changes need their migration words.
+fn prepare_command(version: &ReleaseVersion, facts: &Facts, policy: &Policy) -> Option<String> {
+    use crate::policy::UpgradingGuide;
+    match policy.checks.upgrading_guide {
+        UpgradingGuide::Required if facts.breaking => None,
+        UpgradingGuide::Required => Some(format!("release prepare {version} --none --commit")),
+        UpgradingGuide::Optional | UpgradingGuide::None => {
+            Some(format!("release prepare {version} --commit"))
+        }
+    }
+}
+
+/// P3's merge back of a hotfix release into the main branch, by its tag (the branch may be
+/// gone; the tag never is).
+pub fn merge_back_command(version: &ReleaseVersion, policy: &Policy) -> String {
+    format!(
+        "git switch {} && git merge --no-ff {}",
+        policy.main_branch,
+        version.tag(policy)
+    )
+}
+
+/// Where a repository stands in the procedures: the next step, with a command that runs as
+/// printed and leads to the next state.
+///
+/// The order keeps a candidate and its stable version on one tested image: prepare (a
+/// documentation commit), cut candidates, and tag the stable version on the last candidate's
+/// commit (or a later documentation-only one, which `promote` ships). A fix after a candidate
+/// records its entry, joins the prepared section (`release prepare` again) and gets the next
+/// candidate. On a hotfix branch everything is about its own line (V8, P3).
+pub fn next_step(facts: &Facts, policy: &Policy) -> NextStep {
     // Nothing can be proposed from a partial history: a released version would look new.
     if let Some(why) = &facts.history_incomplete {
-        return NextStep {
-            procedure: None,
-            action: format!(
-                "the release history is incomplete, so no release step is proposed (a released version would look new): {why}"
-            ),
-            command: Some("git fetch --tags --unshallow".into()),
-        };
+        return idle(
+            format!("the release history is incomplete, so no release step is proposed (a released version would look new): {why}"),
+            Some("git fetch --tags --unshallow".into()),
+        );
     }
-    // A version's candidates continue on the channel of its newest candidate (channels never
-    // go backwards), else the policy's first channel.
-    let channel_for = |v: &ReleaseVersion| -> String {
-        facts
-            .history
-            .newest_candidate_of(v)
-            .and_then(|c| match c.stage() {
-                crate::version::Stage::Candidate { channel, .. } => Some(channel.clone()),
-                crate::version::Stage::Stable => None,
-            })
-            .or_else(|| policy.prerelease_channels.first().cloned())
-            .unwrap_or_else(|| "rc".into())
-    };
-    // The order keeps the candidate and the stable tag on one commit, so `promote` can ship
-    // the tested image: prepare (a commit), cut candidates on it, tag the stable version there.
+    if facts.merge_in_progress {
+        return idle(
+            "a merge is in progress: resolve it first. Merging a hotfix back always conflicts in the changelog and the upgrading guide: keep main's `[Unreleased]` on top, the hotfix's section in version order below it, both sets of notes, then `git add` them and `git commit`".into(),
+            None,
+        );
+    }
+    if let Some(crate::line::Branch::Hotfix { name, version }) = &facts.branch {
+        return hotfix_step(facts, policy, name, version);
+    }
+    if let Some(fixed) = &facts.merge_back {
+        return step(
+            Procedure::Hotfix,
+            format!(
+                "{} is released but not merged back into `{}` (P3): merge it (the changelog and the upgrading guide conflict: keep both sections, main's Unreleased on top)",
+                fixed.tag(policy),
+                policy.main_branch
+            ),
+            Some(merge_back_command(fixed, policy)),
+        );
+    }
     if let Some(section) = &facts.newest_section {
         if !facts.history.contains(section) && facts.history.check_new(section).is_ok() {
-            if !section.is_stable() {
-                return step(
-                    Procedure::Rc,
-                    format!(
-                        "the changelog is prepared for {section} but {} is not tagged: tag it",
-                        section.tag(policy)
-                    ),
-                    Some(format!("release tag {section} --execute")),
-                );
-            }
-            let channel = channel_for(section);
-            return match facts.history.candidates_of(section, &channel).last() {
-                None => step(
-                    Procedure::Rc,
-                    format!(
-                        "the changelog is prepared for {section}: cut its first release candidate on this commit (the stable tag goes on the same commit later)"
-                    ),
-                    Some(format!("release rc tag {section} --execute")),
-                ),
-                Some(n) => step(
-                    Procedure::Stable,
-                    format!(
-                        "{section}-{channel}.{n} is out: validate it on staging, then tag {} on the candidate's commit and promote its image (or fix on `{}` and cut {channel}.{})",
-                        section.tag(policy),
-                        policy.main_branch,
-                        n.saturating_add(1)
-                    ),
-                    Some(format!("release tag {section} --execute")),
-                ),
-            };
+            return prepared_step(facts, policy, section);
         }
+    }
+    if !facts.has_unreleased {
+        return idle(
+            "the changelog has no `[Unreleased]` section: recording the first change creates it above the newest release".into(),
+            Some("release changelog add --category Added \"...\"".into()),
+        );
     }
     let Some(target) = facts
         .suggested
         .as_ref()
         .filter(|_| facts.unreleased_entries > 0)
     else {
-        return NextStep {
-            procedure: None,
-            action: "nothing to release: Unreleased has no entries; record changes as they land"
-                .into(),
-            command: Some("release changelog add --category Added \"...\"".into()),
-        };
+        return idle(
+            "nothing to release: Unreleased has no entries; record changes as they land".into(),
+            Some("release changelog add --category Added \"...\"".into()),
+        );
     };
     if let Err(refusal) = facts.history.check_new(target) {
-        return NextStep {
-            procedure: None,
-            action: format!("the suggested version is not allowed ({refusal}); pick one with `release version next`"),
-            command: Some("release version next --bump fix".into()),
+        return idle(
+            format!("the suggested version is not allowed ({refusal}); pick one with `release version next`"),
+            Some("release version next --bump fix".into()),
+        );
+    }
+    let entries = facts.unreleased_entries;
+    // A candidate cut from Unreleased before `prepare` (the other documented order): the
+    // stable release is prepared now, on a documentation-only commit `promote` accepts.
+    if let Some(candidate) = facts.history.newest_candidate_of(target) {
+        let then = "then tag the stable version on that commit; CI promotes the candidate's image";
+        return match prepare_command(target, facts, policy) {
+            Some(command) => step(
+                Procedure::Stable,
+                format!("{} is out: validate it on staging, then prepare {target} (changelog and upgrading notes), {then} (or fix, record the fix and cut the next candidate first)", candidate.tag(policy)),
+                Some(command),
+            ),
+            None => step(
+                Procedure::Stable,
+                format!("{} is out: prepare {target} with its upgrading notes: release prepare {target} --breaking TEXT --migration TEXT --commit, {then}", candidate.tag(policy)),
+                None,
+            ),
         };
     }
-    let channel = channel_for(target);
-    match facts.history.candidates_of(target, &channel).last() {
+    match prepare_command(target, facts, policy) {
+        Some(command) => step(
+            Procedure::Rc,
+            format!("{entries} Unreleased entries call for {target}: prepare the changelog and upgrading notes, then cut the first release candidate on that commit"),
+            Some(command),
+        ),
         None => step(
             Procedure::Rc,
-            format!(
-                "{} Unreleased entries call for {target}: prepare the changelog and upgrading notes (`--none`, or `--breaking`/`--migration`, `--env-added`...), then cut the first release candidate on that commit",
-                facts.unreleased_entries
-            ),
-            Some(format!("release prepare {target} --commit")),
-        ),
-        Some(n) => step(
-            Procedure::Stable,
-            format!(
-                "{target}-{channel}.{n} is out: validate it on staging, then prepare and tag {target} (or fix on `{}` and cut {channel}.{})",
-                policy.main_branch,
-                n.saturating_add(1)
-            ),
-            Some(format!("release prepare {target} --commit")),
+            format!("{entries} Unreleased entries call for {target}, with a breaking change: write its upgrading notes: release prepare {target} --breaking TEXT --migration TEXT --commit (one pair per change)"),
+            None,
         ),
     }
+}
+
+/// A prepared, untagged version on the main branch.
+fn prepared_step(facts: &Facts, policy: &Policy, section: &ReleaseVersion) -> NextStep {
+    let tag = section.tag(policy);
+    if !section.is_stable() {
+        return step(
+            Procedure::Rc,
+            format!("the changelog is prepared for {section} but {tag} is not tagged: tag it"),
+            Some(format!("release tag {section} --execute")),
+        );
+    }
+    let entries = facts.unreleased_entries;
+    let Some(candidate) = facts.history.newest_candidate_of(section) else {
+        if entries > 0 {
+            return step(
+                Procedure::Rc,
+                format!("{entries} new Unreleased entries belong to {section}, prepared and not tagged: move them into its section"),
+                Some(format!("release prepare {section} --commit")),
+            );
+        }
+        return if policy.checks.require_candidate {
+            step(
+                Procedure::Rc,
+                format!("the changelog is prepared for {section}: cut its first release candidate on this commit (the stable tag goes on the same commit later)"),
+                Some(format!("release rc tag {section} --execute")),
+            )
+        } else {
+            step(
+                Procedure::Stable,
+                format!("the changelog is prepared for {section}: run the tests, then tag it"),
+                Some(format!("release tag {section} --execute")),
+            )
+        };
+    };
+    let code_changed = facts.changed_since_candidate.as_ref().is_some_and(|paths| {
+        crate::promote::doc_only(paths, &crate::promote::DocPaths::of(policy)).is_err()
+    });
+    if entries > 0 {
+        return step(
+            Procedure::Rc,
+            format!("{} is out and {entries} new Unreleased entries belong to {section}: move them into its section, then cut the next candidate", candidate.tag(policy)),
+            Some(format!("release prepare {section} --commit")),
+        );
+    }
+    if code_changed {
+        return step(
+            Procedure::Rc,
+            format!("the code changed since {}: cut the next candidate and validate it (the stable version ships a tested image)", candidate.tag(policy)),
+            Some(format!("release rc tag {section} --execute")),
+        );
+    }
+    step(
+        Procedure::Stable,
+        format!(
+            "{} is out: validate it on staging, then tag {tag} on this commit; CI promotes the candidate's image (or fix on `{}`, record the fix, and cut the next candidate)",
+            candidate.tag(policy),
+            policy.main_branch
+        ),
+        Some(format!("release tag {section} --execute")),
+    )
+}
+
+/// On a hotfix branch: its own line only (V8, P3).
+fn hotfix_step(facts: &Facts, policy: &Policy, name: &str, branch: &ReleaseVersion) -> NextStep {
+    let (x, y) = branch.line();
+    let target = facts
+        .history
+        .hotfix_of_line(x, y)
+        .unwrap_or_else(|| branch.clone());
+    let released = facts
+        .history
+        .newest_stable_in_line(x, y)
+        .filter(|v| **v >= *branch)
+        .cloned();
+    if facts.newest_section.as_ref() == Some(&target) && !facts.history.contains(&target) {
+        return step(
+            Procedure::Hotfix,
+            format!("the changelog is prepared for the hotfix {target} on `{name}`: run the affected tests and the smoke test, then tag it"),
+            Some(format!("release tag {target} --execute")),
+        );
+    }
+    if facts.unreleased_entries > 0 {
+        return match prepare_command(&target, facts, policy) {
+            Some(command) => step(
+                Procedure::Hotfix,
+                format!("{} Unreleased entries on `{name}` are the hotfix {target}: prepare its changelog section and upgrading notes", facts.unreleased_entries),
+                Some(command),
+            ),
+            None => step(
+                Procedure::Hotfix,
+                format!("the hotfix {target} holds a breaking change: write its upgrading notes: release prepare {target} --breaking TEXT --migration TEXT --commit"),
+                None,
+            ),
+        };
+    }
+    if let Some(done) = released.filter(|_| facts.merge_back.is_some()) {
+        return step(
+            Procedure::Hotfix,
+            format!(
+                "{} is released: merge it back into `{}` (P3; the changelog and the upgrading guide conflict: keep both sections, main's Unreleased on top)",
+                done.tag(policy),
+                policy.main_branch
+            ),
+            Some(merge_back_command(&done, policy)),
+        );
+    }
+    step(
+        Procedure::Hotfix,
+        format!("`{name}` is the hotfix branch of the {x}.{y} line: make the minimal fix and record it; the release is {target}"),
+        Some("release changelog add --category Fixed \"...\"".into()),
+    )
 }
 
 #[cfg(test)]
@@ -870,62 +1022,264 @@ mod tests {
         assert!(md.contains("use 0.3.2"));
     }
 
-    fn facts(
-        released: &[&str],
+    /// One `release status` situation and the command it must propose.
+    struct Case {
+        what: &'static str,
+        released: &'static [&'static str],
         unreleased: usize,
-        suggested: Option<&str>,
-        section: Option<&str>,
-    ) -> Facts {
-        let policy = Policy::default();
-        Facts {
-            unreleased_entries: unreleased,
-            suggested: suggested.map(v),
-            newest_section: section.map(v),
-            history: crate::history::History::from_tags(released, &policy),
-            history_incomplete: None,
+        suggested: Option<&'static str>,
+        breaking: bool,
+        section: Option<&'static str>,
+        branch: Option<&'static str>,
+        merge_back: Option<&'static str>,
+        changed: Option<&'static [&'static str]>,
+        command: Option<&'static str>,
+        action: &'static str,
+    }
+
+    const BASE: Case = Case {
+        what: "",
+        released: &["v0.3.0"],
+        unreleased: 0,
+        suggested: None,
+        breaking: false,
+        section: Some("0.3.0"),
+        branch: Some("main"),
+        merge_back: None,
+        changed: None,
+        command: None,
+        action: "",
+    };
+
+    const NEXT: &[Case] = &[
+        Case {
+            what: "nothing to do",
+            command: Some("release changelog add --category Added \"...\""),
+            action: "nothing to release",
+            ..BASE
+        },
+        Case {
+            what: "entries: prepare with --none",
+            unreleased: 3,
+            suggested: Some("0.4.0"),
+            command: Some("release prepare 0.4.0 --none --commit"),
+            action: "3 Unreleased entries call for 0.4.0",
+            ..BASE
+        },
+        Case {
+            what: "breaking entries: the notes need words",
+            unreleased: 1,
+            suggested: Some("0.4.0"),
+            breaking: true,
+            command: None,
+            action: "--breaking TEXT --migration TEXT",
+            ..BASE
+        },
+        Case {
+            what: "prepared: first candidate",
+            section: Some("0.4.0"),
+            command: Some("release rc tag 0.4.0 --execute"),
+            action: "first release candidate",
+            ..BASE
+        },
+        Case {
+            what: "candidate out, nothing changed: stable",
+            released: &["v0.3.0", "v0.4.0-rc.1"],
+            section: Some("0.4.0"),
+            command: Some("release tag 0.4.0 --execute"),
+            action: "CI promotes",
+            ..BASE
+        },
+        Case {
+            what: "only docs changed since the candidate: stable",
+            released: &["v0.3.0", "v0.4.0-rc.1"],
+            section: Some("0.4.0"),
+            changed: Some(&["CHANGELOG.md", "docs/upgrading.md"]),
+            command: Some("release tag 0.4.0 --execute"),
+            action: "validate it on staging",
+            ..BASE
+        },
+        Case {
+            what: "a fix with its entry after rc.1: into the section",
+            released: &["v0.3.0", "v0.4.0-rc.1"],
+            section: Some("0.4.0"),
+            unreleased: 1,
+            suggested: Some("0.4.1"),
+            changed: Some(&["src/main.rs", "CHANGELOG.md"]),
+            command: Some("release prepare 0.4.0 --commit"),
+            action: "then cut the next candidate",
+            ..BASE
+        },
+        Case {
+            what: "the fix recorded in the section: rc.2",
+            released: &["v0.3.0", "v0.4.0-rc.1"],
+            section: Some("0.4.0"),
+            changed: Some(&["src/main.rs", "CHANGELOG.md"]),
+            command: Some("release rc tag 0.4.0 --execute"),
+            action: "code changed since v0.4.0-rc.1",
+            ..BASE
+        },
+        Case {
+            what: "a V5 suggestion is not proposed",
+            released: &["v0.3.0", "v0.3.1"],
+            unreleased: 1,
+            suggested: Some("0.3.1"),
+            command: Some("release version next --bump fix"),
+            action: "V5",
+            ..BASE
+        },
+        Case {
+            what: "a hotfix not merged back",
+            released: &["v0.1.1", "v0.2.0", "v0.1.2"],
+            section: Some("0.2.0"),
+            merge_back: Some("0.1.2"),
+            command: Some("git switch main && git merge --no-ff v0.1.2"),
+            action: "not merged back",
+            ..BASE
+        },
+        Case {
+            what: "hotfix branch: entries prepare its own version",
+            released: &["v0.1.1", "v0.2.0"],
+            section: Some("0.1.1"),
+            branch: Some("hotfix/v0.1.2"),
+            unreleased: 1,
+            suggested: Some("0.1.2"),
+            command: Some("release prepare 0.1.2 --none --commit"),
+            action: "hotfix 0.1.2",
+            ..BASE
+        },
+        Case {
+            what: "hotfix branch: the main line's suggestion is ignored",
+            released: &["v0.1.1", "v0.2.0"],
+            section: Some("0.1.1"),
+            branch: Some("hotfix/v0.1.2"),
+            unreleased: 2,
+            suggested: Some("0.2.1"),
+            command: Some("release prepare 0.1.2 --none --commit"),
+            action: "hotfix 0.1.2",
+            ..BASE
+        },
+        Case {
+            what: "hotfix branch: prepared, tag it",
+            released: &["v0.1.1", "v0.2.0"],
+            section: Some("0.1.2"),
+            branch: Some("hotfix/v0.1.2"),
+            command: Some("release tag 0.1.2 --execute"),
+            action: "smoke test",
+            ..BASE
+        },
+        Case {
+            what: "hotfix branch: released, merge back",
+            released: &["v0.1.1", "v0.2.0", "v0.1.2"],
+            section: Some("0.1.2"),
+            branch: Some("hotfix/v0.1.2"),
+            merge_back: Some("0.1.2"),
+            command: Some("git switch main && git merge --no-ff v0.1.2"),
+            action: "merge it back",
+            ..BASE
+        },
+        Case {
+            what: "hotfix branch: nothing yet",
+            released: &["v0.1.1", "v0.2.0"],
+            section: Some("0.1.1"),
+            branch: Some("hotfix/v0.1.2"),
+            command: Some("release changelog add --category Fixed \"...\""),
+            action: "minimal fix",
+            ..BASE
+        },
+    ];
+
+    #[test]
+    fn next_step_proposes_commands_that_run_as_printed() {
+        let p = Policy::default();
+        for case in NEXT {
+            let facts = Facts {
+                unreleased_entries: case.unreleased,
+                has_unreleased: true,
+                suggested: case.suggested.map(v),
+                breaking: case.breaking,
+                newest_section: case.section.map(v),
+                history: crate::history::History::from_tags(case.released, &p),
+                branch: case.branch.map(|b| crate::line::Branch::of(Some(b), &p)),
+                merge_back: case.merge_back.map(v),
+                changed_since_candidate: case
+                    .changed
+                    .map(|c| c.iter().map(|s| s.to_string()).collect()),
+                ..Facts::default()
+            };
+            let s = next_step(&facts, &p);
+            assert_eq!(
+                s.command.as_deref(),
+                case.command,
+                "{}: {}",
+                case.what,
+                s.action
+            );
+            assert!(
+                s.action.contains(case.action),
+                "{}: {}",
+                case.what,
+                s.action
+            );
         }
     }
 
     #[test]
-    fn next_step_walks_the_procedures() {
+    fn incomplete_history_merges_and_missing_unreleased_come_first() {
         let p = Policy::default();
-        let s = next_step(&facts(&["v0.3.0"], 0, None, Some("0.3.0")), &p);
+        let mut partial = Facts {
+            newest_section: Some(v("0.4.0")),
+            has_unreleased: true,
+            history_incomplete: Some("shallow clone".into()),
+            ..Facts::default()
+        };
+        let s = next_step(&partial, &p);
         assert_eq!(s.procedure, None);
-        let s = next_step(&facts(&["v0.3.0"], 3, Some("0.4.0"), Some("0.3.0")), &p);
-        assert_eq!(s.procedure, Some(Procedure::Rc));
-        assert_eq!(s.command.as_deref(), Some("release prepare 0.4.0 --commit"));
-        // Prepared, no candidate yet: the candidate goes on the prepared commit.
-        let s = next_step(&facts(&["v0.3.0"], 0, None, Some("0.4.0")), &p);
-        assert_eq!(s.procedure, Some(Procedure::Rc));
-        assert_eq!(s.command.as_deref(), Some("release rc tag 0.4.0 --execute"));
-        let s = next_step(
-            &facts(&["v0.3.0", "v0.4.0-rc.1"], 3, Some("0.4.0"), Some("0.3.0")),
-            &p,
-        );
-        assert_eq!(s.procedure, Some(Procedure::Stable));
+        assert_eq!(s.command.as_deref(), Some("git fetch --tags --unshallow"));
+        partial.history_incomplete = None;
+        partial.merge_in_progress = true;
+        let s = next_step(&partial, &p);
+        assert_eq!(s.command, None);
+        assert!(s.action.contains("merge is in progress"), "{}", s.action);
+        let none = Facts {
+            history: crate::history::History::from_tags(["v0.1.0"], &p),
+            newest_section: Some(v("0.1.0")),
+            ..Facts::default()
+        };
+        let s = next_step(&none, &p);
         assert!(
-            s.action.contains("0.4.0-rc.1 is out") && s.action.contains("rc.2"),
+            s.action.contains("no `[Unreleased]` section"),
             "{}",
             s.action
         );
-        let s = next_step(
-            &facts(&["v0.3.0", "v0.4.0-rc.1"], 0, None, Some("0.4.0")),
-            &p,
+    }
+
+    #[test]
+    fn library_policies_need_no_none_flag_and_may_skip_the_candidate() {
+        let mut p = Policy::default();
+        p.checks.upgrading_guide = crate::policy::UpgradingGuide::None;
+        p.checks.require_candidate = false;
+        let facts = Facts {
+            unreleased_entries: 1,
+            has_unreleased: true,
+            suggested: Some(v("0.4.0")),
+            newest_section: Some(v("0.3.0")),
+            history: crate::history::History::from_tags(["v0.3.0"], &p),
+            ..Facts::default()
+        };
+        assert_eq!(
+            next_step(&facts, &p).command.as_deref(),
+            Some("release prepare 0.4.0 --commit")
         );
-        assert_eq!(s.command.as_deref(), Some("release tag 0.4.0 --execute"));
-        assert!(s.action.contains("candidate's commit"), "{}", s.action);
-        // A partial history proposes nothing that depends on it.
-        let mut partial = facts(&[], 0, None, Some("0.4.0"));
-        partial.history_incomplete = Some("shallow clone".into());
-        let s = next_step(&partial, &p);
-        assert_eq!(s.procedure, None);
-        assert!(s.action.contains("incomplete"), "{}", s.action);
-        assert_eq!(s.command.as_deref(), Some("git fetch --tags --unshallow"));
-        let s = next_step(
-            &facts(&["v0.3.0", "v0.3.1"], 1, Some("0.3.1"), Some("0.3.0")),
-            &p,
+        let prepared = Facts {
+            unreleased_entries: 0,
+            suggested: None,
+            newest_section: Some(v("0.4.0")),
+            ..facts
+        };
+        assert_eq!(
+            next_step(&prepared, &p).command.as_deref(),
+            Some("release tag 0.4.0 --execute")
         );
-        assert_eq!(s.procedure, None, "{}", s.action);
-        assert!(s.action.contains("V5"));
     }
 }

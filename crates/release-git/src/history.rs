@@ -248,3 +248,70 @@ pub fn promotion_source(
             .cloned(),
     )
 }
+
+/// What the repository says for `release status` beyond the history (the facts of
+/// [`release_core::checklist::Facts`] that git knows).
+#[derive(Debug, Clone, Default)]
+pub struct StatusGitFacts {
+    /// The current branch, as the policy sees it.
+    pub branch: Option<release_core::line::Branch>,
+    /// The newest stable release whose tag is not in the main branch: a hotfix not merged back.
+    pub merge_back: Option<release_core::version::ReleaseVersion>,
+    /// A merge is in progress.
+    pub merge_in_progress: bool,
+    /// Paths changed between `pending`'s newest candidate and HEAD (`None`: same commit, or no
+    /// candidate).
+    pub changed_since_candidate: Option<Vec<String>>,
+}
+
+/// Gathers [`StatusGitFacts`]; `pending` is the version the procedure is working on.
+pub fn status_facts(
+    repo: &Repo,
+    policy: &Policy,
+    history: &History,
+    pending: Option<&release_core::version::ReleaseVersion>,
+) -> Result<StatusGitFacts, GitError> {
+    let git = repo.git2();
+    let branch = repo.current_branch()?;
+    let merge_in_progress = matches!(
+        git.state(),
+        git2::RepositoryState::Merge | git2::RepositoryState::CherryPick
+    );
+    let main_tip = [
+        format!("refs/heads/{}", policy.main_branch),
+        format!("refs/remotes/origin/{}", policy.main_branch),
+    ]
+    .iter()
+    .find_map(|name| git.find_reference(name).ok()?.peel_to_commit().ok())
+    .map(|c| c.id());
+    let merge_back = match main_tip {
+        None => None,
+        Some(tip) => history
+            .stables()
+            .rev()
+            .filter_map(|v| {
+                let at = tag_commit(repo, &v.tag(policy)).ok().flatten()?;
+                let merged = at == tip || git.graph_descendant_of(tip, at).unwrap_or(false);
+                // Only a patch can be a hotfix; a release missing from main is otherwise
+                // history this repository never had.
+                (!merged && v.patch() > 0).then(|| v.clone())
+            })
+            .next(),
+    };
+    let changed_since_candidate = match pending.and_then(|p| history.newest_candidate_of(p)) {
+        None => None,
+        Some(candidate) => match (
+            tag_commit(repo, &candidate.tag(policy))?,
+            repo.head_commit(),
+        ) {
+            (Some(at), Ok(head)) if at != head => Some(changed_paths(repo, at, head)?),
+            _ => None,
+        },
+    };
+    Ok(StatusGitFacts {
+        branch: Some(release_core::line::Branch::of(branch.as_deref(), policy)),
+        merge_back,
+        merge_in_progress,
+        changed_since_candidate,
+    })
+}

@@ -11,11 +11,13 @@
 //! - [`tagobj`]: tag names, building tag objects, and the strict parser the gate uses.
 //! - [`sign`]: signing a tag payload the way git would (`gpg.format`, `user.signingkey`, ...).
 //! - [`verify`]: the gate (G1-G4): every check, with its result.
+//! - [`commit`]: committing exactly the files a procedure edited.
 //! - [`create`]: validate, build, sign, write, verify, then create the ref without force.
 //! - [`hotfix`]: hotfix branches (V8, P3) and whether a hotfix was merged back.
 //! - [`push`]: `git push --porcelain origin refs/tags/NAME` (G5).
 
 mod armor;
+pub mod commit;
 pub mod create;
 pub mod history;
 pub mod hotfix;

@@ -9,9 +9,7 @@ use release_core::checklist::{CheckResult, Checklist, Procedure, StepState};
 use serde::Serialize;
 
 use crate::checks::{Local, Remote};
-use crate::commands::registry::{
-    check_stdin, parse_version_arg, parse_yanked, ConnectArgs, GithubArgs,
-};
+use crate::commands::registry::{check_stdin, parse_version_arg, ConnectArgs, GithubArgs};
 use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::gitctx;
@@ -161,7 +159,7 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
             "--replacement is for the rollback checklist only",
         ));
     }
-    let yanked = parse_yanked(&args.yanked, &policy)?;
+    let yanked = crate::commands::registry::yanked_versions(ctx, &args.yanked, &policy)?;
     check_stdin(&args.connect, &args.released)?;
     let list = Checklist::new(procedure, &version, &policy, replacement.as_ref());
     let mut results: BTreeMap<String, CheckResult> = BTreeMap::new();

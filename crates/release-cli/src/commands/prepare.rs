@@ -2,8 +2,6 @@
 //! changelog section (C2, C3), add the upgrading notes (C5), and optionally commit
 //! `docs: prepare release vX.Y.Z`.
 
-use std::process::Command;
-
 use clap::{Args, ValueEnum};
 use release_changelog::{self as cl, Changelog, Severity};
 use release_core::checklist::{Checklist, Procedure};
@@ -84,11 +82,6 @@ struct PrepareReport {
 /// Runs `release prepare`.
 pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
     let policy = &ctx.policy;
-    let write_notes = policy
-        .checks
-        .upgrading_guide
-        .writes_notes(!args.upgrade.is_empty())
-        .map_err(CliError::input)?;
     let changelog_path = ctx.resolve(&policy.changelog.path);
     let old_log = read_text(&changelog_path)?;
     let doc = Changelog::parse(old_log.clone());
@@ -151,6 +144,19 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
         eprintln!("refused: {refusal}");
         return Ok(Outcome::No);
     }
+    // A section prepared earlier and not tagged yet (a fix after a release candidate): the new
+    // Unreleased entries join it; its upgrading notes were written then, so none are needed now
+    // unless given.
+    let merging = !doc.find(&version.to_string()).is_empty() && !history.contains(&version);
+    let write_notes = if merging && args.upgrade.is_empty() {
+        false
+    } else {
+        policy
+            .checks
+            .upgrading_guide
+            .writes_notes(!args.upgrade.is_empty())
+            .map_err(CliError::input)?
+    };
     // Both edits are computed before anything is written.
     let date = args.date.clone().unwrap_or_else(today);
     let remote = repo.as_ref().and_then(|r| r.origin_web_url());
@@ -158,6 +164,7 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
     let mut opts = cl::PrepareOptions::new(&version_text, &date, policy);
     opts.repo_url = args.repo_url.as_deref();
     opts.remote_url = remote.as_deref();
+    opts.into_existing = merging;
     let log_edit = cl::prepare(&doc, &opts)
         .map_err(|e| CliError::input(format!("{}: {e}", changelog_path.display())))?;
     let guide_path = ctx.resolve(&policy.changelog.upgrading);
@@ -237,31 +244,7 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
 
 /// `git add` + `git commit` of exactly the prepared files.
 fn commit(root: &std::path::Path, files: &[FileEdit], tag: &str) -> Result<String, CliError> {
-    let git = |args: &[&str]| -> Result<String, CliError> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .output()
-            .map_err(|e| CliError::env(format!("cannot run git: {e}")))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        } else {
-            Err(CliError::env(format!(
-                "git {}: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            )))
-        }
-    };
     let paths: Vec<&str> = files.iter().map(|f| f.file.as_str()).collect();
-    let mut add = vec!["add", "--"];
-    add.extend(&paths);
-    git(&add)?;
-    let message = format!("docs: prepare release {tag}");
-    let mut commit = vec!["commit", "-q", "-m", message.as_str(), "--"];
-    commit.extend(&paths);
-    git(&commit)?;
-    git(&["rev-parse", "--short", "HEAD"])
+    release_git::commit::commit_paths(root, &paths, &format!("docs: prepare release {tag}"))
+        .map_err(|e| CliError::env(e.message))
 }

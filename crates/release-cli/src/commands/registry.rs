@@ -205,6 +205,35 @@ pub fn parse_yanked(list: &[String], policy: &Policy) -> Result<Vec<ReleaseVersi
     list.iter().map(|v| parse_version_arg(v, policy)).collect()
 }
 
+/// The yanked releases (R5): the record on the main branch (the changelog's `[YANKED]` marks,
+/// read through git objects) plus any `--yanked` given. Outside a repository, or when the
+/// record cannot be read, only `--yanked` counts and a note says so.
+pub fn yanked_versions(
+    ctx: &crate::context::Context,
+    list: &[String],
+    policy: &Policy,
+) -> Result<Vec<ReleaseVersion>, CliError> {
+    let mut yanked = parse_yanked(list, policy)?;
+    match crate::gitctx::open_repo(ctx) {
+        Ok(repo) => match crate::gitctx::yanked_record(ctx, &repo) {
+            Ok(record) => {
+                for v in record {
+                    if !yanked.contains(&v) {
+                        yanked.push(v);
+                    }
+                }
+            }
+            Err(why) => eprintln!("note: the yanked record was not read: {why}"),
+        },
+        Err(_) => {
+            if list.is_empty() {
+                eprintln!("note: not in a git repository: no yanked record; give --yanked");
+            }
+        }
+    }
+    Ok(yanked)
+}
+
 /// `release registry ...`
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
@@ -519,7 +548,7 @@ struct ReconcileReport {
 fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
     let policy = &ctx.policy;
     let repo = image_repository(args.image.as_deref(), policy)?;
-    let yanked = parse_yanked(&args.yanked, policy)?;
+    let yanked = yanked_versions(ctx, &args.yanked, policy)?;
     let client = args.connect.connect()?;
     let report = block_on(async {
         let tags = client.list_tags(&repo).await?;

@@ -16,8 +16,8 @@ use release_registry::RetagOptions;
 use serde::Serialize;
 
 use crate::commands::registry::{
-    block_on, history_from_image_tags, image_repository, parse_version_arg, parse_yanked,
-    registry_error, ConnectArgs, GithubArgs,
+    block_on, history_from_image_tags, image_repository, parse_version_arg, registry_error,
+    ConnectArgs, GithubArgs,
 };
 use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
         .as_deref()
         .map(|t| parse_version_arg(t, policy))
         .transpose()?;
-    let yanked = parse_yanked(&args.yanked, policy)?;
+    let yanked = crate::commands::registry::yanked_versions(ctx, &args.yanked, policy)?;
     if !defective.is_stable() {
         return Err(CliError::input(
             release_core::rollback::RollbackError::NotStable(defective).to_string(),
@@ -421,11 +421,44 @@ fn changelog_step(
             if !execute {
                 return step("planned", None, Some(diff));
             }
-            match cl::save::save_atomic(path, &edit.text) {
-                Ok(()) => step("done", None, Some(diff)),
-                Err(e) => step("failed", Some(format!("cannot write {name}: {e}")), None),
+            if let Err(e) = cl::save::save_atomic(path, &edit.text) {
+                return step("failed", Some(format!("cannot write {name}: {e}")), None);
             }
+            step("done", Some(record_yank(ctx, path, report)), Some(diff))
         }
+    }
+}
+
+/// The yanked record is the changelog on the main branch (R5): on `main` the mark is committed
+/// (and then has to be pushed); elsewhere the maintainer is told to bring it to `main`.
+fn record_yank(ctx: &Context, path: &std::path::Path, report: &RollbackReport) -> String {
+    let Ok(repo) = crate::gitctx::open_repo(ctx) else {
+        return "not in a git repository: commit the mark on the main branch yourself (R5)".into();
+    };
+    let main = &ctx.policy.main_branch;
+    if repo.current_branch().ok().flatten().as_deref() != Some(main.as_str()) {
+        return format!("commit this mark on `{main}`: the yanked record is read from there (R5)");
+    }
+    let root = repo.root();
+    let relative = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| {
+            let top = std::fs::canonicalize(&root).ok()?;
+            p.strip_prefix(top)
+                .ok()
+                .map(|r| r.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| ctx.policy.changelog.path.clone());
+    let tag = format!("{}{}", ctx.policy.tag_prefix, report.version);
+    match release_git::commit::commit_paths(
+        &root,
+        &[relative.as_str()],
+        &format!("docs: yank {tag}"),
+    ) {
+        Ok(id) => format!(
+            "committed {id} on `{main}`; push it so CI sees the yank: git push origin {main} (R5)"
+        ),
+        Err(e) => format!("not committed ({}): commit it on `{main}` (R5)", e.message),
     }
 }
 

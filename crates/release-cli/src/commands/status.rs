@@ -82,7 +82,11 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
                 Some("not in a git repository: no release history".to_string()),
             ),
             Some(r) => match release_git::history::release_history(r, policy) {
-                Ok(h) => (h, None),
+                // The yanked record comes from the main branch (R5).
+                Ok(h) => match gitctx::yanked_record(ctx, r) {
+                    Ok(yanked) => (h.with_yanked(yanked), None),
+                    Err(_) => (h, None),
+                },
                 Err(e) => (History::default(), Some(e.message)),
             },
         }
@@ -108,6 +112,21 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
             (Some(report), None, facts)
         }
     };
+    let mut facts = facts;
+    if let Some(r) = &repo {
+        // The version the procedure is on: a prepared, untagged section, else the suggestion.
+        let pending = facts
+            .newest_section
+            .clone()
+            .filter(|v| !history.contains(v))
+            .or_else(|| facts.suggested.clone());
+        let git = release_git::history::status_facts(r, policy, &history, pending.as_ref())
+            .map_err(|e| CliError::env(e.message))?;
+        facts.branch = git.branch;
+        facts.merge_back = git.merge_back;
+        facts.merge_in_progress = git.merge_in_progress;
+        facts.changed_since_candidate = git.changed_since_candidate;
+    }
     let next = checklist::next_step(&facts, policy);
     let newest_stable = history.newest_stable().map(ToString::to_string);
     let newest_candidate = history
@@ -172,12 +191,13 @@ fn changelog_facts(
         }
         other => other,
     };
-    let (suggested, reasons) = match next {
+    let (suggested, reasons, next_bump) = match next {
         Ok(Some(n)) => (
             ReleaseVersion::parse_version(&n.version, policy).ok(),
             n.reasons,
+            Some(n.bump),
         ),
-        _ => (None, Vec::new()),
+        _ => (None, Vec::new(), None),
     };
     let report = ChangelogReport {
         path: path.to_string(),
@@ -189,12 +209,18 @@ fn changelog_facts(
         suggested: suggested.as_ref().map(ToString::to_string),
         reasons,
     };
+    let breaking = matches!(
+        next_bump,
+        Some(release_core::version::Bump::Breaking | release_core::version::Bump::Major)
+    );
     let facts = Facts {
         unreleased_entries: unreleased,
+        has_unreleased: !doc.unreleased().is_empty(),
         suggested,
+        breaking,
         newest_section,
         history: history.clone(),
-        history_incomplete: None,
+        ..Facts::default()
     };
     Ok((report, facts))
 }

@@ -14,8 +14,8 @@ use release_registry::{Registry, RegistryError, Repository};
 use serde::Serialize;
 
 use crate::commands::registry::{
-    block_on, history_from_image_tags, image_repository, parse_version_arg, parse_yanked,
-    registry_error, ConnectArgs, GithubArgs,
+    block_on, history_from_image_tags, image_repository, parse_version_arg, registry_error,
+    ConnectArgs, GithubArgs,
 };
 use crate::context::Context;
 use crate::error::{CliResult, Outcome};
@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
         return verify_without_image(ctx, &args, &version);
     }
     let repo = image_repository(args.image.as_deref(), policy)?;
-    let yanked = parse_yanked(&args.yanked, policy)?;
+    let yanked = crate::commands::registry::yanked_versions(ctx, &args.yanked, policy)?;
     crate::commands::registry::check_stdin(&args.connect, &args.released)?;
     let client = args.connect.connect()?;
     let github = args.github.client(policy, args.connect.retry())?;
