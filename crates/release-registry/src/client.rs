@@ -18,7 +18,7 @@ use crate::manifest::{
 };
 use crate::redact::{json_error, redact, Redactor};
 use crate::reference::{check_tag, scheme_for, Digest, Repository};
-use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
+use crate::retry::{parse_retry_after, retryable_status, with_retries, RetryPolicy, Try};
 use crate::secret::Secret;
 
 /// How the client behaves.
@@ -301,7 +301,8 @@ impl Registry {
         e.map_text(|t| redactor.apply(t))
     }
 
-    /// Sends a request with auth and retries, and reads the whole body (up to `req.cap`).
+    /// Sends a request with auth and retries (one loop, [`with_retries`]), and reads the whole
+    /// body (up to `req.cap`).
     async fn exchange(
         &self,
         repo: &Repository,
@@ -309,12 +310,42 @@ impl Registry {
         req: &Req<'_>,
     ) -> Result<Reply, RegistryError> {
         let policy = self.inner.options.retry;
+        with_retries(&policy, |attempt| {
+            self.exchange_once(repo, access, req, attempt)
+        })
+        .await
+    }
+
+    /// One try of [`Registry::exchange`]: auth rounds (a 401 answered with a token or
+    /// credentials) happen inside it and do not count as tries; they are bounded on their own.
+    async fn exchange_once(
+        &self,
+        repo: &Repository,
+        access: Access,
+        req: &Req<'_>,
+        attempt: u32,
+    ) -> Try<Reply, RegistryError> {
+        match self
+            .exchange_authenticated(repo, access, req, attempt)
+            .await
+        {
+            Ok(t) => t,
+            Err(e) => Try::Done(Err(e)),
+        }
+    }
+
+    async fn exchange_authenticated(
+        &self,
+        repo: &Repository,
+        access: Access,
+        req: &Req<'_>,
+        attempt: u32,
+    ) -> Result<Try<Reply, RegistryError>, RegistryError> {
+        let policy = self.inner.options.retry;
         let registry = repo.registry.as_str();
-        let mut attempt = 0u32;
         let mut auth_rounds = 0u32;
         let mut refreshed = false;
         loop {
-            attempt += 1;
             let token = lock(&self.inner.tokens).get(registry, &repo.path, access);
             let mut rb = self
                 .inner
@@ -358,20 +389,17 @@ impl Registry {
                     })
                 }
                 Err(ReadError::Transport(e)) => {
-                    if attempt < policy.attempts {
-                        tokio::time::sleep(policy.delay(attempt, None)).await;
-                        continue;
-                    }
-                    return Err(RegistryError::Network {
-                        what: req.what.into(),
-                        detail: format!("{} (after {attempt} attempts)", transport_detail(&e)),
+                    return Ok(Try::Again {
+                        after: None,
+                        last: Err(RegistryError::Network {
+                            what: req.what.into(),
+                            detail: format!("{} (after {attempt} attempts)", transport_detail(&e)),
+                        }),
                     });
                 }
             };
             let status = reply.status;
             if status == StatusCode::UNAUTHORIZED {
-                // Auth rounds do not count as retries; they are bounded on their own.
-                attempt -= 1;
                 auth_rounds += 1;
                 // Several challenges (in one header or several): Bearer before Basic.
                 let challenge = choose_challenge(
@@ -459,14 +487,17 @@ impl Registry {
                     detail: format!("access denied (403){}", describe_body(&reply.body)),
                 });
             }
-            if retryable_status(status.as_u16()) && attempt < policy.attempts {
+            if retryable_status(status.as_u16()) {
                 let after = reply
                     .header("retry-after")
                     .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                tokio::time::sleep(policy.delay(attempt, after)).await;
-                continue;
+                // Out of tries, the last answer is the caller's to judge.
+                return Ok(Try::Again {
+                    after,
+                    last: Ok(reply),
+                });
             }
-            return Ok(reply);
+            return Ok(Try::Done(Ok(reply)));
         }
     }
 
@@ -514,10 +545,8 @@ impl Registry {
             query.push(("service", s));
         }
         let policy = self.inner.options.retry;
-        let mut attempt = 0;
         let token_what = format!("token for {scope}");
-        let answer = loop {
-            attempt += 1;
+        let answer = with_retries(&policy, |_| async {
             let rb = match &credential {
                 Some(Credential::IdentityToken(refresh)) => {
                     let mut form = vec![
@@ -543,40 +572,35 @@ impl Registry {
                 Ok(resp) => read_body(resp, 1024 * 1024).await,
                 Err(e) => Err(Transport(e)),
             };
+            let refused = |reply: &Reply| RegistryError::Auth {
+                what: what.into(),
+                detail: format!(
+                    "the token server answered HTTP {} for {scope}{}",
+                    reply.status.as_u16(),
+                    describe_body(&reply.body)
+                ),
+            };
             match result {
-                Ok(reply) if reply.status.is_success() => break reply,
-                Ok(reply)
-                    if retryable_status(reply.status.as_u16()) && attempt < policy.attempts =>
-                {
-                    tokio::time::sleep(policy.delay(attempt, None)).await;
-                }
-                Ok(reply) => {
-                    return Err(RegistryError::Auth {
-                        what: what.into(),
-                        detail: format!(
-                            "the token server answered HTTP {} for {scope}{}",
-                            reply.status.as_u16(),
-                            describe_body(&reply.body)
-                        ),
-                    })
-                }
-                Err(ReadError::Transport(_)) if attempt < policy.attempts => {
-                    tokio::time::sleep(policy.delay(attempt, None)).await;
-                }
-                Err(ReadError::Transport(e)) => {
-                    return Err(RegistryError::Network {
+                Ok(reply) if reply.status.is_success() => Try::Done(Ok(reply)),
+                Ok(reply) if retryable_status(reply.status.as_u16()) => Try::Again {
+                    after: None,
+                    last: Err(refused(&reply)),
+                },
+                Ok(reply) => Try::Done(Err(refused(&reply))),
+                Err(ReadError::Transport(e)) => Try::Again {
+                    after: None,
+                    last: Err(RegistryError::Network {
                         what: format!("{what}: {token_what}"),
                         detail: transport_detail(&e),
-                    })
-                }
-                Err(ReadError::TooLarge) => {
-                    return Err(RegistryError::Auth {
-                        what: what.into(),
-                        detail: "the token answer is too large".into(),
-                    })
-                }
+                    }),
+                },
+                Err(ReadError::TooLarge) => Try::Done(Err(RegistryError::Auth {
+                    what: what.into(),
+                    detail: "the token answer is too large".into(),
+                })),
             }
-        };
+        })
+        .await?;
         let parsed: TokenAnswer =
             serde_json::from_slice(&answer.body).map_err(|e| RegistryError::Auth {
                 what: what.into(),

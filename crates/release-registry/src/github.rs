@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{describe_body, RegistryError};
-use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
+use crate::retry::{parse_retry_after, retryable_status, with_retries, RetryPolicy, Try};
 use crate::secret::Secret;
 
 /// A GitHub Release, the fields we use.
@@ -138,9 +138,7 @@ impl GitHub {
         body: Option<&serde_json::Value>,
         what: &str,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, Vec<u8>), RegistryError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        with_retries(&self.retry, |_| async {
             let mut rb = self
                 .http
                 .request(method.clone(), url)
@@ -148,10 +146,11 @@ impl GitHub {
                 .header(ACCEPT, "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28");
             if let Some(t) = &self.token {
-                let mut v =
-                    HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
-                        RegistryError::Input("GITHUB_TOKEN is not a valid header value".into())
-                    })?;
+                let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {}", t.expose())) else {
+                    return Try::Done(Err(RegistryError::Input(
+                        "GITHUB_TOKEN is not a valid header value".into(),
+                    )));
+                };
                 v.set_sensitive(true);
                 rb = rb.header(AUTHORIZATION, v);
             }
@@ -168,57 +167,56 @@ impl GitHub {
                 }
                 Err(e) => Err(e),
             };
-            match sent {
-                Err(e) if attempt < self.retry.attempts => {
-                    let _ = e;
-                    tokio::time::sleep(self.retry.delay(attempt, None)).await;
-                }
+            let (status, headers, body) = match sent {
                 Err(e) => {
-                    return Err(RegistryError::Network {
-                        what: what.into(),
-                        detail: e.to_string(),
-                    })
-                }
-                Ok((status, headers, body)) => {
-                    let header = |n: &str| {
-                        headers
-                            .get(n)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_string)
-                    };
-                    // Secondary rate limits answer 403/429 with Retry-After; primary ones 403 with
-                    // x-ratelimit-remaining: 0 and a reset time.
-                    let rate_limited = (status == StatusCode::FORBIDDEN
-                        || status == StatusCode::TOO_MANY_REQUESTS)
-                        && (header("retry-after").is_some()
-                            || header("x-ratelimit-remaining").as_deref() == Some("0"));
-                    if (retryable_status(status.as_u16()) || rate_limited)
-                        && attempt < self.retry.attempts
-                    {
-                        let after = header("retry-after")
-                            .and_then(|v| parse_retry_after(&v, SystemTime::now()))
-                            .or_else(|| {
-                                let reset: u64 = header("x-ratelimit-reset")?.parse().ok()?;
-                                let now = SystemTime::now()
-                                    .duration_since(SystemTime::UNIX_EPOCH)
-                                    .ok()?
-                                    .as_secs();
-                                Some(Duration::from_secs(reset.saturating_sub(now)))
-                            });
-                        tokio::time::sleep(self.retry.delay(attempt, after)).await;
-                        continue;
-                    }
-                    if rate_limited {
-                        return Err(RegistryError::Status {
+                    return Try::Again {
+                        after: None,
+                        last: Err(RegistryError::Network {
                             what: what.into(),
-                            status: status.as_u16(),
-                            detail: format!(": rate limited{}", describe_body(&body)),
-                        });
+                            detail: e.to_string(),
+                        }),
                     }
-                    return Ok((status, headers, body));
                 }
+                Ok(answer) => answer,
+            };
+            let header = |n: &str| {
+                headers
+                    .get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            // Secondary rate limits answer 403/429 with Retry-After; primary ones 403 with
+            // x-ratelimit-remaining: 0 and a reset time.
+            let rate_limited = (status == StatusCode::FORBIDDEN
+                || status == StatusCode::TOO_MANY_REQUESTS)
+                && (header("retry-after").is_some()
+                    || header("x-ratelimit-remaining").as_deref() == Some("0"));
+            if retryable_status(status.as_u16()) || rate_limited {
+                let after = header("retry-after")
+                    .and_then(|v| parse_retry_after(&v, SystemTime::now()))
+                    .or_else(|| {
+                        let reset: u64 = header("x-ratelimit-reset")?.parse().ok()?;
+                        let now = SystemTime::now()
+                            .duration_since(SystemTime::UNIX_EPOCH)
+                            .ok()?
+                            .as_secs();
+                        Some(Duration::from_secs(reset.saturating_sub(now)))
+                    });
+                // Out of tries: a rate limit is an error, another status is the answer.
+                let last = if rate_limited {
+                    Err(RegistryError::Status {
+                        what: what.into(),
+                        status: status.as_u16(),
+                        detail: format!(": rate limited{}", describe_body(&body)),
+                    })
+                } else {
+                    Ok((status, headers.clone(), body.clone()))
+                };
+                return Try::Again { after, last };
             }
-        }
+            Try::Done(Ok((status, headers, body)))
+        })
+        .await
     }
 
     fn fail(&self, what: &str, status: StatusCode, body: &[u8]) -> RegistryError {

@@ -41,6 +41,40 @@ impl RetryPolicy {
     }
 }
 
+/// What one try of a request came to, for [`with_retries`].
+#[derive(Debug)]
+pub enum Try<T, E> {
+    /// The answer (a success or a final failure): no more tries.
+    Done(Result<T, E>),
+    /// An answer worth another try, after the server's `Retry-After` when it gave one;
+    /// `last` is what the caller gets when the tries run out (a transport error, or the last
+    /// status the server answered).
+    Again {
+        /// The server's wish, if any.
+        after: Option<Duration>,
+        /// The outcome returned when no try is left.
+        last: Result<T, E>,
+    },
+}
+
+/// The one retry loop: calls `send` with the try number (from 1) until it is done or
+/// `policy.attempts` tries have been made, waiting [`RetryPolicy::delay`] between tries.
+pub async fn with_retries<T, E, F, Fut>(policy: &RetryPolicy, mut send: F) -> Result<T, E>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Try<T, E>>,
+{
+    let mut attempt = 0u32;
+    loop {
+        attempt = attempt.saturating_add(1);
+        match send(attempt).await {
+            Try::Done(result) => return result,
+            Try::Again { last, .. } if attempt >= policy.attempts => return last,
+            Try::Again { after, .. } => tokio::time::sleep(policy.delay(attempt, after)).await,
+        }
+    }
+}
+
 /// Whether a status is worth another try: 408, 429 and 5xx other than 501/505 (which will not
 /// change).
 pub fn retryable_status(status: u16) -> bool {
