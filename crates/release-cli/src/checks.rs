@@ -19,7 +19,7 @@ use release_core::policy::Policy;
 use release_core::version::ReleaseVersion;
 use release_git::repo::Repo;
 use release_git::verify::{self, CheckId};
-use release_registry::{Registry, RegistryError, Repository};
+use release_registry::{ImageRepository, Registry, RegistryError};
 
 use crate::commands::registry::{block_on, history_from_image_tags, ConnectArgs, GithubArgs};
 use crate::commands::{rollback, verify as published};
@@ -433,7 +433,7 @@ async fn registry_tags(
     yanked: &[ReleaseVersion],
     policy: &Policy,
 ) -> CheckResult {
-    let repo = match Repository::parse(image) {
+    let repo = match ImageRepository::parse(image) {
         Ok(r) => r,
         Err(e) => return CheckResult::unknown(format!("image {image:?}: {e}")),
     };
@@ -463,7 +463,7 @@ async fn registry_tags(
 }
 
 async fn attestations(client: &Registry, image: &str, tag: &str) -> CheckResult {
-    let repo = match Repository::parse(image) {
+    let repo = match ImageRepository::parse(image) {
         Ok(r) => r,
         Err(e) => return CheckResult::unknown(format!("image {image:?}: {e}")),
     };

@@ -15,7 +15,7 @@ use crate::GitError;
 
 /// What `release tag` would write, computed before anything is written.
 #[derive(Debug, Clone, Serialize)]
-pub struct TagPlan {
+pub struct NewTag {
     /// The tag name.
     pub tag: String,
     /// The release version.
@@ -61,7 +61,7 @@ pub fn plan_tag(
     policy: &Policy,
     history: &release_core::history::History,
     options: &TagOptions,
-) -> Result<(TagPlan, ReleaseVersion), GitError> {
+) -> Result<(NewTag, ReleaseVersion), GitError> {
     let version = tagobj::validate_tag_name(name, policy)?;
     if options.no_sign && version.is_stable() {
         return Err(GitError::refused(format!(
@@ -117,7 +117,7 @@ pub fn plan_tag(
         let config = repo.config()?;
         Some(SigningConfig::from_config(&config, &tagger)?)
     };
-    let plan = TagPlan {
+    let plan = NewTag {
         tag: name.into(),
         version: version.to_string(),
         stage: if version.is_stable() {
@@ -145,7 +145,7 @@ pub struct Created {
 /// (an untrusted signing key, ...), no ref is created and the refusal is returned.
 pub fn create_tag(
     repo: &Repo,
-    plan: &TagPlan,
+    plan: &NewTag,
     policy: &Policy,
     trust: &Trust,
 ) -> Result<Created, GitError> {

@@ -106,7 +106,7 @@ impl CheckId {
 /// The result of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CheckResult {
+pub enum GateResult {
     /// Passed.
     Pass,
     /// Passed with a warning (an unsigned release candidate under `candidate_unsigned = "warn"`).
@@ -119,11 +119,11 @@ pub enum CheckResult {
 
 /// One check and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
+pub struct GateCheck {
     /// Which check.
     pub id: CheckId,
     /// Its result.
-    pub result: CheckResult,
+    pub result: GateResult,
     /// What it found, in a sentence.
     pub detail: String,
 }
@@ -148,7 +148,7 @@ pub struct Verification {
     /// Where the trusted keys came from (a protected ref and commit, or a file).
     pub trust_root: Option<TrustSource>,
     /// Every check, in order, with its result.
-    pub checks: Vec<Check>,
+    pub checks: Vec<GateCheck>,
 }
 
 impl Verification {
@@ -167,22 +167,22 @@ impl Verification {
     }
 
     /// The failed check, if any.
-    pub fn failure(&self) -> Option<&Check> {
-        self.checks.iter().find(|c| c.result == CheckResult::Fail)
+    pub fn failure(&self) -> Option<&GateCheck> {
+        self.checks.iter().find(|c| c.result == GateResult::Fail)
     }
 
     /// The checks that passed with a warning.
-    pub fn warnings(&self) -> impl Iterator<Item = &Check> + '_ {
-        self.checks.iter().filter(|c| c.result == CheckResult::Warn)
+    pub fn warnings(&self) -> impl Iterator<Item = &GateCheck> + '_ {
+        self.checks.iter().filter(|c| c.result == GateResult::Warn)
     }
 
     /// The check with this id.
-    pub fn check(&self, id: CheckId) -> Option<&Check> {
+    pub fn check(&self, id: CheckId) -> Option<&GateCheck> {
         self.checks.iter().find(|c| c.id == id)
     }
 
-    fn record(&mut self, id: CheckId, result: CheckResult, detail: impl Into<String>) {
-        self.checks.push(Check {
+    fn record(&mut self, id: CheckId, result: GateResult, detail: impl Into<String>) {
+        self.checks.push(GateCheck {
             id,
             result,
             detail: detail.into(),
@@ -190,19 +190,19 @@ impl Verification {
     }
 
     fn pass(&mut self, id: CheckId, detail: impl Into<String>) {
-        self.record(id, CheckResult::Pass, detail);
+        self.record(id, GateResult::Pass, detail);
     }
 
     /// Records a failure and skips every check not run yet.
     fn fail(mut self, id: CheckId, detail: impl Into<String>) -> Self {
-        self.record(id, CheckResult::Fail, detail);
+        self.record(id, GateResult::Fail, detail);
         self.finish()
     }
 
     fn finish(mut self) -> Self {
         for id in CheckId::ALL {
             if self.check(id).is_none() {
-                self.record(id, CheckResult::Skip, "not run");
+                self.record(id, GateResult::Skip, "not run");
             }
         }
         self.checks
@@ -424,7 +424,7 @@ fn verify_checked_object(
         Err(detail) => match trust.tagger_date {
             TaggerDateCheck::Warn => v.record(
                 CheckId::TaggerDate,
-                CheckResult::Warn,
+                GateResult::Warn,
                 format!("{detail} (signing.tagger_date = \"warn\")"),
             ),
             TaggerDateCheck::Deny => {
@@ -465,7 +465,7 @@ fn verify_checked_object(
         None => match trust.candidate_unsigned {
             UnsignedCandidate::Warn => v.record(
                 CheckId::Signature,
-                CheckResult::Warn,
+                GateResult::Warn,
                 "unsigned release candidate: allowed with a warning (G3, signing.candidate_unsigned = \"warn\"); sign it next time",
             ),
             UnsignedCandidate::Deny => {
@@ -526,13 +526,13 @@ fn verify_checked_object(
     if !stable {
         v.record(
             CheckId::Reachable,
-            CheckResult::Skip,
+            GateResult::Skip,
             "release candidates may be cut from any branch",
         );
     } else if !trust.require_reachable {
         v.record(
             CheckId::Reachable,
-            CheckResult::Skip,
+            GateResult::Skip,
             "not required (signing.require_reachable = false)",
         );
     } else {
@@ -554,7 +554,7 @@ fn verify_checked_object(
         Some(want) => v.pass(CheckId::ExpectedCommit, format!("commit {want}")),
         None => v.record(
             CheckId::ExpectedCommit,
-            CheckResult::Skip,
+            GateResult::Skip,
             "no expected commit given",
         ),
     }

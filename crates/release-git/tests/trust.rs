@@ -6,7 +6,7 @@ mod support;
 
 use release_core::policy::{Policy, TaggerDateCheck};
 use release_git::repo::Repo;
-use release_git::verify::{self, CheckId, CheckResult, Trust, TrustSource, Verification};
+use release_git::verify::{self, CheckId, GateResult, Trust, TrustSource, Verification};
 use release_git::ErrorKind;
 use support::*;
 
@@ -287,7 +287,7 @@ fn a_stable_tag_off_main_and_off_any_hotfix_branch_is_refused() {
     assert!(v.ok, "{v:#?}");
     assert_eq!(
         v.check(CheckId::Reachable).unwrap().result,
-        CheckResult::Skip
+        GateResult::Skip
     );
 }
 
@@ -340,7 +340,7 @@ fn implausible_tagger_dates_warn_by_default_and_can_be_refused() {
         let v = gate(&repo, tag);
         assert!(v.ok, "{v:#?}");
         let c = v.check(CheckId::TaggerDate).unwrap();
-        assert_eq!(c.result, CheckResult::Warn, "{c:?}");
+        assert_eq!(c.result, GateResult::Warn, "{c:?}");
         assert!(c.detail.contains(needle), "{c:?}");
         let r = Repo::discover(repo.path()).unwrap();
         let mut policy = working_policy(&repo);
@@ -362,7 +362,7 @@ fn implausible_tagger_dates_warn_by_default_and_can_be_refused() {
     let v = gate(&repo, "v1.0.2");
     assert_eq!(
         v.check(CheckId::TaggerDate).unwrap().result,
-        CheckResult::Pass
+        GateResult::Pass
     );
 }
 

@@ -6,7 +6,7 @@ mod support;
 
 use release_core::policy::Policy;
 use release_git::repo::Repo;
-use release_git::verify::{self, CheckId, CheckResult, Trust, Verification};
+use release_git::verify::{self, CheckId, GateResult, Trust, Verification};
 use support::*;
 
 fn policy_of(repo: &TestRepo) -> Policy {
@@ -43,7 +43,7 @@ fn refused(v: &Verification, id: CheckId, needle: &str) {
     assert_eq!(v.checks.len(), CheckId::ALL.len());
     let at = CheckId::ALL.iter().position(|c| *c == id).unwrap();
     for check in &v.checks[at + 1..] {
-        assert_eq!(check.result, CheckResult::Skip, "{v:#?}");
+        assert_eq!(check.result, GateResult::Skip, "{v:#?}");
     }
 }
 
@@ -70,7 +70,7 @@ fn good_openpgp_stable_tag_passes() {
     assert_eq!(v.format, Some("openpgp"));
     assert_eq!(v.commit.as_deref(), Some(repo.head().as_str()));
     assert!(
-        v.checks.iter().all(|c| c.result == CheckResult::Pass),
+        v.checks.iter().all(|c| c.result == GateResult::Pass),
         "{v:#?}"
     );
     // git itself agrees (with the signer's keyring).

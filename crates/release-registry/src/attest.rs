@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::client::Registry;
 use crate::error::RegistryError;
 use crate::manifest::{Descriptor, Manifest};
-use crate::reference::{Digest, Repository};
+use crate::reference::{Digest, ImageRepository};
 
 /// What a found artifact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -193,7 +193,7 @@ impl Registry {
     /// cannot be read (a dangling referrer) is skipped with a warning.
     pub async fn discover(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         subject: &Manifest,
     ) -> Result<Discovery, RegistryError> {
         let digest = subject.digest().clone();
@@ -336,7 +336,7 @@ impl Registry {
 
     async fn read_referrer_list(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         list: &[Descriptor],
         location: Location,
         out: &mut Discovery,
@@ -395,7 +395,7 @@ impl Registry {
     /// layers.
     async fn inspect_referrer(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         digest: &Digest,
         out: &mut Discovery,
     ) -> Result<(Option<String>, Option<ArtifactKind>), RegistryError> {

@@ -17,7 +17,7 @@ use crate::manifest::{
     Descriptor, Manifest, ACCEPT as MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX,
 };
 use crate::redact::{json_error, redact, Redactor};
-use crate::reference::{check_tag, scheme_for, Digest, Repository};
+use crate::reference::{check_tag, scheme_for, Digest, ImageRepository};
 use crate::retry::{parse_retry_after, retryable_status, with_retries, RetryPolicy, Try};
 use crate::secret::Secret;
 
@@ -259,7 +259,7 @@ impl Registry {
         })
     }
 
-    fn base(&self, repo: &Repository) -> String {
+    fn base(&self, repo: &ImageRepository) -> String {
         let host = repo.api_host();
         format!(
             "{}://{}",
@@ -268,7 +268,7 @@ impl Registry {
         )
     }
 
-    fn manifest_url(&self, repo: &Repository, reference: &str) -> String {
+    fn manifest_url(&self, repo: &ImageRepository, reference: &str) -> String {
         format!(
             "{}/v2/{}/manifests/{}",
             self.base(repo),
@@ -305,7 +305,7 @@ impl Registry {
     /// body (up to `req.cap`).
     async fn exchange(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         access: Access,
         req: &Req<'_>,
     ) -> Result<Reply, RegistryError> {
@@ -320,7 +320,7 @@ impl Registry {
     /// credentials) happen inside it and do not count as tries; they are bounded on their own.
     async fn exchange_once(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         access: Access,
         req: &Req<'_>,
         attempt: u32,
@@ -336,7 +336,7 @@ impl Registry {
 
     async fn exchange_authenticated(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         access: Access,
         req: &Req<'_>,
         attempt: u32,
@@ -503,7 +503,7 @@ impl Registry {
 
     async fn fetch_token(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         access: Access,
         realm: &str,
         service: Option<&str>,
@@ -627,7 +627,7 @@ impl Registry {
     /// be that digest; by tag, a `Docker-Content-Digest` header must agree with the body.
     pub async fn get_manifest(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         reference: &str,
     ) -> Result<Manifest, RegistryError> {
         self.get_manifest_as(repo, reference, Access::Pull)
@@ -637,7 +637,7 @@ impl Registry {
 
     async fn get_manifest_as(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         reference: &str,
         access: Access,
     ) -> Result<Manifest, RegistryError> {
@@ -690,7 +690,7 @@ impl Registry {
     /// followed once, without our credentials.
     pub async fn get_blob(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         digest: &Digest,
         cap: usize,
     ) -> Result<Vec<u8>, RegistryError> {
@@ -701,7 +701,7 @@ impl Registry {
 
     async fn get_blob_raw(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         digest: &Digest,
         cap: usize,
     ) -> Result<Vec<u8>, RegistryError> {
@@ -771,7 +771,7 @@ impl Registry {
     /// `Docker-Content-Digest`.
     pub async fn resolve(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         reference: &str,
     ) -> Result<Resolved, RegistryError> {
         self.resolve_raw(repo, reference)
@@ -781,7 +781,7 @@ impl Registry {
 
     async fn resolve_raw(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         reference: &str,
     ) -> Result<Resolved, RegistryError> {
         check_reference(reference)?;
@@ -839,7 +839,7 @@ impl Registry {
     /// its signature covers the tag name, so a copy under another tag is not the same image.
     pub async fn put_manifest(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         tag: &str,
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
@@ -850,7 +850,7 @@ impl Registry {
 
     async fn put_manifest_raw(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         tag: &str,
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
@@ -862,7 +862,7 @@ impl Registry {
     /// index names must be in the repository before the index).
     pub async fn put_manifest_by_digest(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
         self.put_manifest_at(repo, manifest.digest().as_str(), manifest)
@@ -872,13 +872,21 @@ impl Registry {
 
     /// Uploads a blob (a POST, then one monolithic PUT) and returns its digest. The upload
     /// location must be on the registry itself: credentials are never sent to another host.
-    pub async fn put_blob(&self, repo: &Repository, bytes: &[u8]) -> Result<Digest, RegistryError> {
+    pub async fn put_blob(
+        &self,
+        repo: &ImageRepository,
+        bytes: &[u8],
+    ) -> Result<Digest, RegistryError> {
         self.put_blob_raw(repo, bytes)
             .await
             .map_err(|e| self.scrub(e))
     }
 
-    async fn put_blob_raw(&self, repo: &Repository, bytes: &[u8]) -> Result<Digest, RegistryError> {
+    async fn put_blob_raw(
+        &self,
+        repo: &ImageRepository,
+        bytes: &[u8],
+    ) -> Result<Digest, RegistryError> {
         let digest = Digest::of(bytes);
         let base = self.base(repo);
         let what = format!("POST {repo} blob upload");
@@ -939,7 +947,7 @@ impl Registry {
 
     async fn put_manifest_at(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         tag: &str,
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
@@ -985,7 +993,7 @@ impl Registry {
     /// whose reads lag their writes.
     pub async fn put_and_confirm(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         tag: &str,
         manifest: &Manifest,
     ) -> Result<(), RegistryError> {
@@ -1021,11 +1029,11 @@ impl Registry {
 
     /// Lists a repository's tags, following `Link` pagination (relative links resolved against
     /// the request URL, same host only); `"tags": null` is an empty list.
-    pub async fn list_tags(&self, repo: &Repository) -> Result<Vec<String>, RegistryError> {
+    pub async fn list_tags(&self, repo: &ImageRepository) -> Result<Vec<String>, RegistryError> {
         self.list_tags_raw(repo).await.map_err(|e| self.scrub(e))
     }
 
-    async fn list_tags_raw(&self, repo: &Repository) -> Result<Vec<String>, RegistryError> {
+    async fn list_tags_raw(&self, repo: &ImageRepository) -> Result<Vec<String>, RegistryError> {
         let base = self.base(repo);
         let mut url = format!("{base}/v2/{}/tags/list", repo.path);
         let mut tags = Vec::new();
@@ -1076,7 +1084,7 @@ impl Registry {
     /// these mean "use the tag schema".
     pub async fn referrers(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         digest: &Digest,
     ) -> Result<Option<Vec<Descriptor>>, RegistryError> {
         self.referrers_raw(repo, digest)
@@ -1086,7 +1094,7 @@ impl Registry {
 
     async fn referrers_raw(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         digest: &Digest,
     ) -> Result<Option<Vec<Descriptor>>, RegistryError> {
         let mut url = format!("{}/v2/{}/referrers/{digest}", self.base(repo), repo.path);
@@ -1154,7 +1162,7 @@ impl Registry {
     /// read-back: [`Registry::retag`] is the operation that confirms each write.
     pub async fn put_tags(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         manifest: &Manifest,
         tags: &[String],
     ) -> Vec<Result<(), RegistryError>> {
@@ -1169,7 +1177,7 @@ impl Registry {
     /// Resolves several tags in parallel; one result per tag, in order.
     pub async fn resolve_many(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         tags: &[String],
     ) -> Vec<Result<Resolved, RegistryError>> {
         self.per_tag(repo, tags, "HEAD", |this, repo, tag| async move {
@@ -1182,14 +1190,14 @@ impl Registry {
     /// one result per tag, in the order of `tags`.
     async fn per_tag<T, F, Fut>(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         tags: &[String],
         what: &'static str,
         op: F,
     ) -> Vec<Result<T, RegistryError>>
     where
         T: Send + 'static,
-        F: Fn(Registry, Repository, String) -> Fut,
+        F: Fn(Registry, ImageRepository, String) -> Fut,
         Fut: std::future::Future<Output = Result<T, RegistryError>> + Send + 'static,
     {
         let mut set = tokio::task::JoinSet::new();
@@ -1230,7 +1238,7 @@ impl Registry {
     /// A Docker schema 1 source is refused before any write.
     pub async fn retag(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         source: &str,
         targets: &[String],
         options: RetagOptions,
@@ -1242,7 +1250,7 @@ impl Registry {
 
     async fn retag_raw(
         &self,
-        repo: &Repository,
+        repo: &ImageRepository,
         source: &str,
         targets: &[String],
         options: RetagOptions,
@@ -1447,7 +1455,11 @@ fn next_page(current: &str, link: Option<&str>) -> Result<Option<String>, String
 
 /// Refuses a Docker schema 1 manifest (by media type or `schemaVersion: 1`): it cannot be
 /// re-tagged (its signature names the tag) and registries dropped it.
-fn refuse_schema1(repo: &Repository, reference: &str, m: &Manifest) -> Result<(), RegistryError> {
+fn refuse_schema1(
+    repo: &ImageRepository,
+    reference: &str,
+    m: &Manifest,
+) -> Result<(), RegistryError> {
     if m.is_schema1() {
         return Err(RegistryError::Input(format!(
             "{repo}:{reference} is a Docker schema 1 manifest ({}); schema 1 is deprecated and its signature binds the tag name, so it is never copied to other tags: push the image again as OCI or Docker schema 2",

@@ -30,5 +30,5 @@ pub mod secret;
 pub use client::{ClientOptions, Registry, RetagOptions, RetagReport};
 pub use error::RegistryError;
 pub use manifest::Manifest;
-pub use reference::{Digest, ImageRef, Repository};
+pub use reference::{Digest, ImageRef, ImageRepository};
 pub use secret::Secret;

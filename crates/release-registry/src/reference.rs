@@ -80,14 +80,14 @@ impl serde::Serialize for Digest {
 
 /// A repository in a registry: `ghcr.io/owner/app`, `127.0.0.1:5000/app`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Repository {
+pub struct ImageRepository {
     /// The registry host as written (`ghcr.io`, `127.0.0.1:5000`, `docker.io`).
     pub registry: String,
     /// The repository path (`owner/app`, `library/alpine`).
     pub path: String,
 }
 
-impl fmt::Display for Repository {
+impl fmt::Display for ImageRepository {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.registry, self.path)
     }
@@ -97,7 +97,7 @@ impl fmt::Display for Repository {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
     /// Where.
-    pub repository: Repository,
+    pub repository: ImageRepository,
     /// The tag, when given.
     pub tag: Option<String>,
     /// The digest, when given (it wins over the tag).
@@ -133,11 +133,11 @@ pub fn check_tag(tag: &str) -> Result<(), RegistryError> {
     release_core::matrix::check_docker_tag(tag).map_err(|e| RegistryError::Input(e.to_string()))
 }
 
-impl Repository {
+impl ImageRepository {
     /// Parses `[host[:port]/]path` (no tag). A first component with a `.` or `:`, or
     /// `localhost`, is a registry host; otherwise the image is on Docker Hub (`library/` is
     /// added to one-component names), as docker does.
-    pub fn parse(text: &str) -> Result<Repository, RegistryError> {
+    pub fn parse(text: &str) -> Result<ImageRepository, RegistryError> {
         let image = ImageRef::parse(text)?;
         if image.tag.is_some() || image.digest.is_some() {
             return Err(RegistryError::Input(format!(
@@ -211,7 +211,7 @@ impl ImageRef {
             }
         }
         Ok(ImageRef {
-            repository: Repository { registry, path },
+            repository: ImageRepository { registry, path },
             tag,
             digest,
         })

@@ -9,7 +9,7 @@ use std::time::Duration;
 use release_registry::attest::{ArtifactKind, Location};
 use release_registry::github::{GitHub, NewRelease};
 use release_registry::retry::RetryPolicy;
-use release_registry::{ClientOptions, Registry, RegistryError, Repository, Secret};
+use release_registry::{ClientOptions, ImageRepository, Registry, RegistryError, Secret};
 use support::*;
 
 fn retry() -> RetryPolicy {
@@ -33,7 +33,7 @@ async fn finds_buildkit_attestations_inside_the_index() {
     let dir = tempfile::tempdir().unwrap();
     let reg = RegistryServer::start(dir.path(), &Auth::None);
     push_index(&reg.addr, "app", "1.0.0", "one", true);
-    let repo = Repository::parse(&format!("{}/app", reg.addr)).unwrap();
+    let repo = ImageRepository::parse(&format!("{}/app", reg.addr)).unwrap();
     let c = client();
     let m = c.get_manifest(&repo, "1.0.0").await.unwrap();
     let d = c.discover(&repo, &m).await.unwrap();
@@ -73,7 +73,7 @@ async fn finds_cosign_attestations_and_fallback_tag_referrers() {
             ),
         ],
     );
-    let repo = Repository::parse(&format!("{}/app", reg.addr)).unwrap();
+    let repo = ImageRepository::parse(&format!("{}/app", reg.addr)).unwrap();
     let c = client();
 
     let m = c.get_manifest(&repo, "2.0.0").await.unwrap();
@@ -102,7 +102,7 @@ async fn an_image_without_attestations_has_none() {
     let dir = tempfile::tempdir().unwrap();
     let reg = RegistryServer::start(dir.path(), &Auth::None);
     push_index(&reg.addr, "app", "3.0.0", "bare", false);
-    let repo = Repository::parse(&format!("{}/app", reg.addr)).unwrap();
+    let repo = ImageRepository::parse(&format!("{}/app", reg.addr)).unwrap();
     let c = client();
     let m = c.get_manifest(&repo, "3.0.0").await.unwrap();
     let d = c.discover(&repo, &m).await.unwrap();
@@ -128,7 +128,7 @@ async fn referrers_api_answer_is_used_when_present() {
             body,
         )),
     );
-    let repo = Repository::parse(&format!("{}/app", proxy.addr)).unwrap();
+    let repo = ImageRepository::parse(&format!("{}/app", proxy.addr)).unwrap();
     let c = client();
     let m = c.get_manifest(&repo, "4.0.0").await.unwrap();
     let d = c.discover(&repo, &m).await.unwrap();

@@ -13,7 +13,9 @@ use release_registry::attest::{ArtifactKind, Location};
 use release_registry::client::TargetStatus;
 use release_registry::credentials::{Credential, CredentialSource};
 use release_registry::retry::RetryPolicy;
-use release_registry::{ClientOptions, Registry, RegistryError, Repository, RetagOptions, Secret};
+use release_registry::{
+    ClientOptions, ImageRepository, Registry, RegistryError, RetagOptions, Secret,
+};
 use support::*;
 
 fn fast_retry() -> RetryPolicy {
@@ -49,8 +51,8 @@ fn explicit(user: &str, password: &str) -> CredentialSource {
     }
 }
 
-fn repo(addr: &str) -> Repository {
-    Repository::parse(&format!("{addr}/app")).unwrap()
+fn repo(addr: &str) -> ImageRepository {
+    ImageRepository::parse(&format!("{addr}/app")).unwrap()
 }
 
 const EXECUTE: RetagOptions = RetagOptions {

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant, SystemTime};
 use release_registry::client::{TargetAction, TargetStatus};
 use release_registry::credentials::{Credential, CredentialSource};
 use release_registry::retry::RetryPolicy;
-use release_registry::{ClientOptions, Registry, RegistryError, Repository, RetagOptions, Secret};
+use release_registry::{
+    ClientOptions, ImageRepository, Registry, RegistryError, RetagOptions, Secret,
+};
 use support::*;
 
 fn fast_retry() -> RetryPolicy {
@@ -35,8 +37,8 @@ fn client() -> Registry {
     client_with(CredentialSource::default())
 }
 
-fn repo(addr: &str) -> Repository {
-    Repository::parse(&format!("{addr}/app")).unwrap()
+fn repo(addr: &str) -> ImageRepository {
+    ImageRepository::parse(&format!("{addr}/app")).unwrap()
 }
 
 struct Env {
@@ -717,7 +719,7 @@ async fn bad_input_invalid_target_tag_is_refused_before_any_request() {
 #[tokio::test]
 async fn bad_input_unknown_repository_is_not_found() {
     let env = plain();
-    let r = Repository::parse(&format!("{}/nope", env.reg.addr)).unwrap();
+    let r = ImageRepository::parse(&format!("{}/nope", env.reg.addr)).unwrap();
     let err = client().list_tags(&r).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
     assert!(err.to_string().contains("NAME_UNKNOWN"), "{err}");

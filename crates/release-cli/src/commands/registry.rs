@@ -18,7 +18,7 @@ use release_registry::credentials::{Credential, CredentialSource};
 use release_registry::github::GitHub;
 use release_registry::retry::RetryPolicy;
 use release_registry::{
-    ClientOptions, ImageRef, Registry, RegistryError, Repository, RetagOptions, Secret,
+    ClientOptions, ImageRef, ImageRepository, Registry, RegistryError, RetagOptions, Secret,
 };
 use serde::Serialize;
 
@@ -174,14 +174,14 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError
 }
 
 /// The image to work on: `--image`, else the policy's first image.
-pub fn image_repository(image: Option<&str>, policy: &Policy) -> Result<Repository, CliError> {
+pub fn image_repository(image: Option<&str>, policy: &Policy) -> Result<ImageRepository, CliError> {
     let name = match image {
         Some(i) => i.to_string(),
         None => policy.docker.images().first().cloned().ok_or_else(|| {
             CliError::input("no image: pass --image NAME or set docker.images in the policy")
         })?,
     };
-    Repository::parse(&name).map_err(registry_error)
+    ImageRepository::parse(&name).map_err(registry_error)
 }
 
 /// A version given as `0.4.0` or as its tag `v0.4.0`.
@@ -324,7 +324,7 @@ struct TagsReport<'a> {
 }
 
 fn tags(ctx: &Context, args: TagsArgs) -> CliResult {
-    let repo = Repository::parse(&args.image).map_err(registry_error)?;
+    let repo = ImageRepository::parse(&args.image).map_err(registry_error)?;
     let client = args.connect.connect()?;
     let tags = block_on(client.list_tags(&repo))?.map_err(registry_error)?;
     if ctx.json {
@@ -358,7 +358,7 @@ fn digest(ctx: &Context, args: DigestArgs) -> CliResult {
     let results = block_on(async {
         let mut out: Vec<Option<Result<Resolved, RegistryError>>> =
             images.iter().map(|_| None).collect();
-        let mut repos: Vec<&Repository> = images.iter().map(|i| &i.repository).collect();
+        let mut repos: Vec<&ImageRepository> = images.iter().map(|i| &i.repository).collect();
         repos.dedup();
         for repo in repos {
             let idx: Vec<usize> = (0..images.len())
@@ -448,7 +448,7 @@ pub fn render_targets(
 }
 
 fn retag(ctx: &Context, args: RetagArgs) -> CliResult {
-    let repo = Repository::parse(&args.image).map_err(registry_error)?;
+    let repo = ImageRepository::parse(&args.image).map_err(registry_error)?;
     let client = args.connect.connect()?;
     let options = RetagOptions {
         execute: args.execute,

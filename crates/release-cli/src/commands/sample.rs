@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use release_registry::{Manifest, Registry, RegistryError, Repository};
+use release_registry::{ImageRepository, Manifest, Registry, RegistryError};
 use serde::Serialize;
 use serde_json::json;
 
@@ -155,7 +155,7 @@ fn build(seed: &str) -> Result<Sample, CliError> {
 
 async fn push(
     client: &Registry,
-    repo: &Repository,
+    repo: &ImageRepository,
     sample: &Sample,
     tags: &[String],
 ) -> Result<(), RegistryError> {
@@ -173,7 +173,7 @@ async fn push(
 
 /// Runs `release registry push-sample`.
 pub fn run(ctx: &Context, args: PushSampleArgs) -> CliResult {
-    let repo = Repository::parse(&args.image).map_err(registry_error)?;
+    let repo = ImageRepository::parse(&args.image).map_err(registry_error)?;
     for tag in &args.tags {
         release_registry::reference::check_tag(tag).map_err(registry_error)?;
     }

@@ -6,7 +6,7 @@
 
 use clap::Args;
 use release_core::version::ReleaseVersion;
-use release_git::create::{self, TagOptions, TagPlan};
+use release_git::create::{self, NewTag, TagOptions};
 use release_git::push::{self, PushResult};
 use release_git::repo::Repo;
 use release_git::verify::Verification;
@@ -260,7 +260,7 @@ fn print_push(p: &PushReport) {
     }
 }
 
-fn print_dry_run(ctx: &Context, plan: &TagPlan, push: bool) -> CliResult {
+fn print_dry_run(ctx: &Context, plan: &NewTag, push: bool) -> CliResult {
     let push = push.then(|| PushReport {
         command: push::push_command(&plan.tag),
         result: None,

@@ -10,7 +10,7 @@ use release_core::untrusted::escape;
 use release_core::version::ReleaseVersion;
 use release_registry::attest::{ArtifactKind, Discovery};
 use release_registry::github::GitHub;
-use release_registry::{Registry, RegistryError, Repository};
+use release_registry::{ImageRepository, Registry, RegistryError};
 use serde::Serialize;
 
 use crate::commands::registry::{
@@ -225,7 +225,7 @@ pub fn missing(checks: &[Check]) -> Vec<String> {
 /// `elsewhere`. Returns the checks and the version tag's digest, if it exists.
 pub async fn published_tags(
     client: &Registry,
-    repo: &Repository,
+    repo: &ImageRepository,
     version: &ReleaseVersion,
     history: &History,
     yanked: &[ReleaseVersion],
@@ -284,7 +284,7 @@ pub async fn published_tags(
 /// A2: an SBOM and a provenance attestation for `digest` (`None`: no image, both missing).
 pub async fn attestations(
     client: &Registry,
-    repo: &Repository,
+    repo: &ImageRepository,
     digest: Option<&str>,
 ) -> Result<(Vec<Check>, Option<Discovery>), RegistryError> {
     let mut checks = Vec::new();

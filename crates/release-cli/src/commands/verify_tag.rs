@@ -3,7 +3,7 @@
 
 use clap::Args;
 use release_core::untrusted::escape;
-use release_git::verify::{self, CheckResult};
+use release_git::verify::{self, GateResult};
 
 use crate::context::Context;
 use crate::error::{CliResult, Outcome};
@@ -59,10 +59,10 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
         }
         for c in &v.checks {
             let r = match c.result {
-                CheckResult::Pass => "pass",
-                CheckResult::Warn => "warn",
-                CheckResult::Fail => "FAIL",
-                CheckResult::Skip => "skip",
+                GateResult::Pass => "pass",
+                GateResult::Warn => "warn",
+                GateResult::Fail => "FAIL",
+                GateResult::Skip => "skip",
             };
             println!("  {r:<4}  {:<15} {}", c.id.as_str(), escape(&c.detail));
         }
