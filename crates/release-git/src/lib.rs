@@ -13,14 +13,18 @@
 //! - [`verify`]: the gate (G1-G4): every check, with its result.
 //! - [`create`]: validate, build, sign, write, verify, then create the ref without force.
 //! - [`hotfix`]: hotfix branches (V8, P3) and whether a hotfix was merged back.
+//! - [`checks`]: check records (`release check`) as git notes under `refs/notes/release-checks`.
+//! - [`setup`]: whether this machine can sign a tag the trust root accepts.
 //! - [`push`]: `git push --porcelain origin refs/tags/NAME` (G5).
 
 mod armor;
+pub mod checks;
 pub mod create;
 pub mod history;
 pub mod hotfix;
 pub mod push;
 pub mod repo;
+pub mod setup;
 pub mod sign;
 pub mod tagobj;
 mod tools;
