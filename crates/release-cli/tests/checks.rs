@@ -434,7 +434,7 @@ fn preflight_reads_the_record() {
 /// signing`.
 fn signing_item(repo: &TestRepo) -> (String, String) {
     let j = json(&release(
-        &repo,
+        repo,
         &["--json", "preflight", "0.4.0", "--released", ""],
     ));
     let item = j["items"]
