@@ -513,3 +513,26 @@ fn preflight_names_signing_key_problems_with_what_to_do() {
         .lines()
         .all(|l| !l.contains("dangling tag")));
 }
+
+#[test]
+fn a_check_without_commands_runs_nothing_and_requires_nothing() {
+    // The test repository has no project files: no test command is derived.
+    let repo = TestRepo::with_changelog(&["0.4.0"]);
+    let out = exit(&release(&repo, &["check", "tests", "--execute"]), 0);
+    assert!(
+        out.contains("names no tests command (checks.test_commands): nothing to run"),
+        "{out}"
+    );
+    assert!(!repo
+        .git_output(&["notes", "--ref", "release-checks", "list"])
+        .stdout
+        .iter()
+        .any(|b| !b.is_ascii_whitespace()));
+    let (state, detail) = tests_step(&repo, repo.path());
+    assert_eq!(state, "not-applicable", "{detail}");
+    exit(&release(&repo, &["tag", "0.4.0", "--execute"]), 0);
+    // A command string that cannot run is bad input.
+    let repo = repo_with("smoke_command = \"a\\u0007b\"\n", &[]);
+    let out = exit(&release(&repo, &["check", "smoke"]), 2);
+    assert!(out.contains("checks.smoke_command"), "{out}");
+}

@@ -91,10 +91,23 @@ pub fn run(ctx: &Context, args: CheckArgs) -> CliResult {
     let repo = gitctx::open_repo(ctx)?;
     let commands = kind.commands(&ctx.policy);
     if commands.is_empty() {
-        return Err(CliError::input(format!(
-            "the policy names no {kind} command ({}): nothing to run",
+        // Nothing is required either (the gate and the checklists treat the check as not
+        // applicable), so a documented procedure runs the same in a project without tests.
+        let why = format!(
+            "the policy names no {kind} command ({}): nothing to run, nothing recorded",
             kind.policy_key()
-        )));
+        );
+        if ctx.json {
+            output::print_json(&serde_json::json!({
+                "check": kind,
+                "ok": true,
+                "standing": Standing::NotConfigured,
+                "detail": why,
+            }))?;
+        } else {
+            println!("{why}");
+        }
+        return Ok(Outcome::Ok);
     }
     let invocations: Vec<Invocation> = commands
         .iter()

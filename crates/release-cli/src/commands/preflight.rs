@@ -6,7 +6,7 @@
 //! trusted signing keys are configured and readable, this machine can sign with a key they
 //! accept (`release check signing`), and every automated check of the
 //! procedure's steps before its `tag` step (changelog prepared, upgrading notes, a release
-//! candidate exists, Unreleased has entries...).
+//! candidate exists, Unreleased has entries, a passing tests record for HEAD...).
 
 use std::fmt::Write as _;
 
