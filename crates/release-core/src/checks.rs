@@ -420,7 +420,7 @@ impl Standing {
         matches!(self, Standing::Passed { .. })
     }
 
-    /// The standing as a checklist result: "tests passed on <commit> at <time>" is a pass;
+    /// The standing as a checklist result: "tests passed on COMMIT at TIME" is a pass;
     /// a missing, failed, stale or unreadable record is a failure with what to do, never a
     /// pass; no command configured does not apply.
     pub fn check_result(&self, kind: CheckKind, head: &str) -> CheckResult {

@@ -396,7 +396,7 @@ pub fn signing_result(setup: &SigningSetup) -> release_core::checklist::CheckRes
     })
 }
 
-/// One line per configured check for `release status`: "tests passed on <commit> at <time>",
+/// One line per configured check for `release status`: "tests passed on COMMIT at TIME",
 /// or what is missing; nothing when the policy names no check command.
 pub fn status_lines(ctx: &Context, repo: Option<&Repo>) -> Vec<String> {
     let Some(repo) = repo else {
