@@ -111,6 +111,13 @@ impl<'a> Local<'a> {
                 Ok(history) => candidate_exists(history, version, policy),
             },
             Check::MergedBack { tag, .. } => self.with_repo(|repo| merged_back(repo, policy, tag)),
+            Check::CheckPassed { check } => self.with_repo(|repo| {
+                let commands = check.commands(policy);
+                match release_git::checks::standing(repo, *check, &commands) {
+                    Ok((standing, head)) => standing.check_result(*check, &head),
+                    Err(e) => CheckResult::unknown(e.message),
+                }
+            }),
             Check::RegistryTags { .. }
             | Check::Attestations { .. }
             | Check::ReleaseAssets { .. }

@@ -11,6 +11,7 @@ mod gitctx;
 mod output;
 mod progress;
 mod released;
+mod runner;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,6 +97,9 @@ enum Command {
     Checklist(commands::checklist::ChecklistArgs),
     /// Every check that can run before tagging; exit 1 naming the failing items.
     Preflight(commands::preflight::PreflightArgs),
+    /// Run the policy's checks on HEAD and record the result (tests, smoke, restore drill), or
+    /// check this machine's signing setup.
+    Check(commands::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -151,5 +155,6 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
         Command::Checklist(args) => commands::checklist::run(&ctx, args),
         Command::Preflight(args) => commands::preflight::run(&ctx, args),
+        Command::Check(args) => commands::check::run(&ctx, args),
     }
 }

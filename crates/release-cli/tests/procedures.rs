@@ -250,7 +250,9 @@ fn stable_check_changelog_prepared_but_tree_dirty_then_tagged() {
         );
     }
     // Steps without an automated check have no result.
-    assert_eq!(step(&j, "tests").0, "none");
+    assert_eq!(step(&j, "push").0, "none");
+    // No test commands (no project files): the tests step does not apply.
+    assert_eq!(step(&j, "tests").0, "not-applicable");
 
     // The Markdown ticks the same boxes.
     let md = exit(
@@ -713,14 +715,16 @@ fn preflight_passes_when_everything_is_ready() {
             "rc",
             "changelog",
             "upgrading",
+            "tests",
             "lint",
-            "signing"
+            "signing",
+            "signing-setup"
         ]
     );
     assert!(item(&j, "signing").contains("openpgp keys in keys/release-signers.asc"));
     let out = exit(&release(&repo, &["preflight", "v0.4.0"]), 0);
     assert!(
-        out.contains("all 9 checks pass: ready to tag v0.4.0"),
+        out.contains("all 10 checks pass (1 not applicable): ready to tag v0.4.0"),
         "{out}"
     );
 }
@@ -816,7 +820,13 @@ fn preflight_fails_without_trusted_keys() {
     repo.commit("remove the keys");
     let (code, j) = preflight(&repo, &["0.4.0"]);
     assert_eq!(code, 1);
-    assert_eq!(failing(&j), ["signing"]);
+    // Without trusted keys this machine's key cannot be trusted either.
+    assert_eq!(failing(&j), ["signing", "signing-setup"]);
+    assert!(
+        item(&j, "signing-setup").contains("trust root does not accept it"),
+        "{}",
+        item(&j, "signing-setup")
+    );
     let detail = item(&j, "signing");
     assert!(
         detail.contains("openpgp: keys/release-signers.asc does not exist on refs/heads/main")
@@ -992,7 +1002,8 @@ fn preflight_passes_for_a_library_without_candidate_guide_or_image() {
     assert!(item(&j, "rc").contains("require_candidate = false"));
     assert_eq!(state("upgrading"), None, "no upgrading guide: no item");
     let out = text(&release(&repo, &["preflight", "0.4.0"]));
-    assert!(out.contains("(1 not applicable)"), "{out}");
+    // The candidate and the tests (no test commands) do not apply.
+    assert!(out.contains("(2 not applicable)"), "{out}");
     // The stable checklist: the registry steps do not apply without an image.
     let j = json(&release(
         &repo,

@@ -149,6 +149,11 @@ pub enum Check {
         /// The version.
         version: String,
     },
+    /// A passing record of `release check <check>` for HEAD on a clean tree (P2, P3).
+    CheckPassed {
+        /// Which check.
+        check: crate::checks::CheckKind,
+    },
     /// The step does not apply under this policy (no image, no candidate required, an
     /// optional upgrading guide): reported as such, never as a pass.
     NotApplicable {
@@ -353,14 +358,25 @@ impl Checklist {
                         None,
                         "P3",
                     ));
-                    let mut tests = smoke.clone();
-                    if !policy.checks.restore_drill_command.is_empty() {
-                        tests.push(format!(
-                            "{}  # when the fix is in a critical path",
-                            policy.checks.restore_drill_command
-                        ));
+                    let mut tests = Vec::new();
+                    if !policy.checks.test_commands().is_empty() {
+                        tests.push("release check tests --execute".to_string());
                     }
-                    steps.push(step("tests", "Run the affected tests and the smoke test (restore drill for critical paths)".into(), tests, None, "P3"));
+                    if !smoke.is_empty() {
+                        tests.push("release check smoke --execute".to_string());
+                    }
+                    if !policy.checks.restore_drill_command.trim().is_empty() {
+                        tests.push(
+                            "release check restore-drill --execute  # when the fix is in a critical path"
+                                .to_string(),
+                        );
+                    }
+                    // The smoke test is the hotfix's proof when there is one; the affected tests
+                    // are the maintainer's choice, so they are not required here.
+                    let check = (!smoke.is_empty()).then_some(Check::CheckPassed {
+                        check: crate::checks::CheckKind::Smoke,
+                    });
+                    steps.push(step("tests", "Run the affected tests and the smoke test (restore drill for critical paths)".into(), tests, check, "P3"));
                 } else {
                     let (title, check) = if policy.checks.require_candidate {
                         (
@@ -407,20 +423,6 @@ impl Checklist {
                         "C5",
                     ));
                 }
-                if procedure == Procedure::Stable {
-                    let tests = policy.checks.test_commands();
-                    steps.push(step(
-                        "tests",
-                        if tests.is_empty() {
-                            "Run the full test suite (none configured or detected: set checks.test_commands)".into()
-                        } else {
-                            "Run the full test suite".into()
-                        },
-                        tests.to_vec(),
-                        None,
-                        "P2",
-                    ));
-                }
                 steps.push(step(
                     "commit",
                     format!("Commit `docs: prepare release {tag}`"),
@@ -435,6 +437,41 @@ impl Checklist {
                     Some(Check::TreeClean),
                     "P2",
                 ));
+                if procedure == Procedure::Stable {
+                    // After the commit: a record counts for the exact commit that is tagged.
+                    let tests = policy.checks.test_commands();
+                    let check = if policy.checks.tests_required() {
+                        Check::CheckPassed {
+                            check: crate::checks::CheckKind::Tests,
+                        }
+                    } else {
+                        Check::NotApplicable {
+                            reason: if tests.is_empty() {
+                                "no test commands (checks.test_commands)".into()
+                            } else {
+                                "checks.require_tests = false".into()
+                            },
+                        }
+                    };
+                    steps.push(step(
+                        "tests",
+                        if tests.is_empty() {
+                            "Run the full test suite on the commit to tag (none configured or detected: set checks.test_commands)".into()
+                        } else {
+                            "Run the full test suite on the commit to tag".into()
+                        },
+                        if tests.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![format!(
+                                "release check tests --execute  # runs: {}",
+                                tests.join("; ")
+                            )]
+                        },
+                        Some(check),
+                        "P2",
+                    ));
+                }
                 steps.push(step(
                     "tag",
                     format!("Create the signed tag `{tag}`"),

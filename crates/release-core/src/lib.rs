@@ -4,6 +4,7 @@
 //! everything it needs arrives as arguments. That makes it embeddable in other tools and
 //! testable with plain values.
 //!
+//! - [`checks`]: the policy's checks as commands and records; whether a record counts (P2, P3).
 //! - [`version`]: tag names to release versions (V1-V4, V7, V8).
 //! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
 //! - [`mod@line`]: which release line a branch works on (V8, P3).
@@ -34,6 +35,7 @@
 //! ```
 
 pub mod checklist;
+pub mod checks;
 pub mod event;
 pub mod history;
 pub mod identity;

@@ -341,7 +341,18 @@ pub struct ChecksPolicy {
     pub require_candidate: bool,
     /// Whether a stable release needs notes in the upgrading guide (C5).
     pub upgrading_guide: UpgradingGuide,
+    /// Whether `release tag` refuses a stable version without a passing `release check tests`
+    /// record for HEAD (P2, P3). Left out: on when there are test commands (set or derived).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_tests: Option<bool>,
+    /// How long one check command may run before it is stopped and the check fails, in
+    /// seconds (`release check`).
+    pub timeout_seconds: u64,
 }
+
+/// The default `checks.timeout_seconds`: an hour covers a full workspace test run on a slow
+/// machine and still ends a hung command the same day.
+pub const DEFAULT_CHECK_TIMEOUT_SECONDS: u64 = 3600;
 
 impl Default for ChecksPolicy {
     fn default() -> Self {
@@ -351,6 +362,8 @@ impl Default for ChecksPolicy {
             restore_drill_command: String::new(),
             require_candidate: true,
             upgrading_guide: UpgradingGuide::Required,
+            require_tests: None,
+            timeout_seconds: DEFAULT_CHECK_TIMEOUT_SECONDS,
         }
     }
 }
@@ -359,6 +372,14 @@ impl ChecksPolicy {
     /// The test commands (none when left out and not detected yet).
     pub fn test_commands(&self) -> &[String] {
         self.test_commands.as_deref().unwrap_or(&[])
+    }
+
+    /// Whether a stable tag needs a passing tests record: `require_tests` when set, else
+    /// whether there are test commands. Derived commands count: they are what `release check
+    /// tests` runs, so a record is one command away.
+    pub fn tests_required(&self) -> bool {
+        self.require_tests
+            .unwrap_or_else(|| !self.test_commands().is_empty())
     }
 }
 
@@ -508,6 +529,12 @@ impl Policy {
         }
         if self.main_branch.is_empty() {
             return invalid("main_branch", "must not be empty");
+        }
+        if self.checks.timeout_seconds == 0 || self.checks.timeout_seconds > 7 * 24 * 3600 {
+            return invalid(
+                "checks.timeout_seconds",
+                "must be between 1 and 604800 (a week)",
+            );
         }
         if !self.hotfix_branch.contains("{version}") {
             return invalid("hotfix_branch", "must contain `{version}`");

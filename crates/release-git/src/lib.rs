@@ -14,15 +14,19 @@
 //! - [`commit`]: committing exactly the files a procedure edited.
 //! - [`create`]: validate, build, sign, write, verify, then create the ref without force.
 //! - [`hotfix`]: hotfix branches (V8, P3) and whether a hotfix was merged back.
+//! - [`checks`]: check records (`release check`) as git notes under `refs/notes/release-checks`.
+//! - [`setup`]: whether this machine can sign a tag the trust root accepts.
 //! - [`push`]: `git push --porcelain origin refs/tags/NAME` (G5).
 
 mod armor;
+pub mod checks;
 pub mod commit;
 pub mod create;
 pub mod history;
 pub mod hotfix;
 pub mod push;
 pub mod repo;
+pub mod setup;
 pub mod sign;
 pub mod tagobj;
 mod tools;

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each has its clap arguments and a `run(&Context, args)`.
 
 pub mod changelog;
+pub mod check;
 pub mod checklist;
 pub mod ci;
 pub mod completions;

@@ -3,9 +3,10 @@
 //!
 //! The items: the version is allowed (V5-V7), on the main branch (the hotfix branch for a
 //! hotfix), the tree is clean, the tag is absent, `release changelog lint` has no errors, the
-//! trusted signing keys are configured and readable, and every automated check of the
+//! trusted signing keys are configured and readable, this machine can sign with a key they
+//! accept (`release check signing`), and every automated check of the
 //! procedure's steps before its `tag` step (changelog prepared, upgrading notes, a release
-//! candidate exists, Unreleased has entries...).
+//! candidate exists, Unreleased has entries, a passing tests record for HEAD...).
 
 use std::fmt::Write as _;
 
@@ -172,6 +173,18 @@ pub fn run(ctx: &Context, args: PreflightArgs) -> CliResult {
         "Trusted signing keys are configured and readable".into(),
         "G2, G3",
         signing_keys(ctx, &local, &version),
+    ));
+    items.push(Item::from(
+        "signing-setup",
+        "This machine can sign the tag with a key the trust root accepts".into(),
+        "G2, G3",
+        match local.repo() {
+            Err(e) => CheckResult::unknown(e),
+            Ok(repo) => match super::check::signing_setup(ctx, repo, &tag) {
+                Ok(setup) => super::check::signing_result(&setup),
+                Err(e) => CheckResult::unknown(e.message),
+            },
+        },
     ));
     let failing: Vec<&'static str> = items
         .iter()

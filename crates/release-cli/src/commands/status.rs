@@ -60,6 +60,8 @@ struct StatusReport<'a> {
     changelog: Option<ChangelogReport>,
     changelog_note: Option<String>,
     next: NextStep,
+    /// The check records for HEAD (`release check`).
+    checks: Vec<String>,
 }
 
 /// Runs `release status`.
@@ -147,6 +149,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
         changelog,
         changelog_note,
         next,
+        checks: super::check::status_lines(ctx, repo.as_ref()),
     };
     if ctx.json {
         output::print_json(&report)?;
@@ -322,6 +325,9 @@ fn render(r: &StatusReport<'_>) -> String {
         .procedure
         .map(|p| format!(" [{}]", p.rule()))
         .unwrap_or_default();
+    for line in &r.checks {
+        let _ = writeln!(out, "checks      {}", release_core::untrusted::escape(line));
+    }
     let _ = writeln!(out, "next{procedure}   {}", r.next.action);
     if let Some(c) = &r.next.command {
         let _ = writeln!(out, "            $ {c}");

@@ -5,6 +5,7 @@
 //! then creates `refs/tags/NAME` (never forced). `--push` pushes it with the git CLI.
 
 use clap::Args;
+use release_core::checks::{self, CheckKind, TestsGate};
 use release_core::version::ReleaseVersion;
 use release_git::create::{self, NewTag, TagOptions};
 use release_git::push::{self, PushResult};
@@ -44,6 +45,10 @@ pub struct TagFlags {
     /// Push the tag to `origin` (`git push --porcelain`); refused when `CI=true` (G5).
     #[arg(long)]
     pub push: bool,
+    /// Tag a stable version without a passing `release check tests` record for HEAD; the
+    /// reason goes into the tag message (P2, P3).
+    #[arg(long, value_name = "REASON")]
+    pub skip_checks: Option<String>,
     #[command(flatten)]
     pub released: ReleasedArgs,
 }
@@ -62,6 +67,8 @@ struct TagReport<'a> {
     object: Option<String>,
     verification: Option<Verification>,
     push: Option<PushReport>,
+    /// The tests gate's decision (P2, P3).
+    tests: Option<&'a TestsGate>,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,8 +111,11 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         return push_existing(ctx, &repo, &name, flags.execute);
     }
     let history = gitctx::history_of(ctx, &repo, &flags.released)?;
+    // The tests gate is decided first (a skip reason goes into the message) and refuses last,
+    // after the refusals that say more about the tag itself.
+    let (gate, message) = tests_gate(ctx, &repo, version, flags)?;
     let options = TagOptions {
-        message: flags.message.clone(),
+        message,
         no_sign: flags.no_sign,
         time: None,
     };
@@ -127,8 +137,32 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
             )),
         );
     }
+    let gate = match gate {
+        Ok(gate) => gate,
+        Err(refusal) => {
+            return gitctx::fail(ctx, release_git::GitError::refused(refusal.to_string()))
+        }
+    };
+    if !ctx.json {
+        match &gate {
+            TestsGate::Passed { detail } => println!("tests: {detail}"),
+            TestsGate::Skipped { reason } => {
+                eprintln!(
+                    "warning: tagging without a passing tests record (--skip-checks: {})",
+                    release_core::untrusted::escape(reason)
+                )
+            }
+            TestsGate::NotRequired { .. } => {
+                if flags.skip_checks.is_some() {
+                    eprintln!(
+                        "note: --skip-checks: no tests are required for {name}, nothing skipped"
+                    );
+                }
+            }
+        }
+    }
     if !flags.execute {
-        return print_dry_run(ctx, &plan, flags.push);
+        return print_dry_run(ctx, &plan, flags.push, &gate);
     }
     let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx, &repo)?) {
         Ok(created) => created,
@@ -161,6 +195,7 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         object: Some(created.object.clone()),
         verification: Some(created.verification),
         push,
+        tests: Some(&gate),
     };
     if ctx.json {
         output::print_json(&report)?;
@@ -184,6 +219,51 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         }
     }
     Ok(if pushed_ok { Outcome::Ok } else { Outcome::No })
+}
+
+/// The tests gate for tagging `version` on HEAD, and the tag message (`--message`, with the
+/// `--skip-checks` reason appended when the gate was skipped).
+#[allow(clippy::type_complexity)]
+fn tests_gate(
+    ctx: &Context,
+    repo: &Repo,
+    version: &ReleaseVersion,
+    flags: &TagFlags,
+) -> Result<(Result<TestsGate, checks::TestsRefusal>, Option<String>), CliError> {
+    let skip = match &flags.skip_checks {
+        Some(reason) => Some(
+            checks::validate_skip_reason(reason)
+                .map_err(CliError::input)?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let name = version.tag(&ctx.policy);
+    let hotfix = version.is_stable()
+        && repo.current_branch().map_err(CliError::env)?.as_deref()
+            == Some(ctx.policy.hotfix_branch_for(version.semver()).as_str());
+    let commands = CheckKind::Tests.commands(&ctx.policy);
+    let (standing, head) =
+        release_git::checks::standing(repo, CheckKind::Tests, &commands).map_err(CliError::env)?;
+    let gate = checks::tests_gate(
+        version,
+        &ctx.policy,
+        &standing,
+        &head,
+        hotfix,
+        skip.as_deref(),
+    );
+    let message = match &gate {
+        Ok(TestsGate::Skipped { reason }) => Some(checks::message_with_skip(
+            &flags
+                .message
+                .clone()
+                .unwrap_or_else(|| create::default_message(version, &name, hotfix)),
+            reason,
+        )),
+        _ => flags.message.clone(),
+    };
+    Ok((gate, message))
 }
 
 /// `--push` of a tag that exists already: it must pass the gate, then it is pushed.
@@ -260,7 +340,7 @@ fn print_push(p: &PushReport) {
     }
 }
 
-fn print_dry_run(ctx: &Context, plan: &NewTag, push: bool) -> CliResult {
+fn print_dry_run(ctx: &Context, plan: &NewTag, push: bool, gate: &TestsGate) -> CliResult {
     let push = push.then(|| PushReport {
         command: push::push_command(&plan.tag),
         result: None,
@@ -278,6 +358,7 @@ fn print_dry_run(ctx: &Context, plan: &NewTag, push: bool) -> CliResult {
             object: None,
             verification: None,
             push,
+            tests: Some(gate),
         })?;
     } else {
         println!(
