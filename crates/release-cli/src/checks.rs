@@ -424,10 +424,15 @@ fn summarize(
                 .filter(|c| !c.passed())
                 .map(|c| format!("{} {}: {}", c.item, c.status, c.detail))
                 .collect();
-            if failed.is_empty() {
-                CheckResult::pass(pass(&checks))
-            } else {
-                CheckResult::fail(failed.join("; "))
+            match release_core::published::verdict(&checks) {
+                release_core::published::Verdict::Published => CheckResult::pass(pass(&checks)),
+                release_core::published::Verdict::Missing(_) => {
+                    CheckResult::fail(failed.join("; "))
+                }
+                // Not checked is unknown, never a pass (and not a failure either).
+                release_core::published::Verdict::Unknown(_) => {
+                    CheckResult::unknown(failed.join("; "))
+                }
             }
         }
     }
@@ -453,16 +458,19 @@ async fn registry_tags(
     summarize(checked.map(|(c, _)| c), |checks| {
         let on: Vec<&str> = checks
             .iter()
-            .filter(|c| c.status == "ok")
+            .filter(|c| c.status == release_core::published::FindingStatus::Ok)
             .filter_map(|c| c.item.strip_prefix("tag "))
             .collect();
         let digest = checks
             .iter()
-            .find(|c| c.status == "ok")
+            .find(|c| c.status == release_core::published::FindingStatus::Ok)
             .map(|c| c.detail.as_str())
             .unwrap_or("?");
         let mut detail = format!("{} on {digest}", on.join(", "));
-        for c in checks.iter().filter(|c| c.status == "elsewhere") {
+        for c in checks
+            .iter()
+            .filter(|c| c.status == release_core::published::FindingStatus::Elsewhere)
+        {
             detail.push_str(&format!("; {}: {}", c.item, c.detail));
         }
         detail

@@ -9,6 +9,7 @@
 //! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
 //! - [`mod@line`]: which release line a branch works on (V8, P3).
 //! - [`policy`]: the policy itself, `release-policy.toml`.
+//! - [`published`]: what was published, judged (A1-A3), with `not-checked` never a pass.
 //! - [`promote`]: which candidate a stable version ships (P1, P2).
 //! - [`identity`]: the values the policy leaves out, derived from the repository.
 //! - [`event`]: the CI event (main push, tag push, other).
@@ -43,6 +44,7 @@ pub mod line;
 pub mod matrix;
 pub mod policy;
 pub mod promote;
+pub mod published;
 pub mod rollback;
 pub mod rule;
 pub mod untrusted;

@@ -43,31 +43,10 @@ pub struct VerifyArgs {
     pub github: GithubArgs,
 }
 
-/// One check of the report.
-#[derive(Debug, Serialize)]
-pub struct Check {
-    /// `A1`, `A2`, `A3`.
-    pub rule: &'static str,
-    /// What was checked (`tag 0.4`, `SBOM`, `asset app-x86_64-linux`).
-    pub item: String,
-    /// `ok`, `missing`, `wrong`, `elsewhere` (T6 left it on another version, on purpose),
-    /// `skipped` (left out on request) or `not-applicable` (the policy has nothing to check:
-    /// no image, no binary assets).
-    pub status: &'static str,
-    /// Details: digests, where an attestation was found.
-    pub detail: String,
-}
-
-impl Check {
-    /// Whether the check counts as passed (`ok`, `elsewhere` on purpose, `skipped` or
-    /// `not-applicable`).
-    pub fn passed(&self) -> bool {
-        matches!(
-            self.status,
-            "ok" | "elsewhere" | "skipped" | "not-applicable"
-        )
-    }
-}
+/// One check of the report: a finding of `release_core::published` (A1-A3).
+pub use release_core::published::Finding as Check;
+use release_core::published::{verdict, FindingStatus, Verdict};
+use release_core::rule::Rule;
 
 /// The JSON of `release verify`.
 #[derive(Debug, Serialize)]
@@ -78,8 +57,10 @@ pub struct VerifyReport {
     pub image: String,
     /// The version tag's digest, if it exists.
     pub digest: Option<String>,
-    /// Whether everything is there.
+    /// Whether everything is there (never when a piece was not checked).
     pub ok: bool,
+    /// The verdict: published, missing pieces, or pieces not checked.
+    pub verdict: Verdict,
     /// Every check.
     pub checks: Vec<Check>,
     /// The missing or wrong pieces, by name.
@@ -112,11 +93,13 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
         checks.extend(a2);
         checks.extend(release_assets(github.as_ref(), &version.tag(policy), policy).await?);
         let missing = missing(&checks);
+        let verdict = verdict(&checks);
         Ok(VerifyReport {
             version: version.to_string(),
             image: repo.to_string(),
             digest,
-            ok: missing.is_empty(),
+            ok: verdict.is_published(),
+            verdict,
             checks,
             missing,
             attestations: discovery,
@@ -143,21 +126,26 @@ fn verify_without_image(ctx: &Context, args: &VerifyArgs, version: &ReleaseVersi
     let policy = &ctx.policy;
     let github = args.github.client(policy, args.connect.retry())?;
     let tag = version.tag(policy);
-    let na = |rule, item: &str| Check {
+    let na = |rule: Rule, item: &str| Check {
         rule,
         item: item.into(),
-        status: "not-applicable",
+        status: FindingStatus::NotApplicable,
         detail: "docker.images is empty: the project publishes no image".into(),
     };
-    let mut checks = vec![na("A1", "image tags"), na("A2", "SBOM and provenance")];
+    let mut checks = vec![
+        na(Rule::A1, "image tags"),
+        na(Rule::A2, "SBOM and provenance"),
+    ];
     checks
         .extend(block_on(release_assets(github.as_ref(), &tag, policy))?.map_err(registry_error)?);
     let missing = missing(&checks);
+    let verdict = verdict(&checks);
     let report = VerifyReport {
         version: version.to_string(),
         image: "(none)".into(),
         digest: None,
-        ok: missing.is_empty(),
+        ok: verdict.is_published(),
+        verdict,
         checks,
         missing,
         attestations: None,
@@ -203,10 +191,20 @@ pub fn render(report: &VerifyReport) -> String {
             escape(&c.detail)
         );
     }
-    if report.ok {
-        let _ = writeln!(out, "all published artifacts are present");
-    } else {
-        let _ = writeln!(out, "missing: {}", escape(&report.missing.join(", ")));
+    match &report.verdict {
+        Verdict::Published => {
+            let _ = writeln!(out, "all published artifacts are present");
+        }
+        Verdict::Missing(_) => {
+            let _ = writeln!(out, "missing: {}", escape(&report.missing.join(", ")));
+        }
+        Verdict::Unknown(items) => {
+            let _ = writeln!(
+                out,
+                "not verified: nothing checked is missing, but {} could not be checked",
+                escape(&items.join(", "))
+            );
+        }
     }
     out
 }
@@ -248,27 +246,27 @@ pub async fn published_tags(
         let item = format!("tag {}", e.tag);
         let check = match (e.on_version, current, &digest) {
             (true, None, _) => Check {
-                rule: "A1",
+                rule: Rule::A1,
                 item,
-                status: "missing",
+                status: FindingStatus::Missing,
                 detail: "the tag does not exist".into(),
             },
             (true, Some(c), Some(d)) if c == d => Check {
-                rule: "A1",
+                rule: Rule::A1,
                 item,
-                status: "ok",
+                status: FindingStatus::Ok,
                 detail: c.clone(),
             },
             (true, Some(c), _) => Check {
-                rule: "A1",
+                rule: Rule::A1,
                 item,
-                status: "wrong",
+                status: FindingStatus::Wrong,
                 detail: format!("points at {c}, not at {version}'s digest"),
             },
             (false, c, _) => Check {
-                rule: "A1",
+                rule: Rule::A1,
                 item,
-                status: "elsewhere",
+                status: FindingStatus::Elsewhere,
                 detail: format!(
                     "{} (now {})",
                     e.reason.clone().unwrap_or_default(),
@@ -291,9 +289,9 @@ pub async fn attestations(
     let Some(d) = digest else {
         for name in ["SBOM", "provenance attestation"] {
             checks.push(Check {
-                rule: "A2",
+                rule: Rule::A2,
                 item: name.into(),
-                status: "missing",
+                status: FindingStatus::Missing,
                 detail: "no image to attest".into(),
             });
         }
@@ -330,9 +328,13 @@ pub async fn attestations(
             })
             .collect();
         checks.push(Check {
-            rule: "A2",
+            rule: Rule::A2,
             item: name.into(),
-            status: if hits.is_empty() { "missing" } else { "ok" },
+            status: if hits.is_empty() {
+                FindingStatus::Missing
+            } else {
+                FindingStatus::Ok
+            },
             detail: if hits.is_empty() {
                 format!("looked in: {}", found.looked.join(", "))
             } else {
@@ -344,7 +346,7 @@ pub async fn attestations(
 }
 
 /// A3: the GitHub Release for `tag` and one binary per target of the policy's asset table
-/// (`None`: GitHub left out, one `skipped` check).
+/// (`None`: GitHub left out, one `not-checked` finding).
 pub async fn release_assets(
     github: Option<&GitHub>,
     tag: &str,
@@ -353,9 +355,9 @@ pub async fn release_assets(
     let mut checks = Vec::new();
     let Some(gh) = github else {
         checks.push(Check {
-            rule: "A3",
+            rule: Rule::A3,
             item: format!("GitHub Release {tag}"),
-            status: "skipped",
+            status: FindingStatus::NotChecked,
             detail: "--no-github".into(),
         });
         return Ok(checks);
@@ -363,33 +365,33 @@ pub async fn release_assets(
     match gh.release_by_tag(tag).await? {
         None => {
             checks.push(Check {
-                rule: "A3",
+                rule: Rule::A3,
                 item: format!("GitHub Release {tag}"),
-                status: "missing",
+                status: FindingStatus::Missing,
                 detail: format!("no release for {tag} in {}", gh.repository()),
             });
             for name in policy.github.assets.values() {
                 checks.push(Check {
-                    rule: "A3",
+                    rule: Rule::A3,
                     item: format!("asset {name}"),
-                    status: "missing",
+                    status: FindingStatus::Missing,
                     detail: "no release".into(),
                 });
             }
         }
         Some(release) => {
             checks.push(Check {
-                rule: "A3",
+                rule: Rule::A3,
                 item: format!("GitHub Release {tag}"),
-                status: "ok",
+                status: FindingStatus::Ok,
                 detail: release.html_url.clone(),
             });
             if policy.github.assets.is_empty() {
                 // Say that nothing was checked rather than let an empty list read as a pass.
                 checks.push(Check {
-                    rule: "A3",
+                    rule: Rule::A3,
                     item: "binary assets".into(),
-                    status: "not-applicable",
+                    status: FindingStatus::NotApplicable,
                     detail: "github.assets is empty: no binaries configured, none checked".into(),
                 });
                 return Ok(checks);
@@ -399,21 +401,21 @@ pub async fn release_assets(
                 let asset = assets.iter().find(|a| &a.name == name);
                 checks.push(match asset {
                     Some(a) if a.state.is_empty() || a.state == "uploaded" => Check {
-                        rule: "A3",
+                        rule: Rule::A3,
                         item: format!("asset {name}"),
-                        status: "ok",
+                        status: FindingStatus::Ok,
                         detail: format!("{target}, {} bytes", a.size),
                     },
                     Some(a) => Check {
-                        rule: "A3",
+                        rule: Rule::A3,
                         item: format!("asset {name}"),
-                        status: "missing",
+                        status: FindingStatus::Missing,
                         detail: format!("state {}", a.state),
                     },
                     None => Check {
-                        rule: "A3",
+                        rule: Rule::A3,
                         item: format!("asset {name}"),
-                        status: "missing",
+                        status: FindingStatus::Missing,
                         detail: format!("no {target} binary on the release"),
                     },
                 });
