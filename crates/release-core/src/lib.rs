@@ -13,6 +13,7 @@
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
+//! - [`announce`]: announcement channels and messages, deprecation notices, the record (N1, R6).
 //! - [`rule`]: the policy's rules as values, carried by every refusal and finding.
 //! - [`untrusted`]: outside text made safe for a terminal.
 //!
@@ -33,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod announce;
 pub mod checklist;
 pub mod event;
 pub mod history;
