@@ -862,7 +862,8 @@ fn breaking_lines(notes: &ReleaseNotes, flavor: Flavor, max_entry: usize) -> Vec
         .filter(|b| !placeholder(&b.change))
         .map(|b| {
             let change = inline(&b.change, flavor);
-            if placeholder(&b.migration) || b.migration.trim() == "—" {
+            // A status has no room for the migration path: the upgrading link carries it.
+            if flavor == Flavor::Plain || placeholder(&b.migration) {
                 shorten(&change, max_entry)
             } else {
                 shorten(
@@ -884,18 +885,23 @@ fn breaking_lines(notes: &ReleaseNotes, flavor: Flavor, max_entry: usize) -> Vec
         .collect()
 }
 
+/// Whether `version` is announced at all (N1): stable releases only; a candidate is
+/// validated on staging, not announced.
+pub fn announceable(version: &ReleaseVersion) -> Result<(), AnnounceError> {
+    if version.is_stable() {
+        Ok(())
+    } else {
+        Err(AnnounceError::new(
+            Rule::N1,
+            format!("{version} is a release candidate; only stable releases are announced"),
+        ))
+    }
+}
+
 /// Composes the announcement of `notes` for `channel` (N1): under the kind's limit, with the
 /// link to the release notes (required) and to the upgrading notes.
 pub fn compose(notes: &ReleaseNotes, channel: &Channel) -> Result<Message, AnnounceError> {
-    if !notes.version.is_stable() {
-        return Err(AnnounceError::new(
-            Rule::N1,
-            format!(
-                "{} is a release candidate; only stable releases are announced",
-                notes.version
-            ),
-        ));
-    }
+    announceable(&notes.version)?;
     let Some(release_url) = notes.release_url.as_deref() else {
         return Err(AnnounceError::new(
             Rule::N1,
@@ -1118,6 +1124,13 @@ fn announcement_text(
             for h in highlights {
                 let _ = writeln!(out, "{b}{h}");
             }
+            if total > highlights.len() {
+                let _ = writeln!(
+                    out,
+                    "…and {} more in the release notes.",
+                    total - highlights.len()
+                );
+            }
         }
     }
     out.push('\n');
@@ -1222,7 +1235,11 @@ pub fn compose_deprecation(dep: &Deprecation, channel: &Channel) -> Result<Messa
         .iter()
         .map(|a| match &a.target {
             Some(t) => format!("{} → {t}", code(&a.alias, flavor)),
-            None => format!("{} (no good release yet)", code(&a.alias, flavor)),
+            None => format!(
+                "{} stays on {} until the next release",
+                code(&a.alias, flavor),
+                dep.version
+            ),
         })
         .collect();
     let reason_text = inline(reason, flavor);
