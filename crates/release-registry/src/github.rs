@@ -131,6 +131,11 @@ impl GitHub {
         &self.repository
     }
 
+    /// The REST API base (`https://api.github.com`, `https://HOST/api/v3`).
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
     async fn call(
         &self,
         method: Method,

@@ -133,7 +133,7 @@ pub fn run(ctx: &Context, args: AnnounceArgs) -> CliResult {
             ));
         };
         let channels: Vec<Channel> = channels.into_iter().cloned().collect();
-        block_on(post_all(policy, &gh, &tag, &channels, messages))??
+        block_on(post_all(&gh, &tag, &channels, messages))??
     } else {
         messages
             .into_iter()
@@ -335,7 +335,7 @@ pub fn deprecation(
 }
 
 /// A channel's target, its secrets read from the environment variables it names.
-fn target(channel: &Channel, policy: &Policy) -> Result<Target, String> {
+fn target(channel: &Channel, gh: &GitHub) -> Result<Target, String> {
     let env = |key: &str, var: &str| {
         std::env::var(var)
             .ok()
@@ -370,7 +370,8 @@ fn target(channel: &Channel, policy: &Policy) -> Result<Target, String> {
         },
         ChannelKind::GithubDiscussions => {
             let api_url = if channel.api_url.is_empty() {
-                let base = policy.github.api_base().trim_end_matches('/');
+                // The API the GitHub Release is read from (`--github-api`, else the policy's).
+                let base = gh.api_base().trim_end_matches('/');
                 match base.strip_suffix("/api/v3") {
                     Some(host) => format!("{host}/api/graphql"),
                     None => format!("{base}/graphql"),
@@ -379,16 +380,10 @@ fn target(channel: &Channel, policy: &Policy) -> Result<Target, String> {
                 channel.api_url.clone()
             };
             let repository = if channel.repository.is_empty() {
-                policy.github.repository.clone()
+                gh.repository().to_string()
             } else {
                 channel.repository.clone()
             };
-            if repository.is_empty() {
-                return Err(format!(
-                    "channel {:?} has no `repository` and the policy no github.repository",
-                    channel.name
-                ));
-            }
             Target::Discussions {
                 api_url,
                 repository,
@@ -403,7 +398,6 @@ fn target(channel: &Channel, policy: &Policy) -> Result<Target, String> {
 /// after it went out. `Err` only when the record itself cannot be read (then nothing is
 /// posted).
 pub async fn post_all(
-    policy: &Policy,
     gh: &GitHub,
     tag: &str,
     channels: &[Channel],
@@ -444,7 +438,7 @@ pub async fn post_all(
         let Some(channel) = channels.iter().find(|c| c.name == message.channel) else {
             continue;
         };
-        let target = match target(channel, policy) {
+        let target = match target(channel, gh) {
             Ok(t) => t,
             Err(why) => {
                 out.push(result("failed", Some(why), None));

@@ -440,7 +440,7 @@ fn notify_steps(
     let owned: Vec<release_core::announce::Channel> =
         channels.iter().map(|c| (*c).clone()).collect();
     let tag = defective.tag(policy);
-    match block_on(announce::post_all(policy, gh, &tag, &owned, messages)) {
+    match block_on(announce::post_all(gh, &tag, &owned, messages)) {
         Ok(Ok(results)) => results
             .into_iter()
             .map(|r| {
