@@ -969,7 +969,7 @@ pub fn compose(notes: &ReleaseNotes, channel: &Channel) -> Result<Message, Annou
         }
         if n_high > 0 {
             n_high -= 1;
-        } else if n_break > 0 && channel.template.is_none() {
+        } else if n_break > 1 && channel.template.is_none() {
             n_break -= 1;
         } else {
             return Err(AnnounceError::new(
