@@ -35,7 +35,7 @@ pub use doc::{normalize_label, Category, Changelog, Section, CATEGORIES};
 pub use edit::{add, add_with, plan_prepare, prepare, yank, Edit, Planned, PrepareOptions};
 pub use lint::{lint, Diagnostic, Severity};
 pub use next::{next, NextVersion};
-pub use notes::{notes, release_notes, section_notes, Notes, Which};
+pub use notes::{announce_categories, notes, release_notes, section_notes, Notes, Which};
 
 /// Why an operation refused. Messages name the input and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -23,7 +23,7 @@ pub struct NextVersion {
 
 /// True when an entry says it breaks something (`**Breaking**`, `BREAKING:`, `[breaking]`,
 /// "breaking change").
-fn breaking_marker(entry: &str) -> bool {
+pub(crate) fn breaking_marker(entry: &str) -> bool {
     let l = entry.to_ascii_lowercase();
     let head = l.trim_start_matches(['-', '*', '+', ' ']);
     head.starts_with("**breaking")

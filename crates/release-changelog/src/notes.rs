@@ -244,3 +244,36 @@ pub fn section_notes(doc: &Changelog, section: &Section) -> Notes {
         links,
     }
 }
+
+/// A section's categories and entries as an announcement reads them
+/// (`release_core::announce::compose`): each list item as one line, marked breaking when it says
+/// so (`**Breaking**`, `BREAKING:`, as `next` reads them). Items before the first category go
+/// under "Changes"; empty categories are left out.
+pub fn announce_categories(
+    doc: &Changelog,
+    section: &Section,
+) -> Vec<release_core::announce::Category> {
+    use release_core::announce::{Category, Entry};
+    let text = &doc.text;
+    let entry = |r: &std::ops::Range<usize>| {
+        let item = &text[r.clone()];
+        Entry::new(item, crate::next::breaking_marker(item))
+    };
+    let mut out = Vec::new();
+    if !section.loose_entries.is_empty() {
+        out.push(Category {
+            name: "Changes".into(),
+            entries: section.loose_entries.iter().map(entry).collect(),
+        });
+    }
+    for c in &section.categories {
+        if c.entries.is_empty() {
+            continue;
+        }
+        out.push(Category {
+            name: text[c.heading.title.clone()].trim().to_string(),
+            entries: c.entries.iter().map(entry).collect(),
+        });
+    }
+    out
+}

@@ -517,6 +517,146 @@ fn topic_name(t: Topic) -> &'static str {
     }
 }
 
+/// What an announcement takes from the guide for one version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VersionNotes {
+    /// The anchor (without `#`) of the heading that holds the version's notes, as GitHub
+    /// renders it: the version's section, else the heading above the first version-keyed table
+    /// with a row for it (breaking changes first). `None` when the guide has no notes for it.
+    pub anchor: Option<String>,
+    /// The breaking changes of the version's rows: (change, migration path).
+    pub breaking: Vec<(String, String)>,
+}
+
+/// GitHub's heading anchor (github-slugger): lower case, characters other than letters,
+/// digits, `-`, `_` and spaces dropped, each space a `-`; a repeated anchor gets `-1`, `-2`.
+fn slug(title: &str, seen: &mut std::collections::HashMap<String, usize>) -> String {
+    let base: String = title
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    let n = seen.entry(base.clone()).or_insert(0);
+    let out = if *n == 0 {
+        base.clone()
+    } else {
+        format!("{base}-{n}")
+    };
+    *n += 1;
+    out
+}
+
+/// The version's notes in the guide: the anchor to link and its breaking changes.
+pub fn version_notes(text: &str, version: &str) -> VersionNotes {
+    let v = version.trim_start_matches(['v', 'V']);
+    let mut seen = std::collections::HashMap::new();
+    let mut heading: Option<String> = None;
+    let mut last: Option<(String, String)> = None; // (title, anchor)
+    let mut section_anchor = None;
+    let mut table_anchor: Option<(bool, String)> = None; // (breaking topic, anchor)
+    let mut in_table: Option<(bool, Option<String>, bool)> = None; // (breaking, anchor, keyed)
+    let mut in_head = false;
+    let mut first_head_cell: Option<String> = None;
+    let mut cell: Option<String> = None;
+    let mut row: Vec<String> = Vec::new();
+    let mut breaking = Vec::new();
+    for (ev, _) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(title) = heading.take() {
+                    let anchor = slug(&title, &mut seen);
+                    if section_anchor.is_none() && find_version(&title) == Some(v) {
+                        section_anchor = Some(anchor.clone());
+                    }
+                    last = Some((title, anchor));
+                }
+            }
+            Event::Text(t) => {
+                if let Some(h) = &mut heading {
+                    h.push_str(&t);
+                }
+                if let Some(c) = &mut cell {
+                    c.push_str(&t);
+                }
+            }
+            Event::Code(t) => {
+                // An anchor is made of the rendered text; a cell keeps its code span.
+                if let Some(h) = &mut heading {
+                    h.push_str(&t);
+                }
+                if let Some(c) = &mut cell {
+                    c.push('`');
+                    c.push_str(&t);
+                    c.push('`');
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                let (title, anchor) = last.clone().unzip();
+                let is_breaking = title.is_some_and(|t| t.to_lowercase().contains("breaking"));
+                in_table = Some((is_breaking, anchor, false));
+                first_head_cell = None;
+            }
+            Event::End(TagEnd::Table) => in_table = None,
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                if let Some((_, _, keyed)) = &mut in_table {
+                    *keyed = first_head_cell
+                        .as_deref()
+                        .is_some_and(|h| h.eq_ignore_ascii_case("version"));
+                }
+            }
+            Event::Start(Tag::TableRow) => row.clear(),
+            Event::End(TagEnd::TableRow) => {
+                let Some((is_breaking, anchor, true)) = &in_table else {
+                    continue;
+                };
+                if row.first().map(|c| c.trim_start_matches('v')) != Some(v) {
+                    continue;
+                }
+                if let Some(a) = anchor {
+                    let better = match &table_anchor {
+                        None => true,
+                        Some((b, _)) => *is_breaking && !b,
+                    };
+                    if better {
+                        table_anchor = Some((*is_breaking, a.clone()));
+                    }
+                }
+                if *is_breaking {
+                    let change = row.get(1).cloned().unwrap_or_default();
+                    let migration = row.get(2).cloned().unwrap_or_default();
+                    if !change.is_empty() {
+                        breaking.push((change, migration));
+                    }
+                }
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let c = cell.take().unwrap_or_default().trim().to_string();
+                if in_head {
+                    if first_head_cell.is_none() {
+                        first_head_cell = Some(c);
+                    }
+                } else {
+                    row.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    VersionNotes {
+        anchor: section_anchor.or(table_anchor.map(|(_, a)| a)),
+        breaking,
+    }
+}
+
 /// What `upgrading check` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
@@ -557,5 +697,47 @@ pub fn check(text: &str, version: &str) -> CheckReport {
         shape,
         ok: missing.is_empty(),
         missing,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_notes_link_an_anchor_that_exists() {
+        let tables = "# Upgrading\n\n## Breaking Changes\n\n| Version | Breaking Change | Migration Path |\n|---|---|---|\n| 0.4.0 | The layout changed. | Run `app migrate`. |\n| 0.3.0 | No breaking changes. | — |\n\n## Environment Variable Changes\n\n| Version | Change | Details |\n|---|---|---|\n| 0.4.0 | Added | `APP_X` |\n";
+        let n = version_notes(tables, "v0.4.0");
+        assert_eq!(n.anchor.as_deref(), Some("breaking-changes"));
+        assert_eq!(
+            n.breaking,
+            vec![(
+                "The layout changed.".to_string(),
+                "Run `app migrate`.".to_string()
+            )]
+        );
+        let env_only = version_notes(
+            tables.replace("| 0.4.0 | The", "| 0.3.9 | The").as_str(),
+            "0.4.0",
+        );
+        assert_eq!(
+            env_only.anchor.as_deref(),
+            Some("environment-variable-changes")
+        );
+        assert!(env_only.breaking.is_empty());
+        assert_eq!(version_notes(tables, "9.9.9"), VersionNotes::default());
+        let sections = "# Upgrading\n\n## Upgrading to 1.2.0 (`--flag` removed)\n\nText.\n\n## Notes\n\n## Notes\n\n## Upgrading to 1.1.0\n";
+        assert_eq!(
+            version_notes(sections, "1.2.0").anchor.as_deref(),
+            Some("upgrading-to-120---flag-removed")
+        );
+        assert_eq!(
+            version_notes(sections, "1.1.0").anchor.as_deref(),
+            Some("upgrading-to-110")
+        );
+        let mut seen = std::collections::HashMap::new();
+        assert_eq!(slug("Notes", &mut seen), "notes");
+        assert_eq!(slug("Notes", &mut seen), "notes-1");
     }
 }

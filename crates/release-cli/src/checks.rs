@@ -38,6 +38,7 @@ pub fn is_remote(check: &Check) -> bool {
             | Check::Attestations { .. }
             | Check::ReleaseAssets { .. }
             | Check::DeprecationBanner { .. }
+            | Check::Announced { .. }
     )
 }
 
@@ -121,7 +122,8 @@ impl<'a> Local<'a> {
             Check::RegistryTags { .. }
             | Check::Attestations { .. }
             | Check::ReleaseAssets { .. }
-            | Check::DeprecationBanner { .. } => return None,
+            | Check::DeprecationBanner { .. }
+            | Check::Announced { .. } => return None,
             Check::NotApplicable { reason } => CheckResult::not_applicable(reason.clone()),
         })
     }
@@ -380,6 +382,43 @@ impl Remote<'_> {
                             Ok(Some(false)) => CheckResult::fail(format!(
                                 "the GitHub Release {tag} has no deprecation banner yet (R2)"
                             )),
+                        },
+                    },
+                    Check::Announced {
+                        tag,
+                        notice,
+                        channels,
+                    } => match &github {
+                        Err(e) => CheckResult::unknown(e),
+                        Ok(None) => CheckResult::unknown("not checked: --no-github"),
+                        Ok(Some(gh)) => match gh.release_by_tag(tag).await {
+                            Err(e) => remote_error(e),
+                            Ok(None) => CheckResult::fail(format!(
+                                "no GitHub Release {tag} in {}: nothing recorded as posted",
+                                gh.repository()
+                            )),
+                            Ok(Some(r)) => {
+                                let body = r.body.unwrap_or_default();
+                                let missing: Vec<&str> = channels
+                                    .iter()
+                                    .filter(|c| {
+                                        !release_core::announce::is_recorded(&body, *notice, c)
+                                    })
+                                    .map(String::as_str)
+                                    .collect();
+                                if missing.is_empty() {
+                                    CheckResult::pass(format!(
+                                        "the GitHub Release {tag} records the {notice} on {}",
+                                        channels.join(", ")
+                                    ))
+                                } else {
+                                    CheckResult::fail(format!(
+                                        "the {notice} is not recorded as posted on {} ({})",
+                                        missing.join(", "),
+                                        notice.rule()
+                                    ))
+                                }
+                            }
                         },
                     },
                     _ => continue,

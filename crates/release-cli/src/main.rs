@@ -79,6 +79,9 @@ enum Command {
     Registry(commands::registry::RegistryCommand),
     /// Roll back a defective release: move its aliases, mark its GitHub Release and changelog (R1-R4).
     Rollback(commands::rollback::RollbackArgs),
+    /// Announce a stable release on the policy's channels (N1), or send the deprecation notice
+    /// of a rolled-back one (R6); a dry run without --execute.
+    Announce(commands::announce::AnnounceArgs),
     /// Ship a tested release candidate's image as the stable version.
     Promote(commands::promote::PromoteArgs),
     /// Set a repository up: policy, changelog, upgrading guide, release workflows.
@@ -147,6 +150,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Verify(args) => commands::verify::run(&ctx, args),
         Command::Registry(command) => commands::registry::run(&ctx, command),
         Command::Rollback(args) => commands::rollback::run(&ctx, args),
+        Command::Announce(args) => commands::announce::run(&ctx, args),
         Command::Promote(args) => commands::promote::run(&ctx, args),
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Completions(args) => commands::completions::completions(Cli::command(), args),

@@ -29,7 +29,11 @@ fn env() -> Env {
     let seeded = seed_releases(&reg.addr);
     let gh = FakeGitHub::start("acme/app", "ghs_test_token", 30);
     // RustShare's policy (its image, binary assets and labels) is the project's policy here.
-    std::fs::copy(RUSTSHARE_POLICY, dir.path().join("release-policy.toml")).unwrap();
+    // Without the example's announcement channels: these tests are about the registry and the
+    // GitHub Release; the rollback's deprecation notice is tested in announce.rs.
+    let policy = std::fs::read_to_string(RUSTSHARE_POLICY).unwrap();
+    let policy = policy.split("\n# Announcements").next().unwrap();
+    std::fs::write(dir.path().join("release-policy.toml"), policy).unwrap();
     Env {
         dir,
         reg,

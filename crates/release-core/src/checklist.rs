@@ -154,6 +154,15 @@ pub enum Check {
         /// Which check.
         check: crate::checks::CheckKind,
     },
+    /// The GitHub Release records that the notice was posted to every channel (N1, R6).
+    Announced {
+        /// The git tag whose GitHub Release holds the record.
+        tag: String,
+        /// The announcement or the deprecation notice.
+        notice: crate::announce::Notice,
+        /// The channels of the policy.
+        channels: Vec<String>,
+    },
     /// The step does not apply under this policy (no image, no candidate required, an
     /// optional upgrading guide): reported as such, never as a pass.
     NotApplicable {
@@ -248,6 +257,16 @@ impl CheckResult {
     pub fn is_ok(&self) -> bool {
         matches!(self.state, CheckState::Pass | CheckState::NotApplicable)
     }
+}
+
+/// The names of the policy's announcement channels.
+fn channel_names(policy: &Policy) -> Vec<String> {
+    policy
+        .announce
+        .channels
+        .iter()
+        .map(|c| c.name.clone())
+        .collect()
 }
 
 /// A procedure for one version, as steps.
@@ -552,13 +571,31 @@ impl Checklist {
                         "P3",
                     ));
                 }
-                steps.push(step(
-                    "announce",
-                    format!("Announce, linking the release notes and `{upgrading}`"),
-                    vec![format!("release changelog notes {v}")],
-                    None,
-                    "P2",
-                ));
+                let channels = channel_names(policy);
+                if channels.is_empty() {
+                    steps.push(step(
+                        "announce",
+                        format!("Announce, linking the release notes and `{upgrading}`"),
+                        vec![format!("release changelog notes {v}")],
+                        None,
+                        "P2",
+                    ));
+                } else {
+                    steps.push(step(
+                        "announce",
+                        format!(
+                            "Announce on {}, linking the release notes and `{upgrading}`",
+                            channels.join(", ")
+                        ),
+                        vec![format!("release announce {v} --execute")],
+                        Some(Check::Announced {
+                            tag: tag.clone(),
+                            notice: crate::announce::Notice::Announcement,
+                            channels,
+                        }),
+                        "P2, N1",
+                    ));
+                }
             }
             Procedure::Rollback => {
                 let to = replacement
@@ -583,13 +620,33 @@ impl Checklist {
                     Some(Check::ChangelogYanked { version: v.clone() }),
                     "R4",
                 ));
-                steps.push(step(
-                    "notify",
-                    "Notify users on the channels of the release announcement".into(),
-                    Vec::new(),
-                    None,
-                    "P4",
-                ));
+                let channels = channel_names(policy);
+                if channels.is_empty() {
+                    steps.push(step(
+                        "notify",
+                        "Notify users on the channels of the release announcement".into(),
+                        Vec::new(),
+                        None,
+                        "P4",
+                    ));
+                } else {
+                    steps.push(step(
+                        "notify",
+                        format!(
+                            "Notify users on {} (`rollback --execute` sends the notice)",
+                            channels.join(", ")
+                        ),
+                        vec![format!(
+                            "release announce {v} --deprecated --reason \"...\" --execute"
+                        )],
+                        Some(Check::Announced {
+                            tag: tag.clone(),
+                            notice: crate::announce::Notice::Deprecation,
+                            channels,
+                        }),
+                        "P4, R6",
+                    ));
+                }
                 steps.push(step(
                     "fix",
                     format!("Ship the fix as the next patch after {v}"),

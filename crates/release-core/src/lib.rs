@@ -15,6 +15,7 @@
 //! - [`event`]: the CI event (main push, tag push, other).
 //! - [`matrix`]: the Docker tag plan for an event (T1-T10).
 //! - [`rollback`]: where aliases belong, what a rollback moves (R2, R3, T6).
+//! - [`announce`]: announcement channels and messages, deprecation notices, the record (N1, R6).
 //! - [`rule`]: the policy's rules as values, carried by every refusal and finding.
 //! - [`untrusted`]: outside text made safe for a terminal.
 //!
@@ -35,6 +36,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod announce;
 pub mod checklist;
 pub mod checks;
 pub mod event;

@@ -20,6 +20,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::announce::AnnouncePolicy;
+
 /// Why a policy file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
@@ -69,6 +71,9 @@ pub struct Policy {
     pub checks: ChecksPolicy,
     /// GitHub Release assets and API (A3).
     pub github: GithubPolicy,
+    /// Announcement channels (N1, R6): `[announce]` and `[[announce.channels]]`.
+    #[serde(skip_serializing_if = "AnnouncePolicy::is_empty")]
+    pub announce: AnnouncePolicy,
 }
 
 impl Default for Policy {
@@ -84,6 +89,7 @@ impl Default for Policy {
             signing: SigningPolicy::default(),
             checks: ChecksPolicy::default(),
             github: GithubPolicy::default(),
+            announce: AnnouncePolicy::default(),
         }
     }
 }
@@ -568,6 +574,12 @@ impl Policy {
                 "signing.stable",
                 "stable tags must accept at least one format (G2)",
             );
+        }
+        if let Err(reason) = self.announce.validate() {
+            return Err(PolicyError::Invalid {
+                key: "announce.channels",
+                reason,
+            });
         }
         Ok(())
     }

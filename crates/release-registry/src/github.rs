@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{describe_body, RegistryError};
-use crate::retry::{parse_retry_after, retryable_status, with_retries, RetryPolicy, Try};
+use crate::retry::{parse_retry_after, retryable_status, send, Reply, RetryPolicy, Verdict};
 use crate::secret::Secret;
 
 /// A GitHub Release, the fields we use.
@@ -131,6 +131,11 @@ impl GitHub {
         &self.repository
     }
 
+    /// The REST API base (`https://api.github.com`, `https://HOST/api/v3`).
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
     async fn call(
         &self,
         method: Method,
@@ -138,85 +143,31 @@ impl GitHub {
         body: Option<&serde_json::Value>,
         what: &str,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, Vec<u8>), RegistryError> {
-        with_retries(&self.retry, |_| async {
+        let build = || {
             let mut rb = self
                 .http
                 .request(method.clone(), url)
-                .timeout(self.retry.timeout)
                 .header(ACCEPT, "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28");
             if let Some(t) = &self.token {
-                let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {}", t.expose())) else {
-                    return Try::Done(Err(RegistryError::Input(
-                        "GITHUB_TOKEN is not a valid header value".into(),
-                    )));
-                };
-                v.set_sensitive(true);
-                rb = rb.header(AUTHORIZATION, v);
+                rb = rb.header(AUTHORIZATION, bearer(t)?);
             }
             if let Some(b) = body {
                 rb = rb
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(b.to_string());
             }
-            let sent = match rb.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    resp.bytes().await.map(|b| (status, headers, b.to_vec()))
-                }
-                Err(e) => Err(e),
-            };
-            let (status, headers, body) = match sent {
-                Err(e) => {
-                    return Try::Again {
-                        after: None,
-                        last: Err(RegistryError::Network {
-                            what: what.into(),
-                            detail: e.to_string(),
-                        }),
-                    }
-                }
-                Ok(answer) => answer,
-            };
-            let header = |n: &str| {
-                headers
-                    .get(n)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            // Secondary rate limits answer 403/429 with Retry-After; primary ones 403 with
-            // x-ratelimit-remaining: 0 and a reset time.
-            let rate_limited = (status == StatusCode::FORBIDDEN
-                || status == StatusCode::TOO_MANY_REQUESTS)
-                && (header("retry-after").is_some()
-                    || header("x-ratelimit-remaining").as_deref() == Some("0"));
-            if retryable_status(status.as_u16()) || rate_limited {
-                let after = header("retry-after")
-                    .and_then(|v| parse_retry_after(&v, SystemTime::now()))
-                    .or_else(|| {
-                        let reset: u64 = header("x-ratelimit-reset")?.parse().ok()?;
-                        let now = SystemTime::now()
-                            .duration_since(SystemTime::UNIX_EPOCH)
-                            .ok()?
-                            .as_secs();
-                        Some(Duration::from_secs(reset.saturating_sub(now)))
-                    });
-                // Out of tries: a rate limit is an error, another status is the answer.
-                let last = if rate_limited {
-                    Err(RegistryError::Status {
-                        what: what.into(),
-                        status: status.as_u16(),
-                        detail: format!(": rate limited{}", describe_body(&body)),
-                    })
-                } else {
-                    Ok((status, headers.clone(), body.clone()))
-                };
-                return Try::Again { after, last };
-            }
-            Try::Done(Ok((status, headers, body)))
-        })
-        .await
+            Ok(rb)
+        };
+        let reply = send(&self.retry, what, build, rate_limit_verdict).await?;
+        if is_rate_limited(&reply) {
+            return Err(RegistryError::Status {
+                what: what.into(),
+                status: reply.status.as_u16(),
+                detail: format!(": rate limited{}", describe_body(&reply.body)),
+            });
+        }
+        Ok((reply.status, reply.headers, reply.body))
     }
 
     fn fail(&self, what: &str, status: StatusCode, body: &[u8]) -> RegistryError {
@@ -331,6 +282,42 @@ impl GitHub {
             detail: "more than 1000 pages of assets".into(),
         })
     }
+}
+
+/// `Authorization: Bearer TOKEN`, marked sensitive.
+pub(crate) fn bearer(token: &Secret) -> Result<HeaderValue, RegistryError> {
+    let mut v = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| RegistryError::Input("the token is not a valid header value".into()))?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// GitHub's rate limits: secondary limits answer 403/429 with `Retry-After`, primary ones 403
+/// with `x-ratelimit-remaining: 0` and a reset time.
+pub(crate) fn is_rate_limited(reply: &Reply) -> bool {
+    (reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::TOO_MANY_REQUESTS)
+        && (reply.header("retry-after").is_some()
+            || reply.header("x-ratelimit-remaining") == Some("0"))
+}
+
+/// Retries 408/429/5xx and GitHub's rate limits, after `Retry-After` or until
+/// `x-ratelimit-reset`.
+pub(crate) fn rate_limit_verdict(reply: &Reply) -> Verdict {
+    if !(retryable_status(reply.status.as_u16()) || is_rate_limited(reply)) {
+        return Verdict::Done;
+    }
+    let after = reply
+        .header("retry-after")
+        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+        .or_else(|| {
+            let reset: u64 = reply.header("x-ratelimit-reset")?.parse().ok()?;
+            let now = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .ok()?
+                .as_secs();
+            Some(Duration::from_secs(reset.saturating_sub(now)))
+        });
+    Verdict::Retry(after)
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], what: &str) -> Result<T, RegistryError> {

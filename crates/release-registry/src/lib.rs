@@ -11,10 +11,13 @@
 //! - Retries ([`retry`]) on 408/429/5xx and connection errors, honouring `Retry-After`.
 //! - [`attest`]: attestations and SBOMs of a digest, wherever they were stored.
 //! - [`github`]: GitHub Releases over REST.
+//! - [`announce`]: posting announcements and deprecation notices (Discord, Slack, Mastodon,
+//!   GitHub Discussions, JSON webhooks).
 //!
 //! Registries on loopback are spoken to over plain HTTP, every other host over HTTPS unless
 //! named as insecure ([`reference::scheme_for`]).
 
+pub mod announce;
 pub mod attest;
 pub mod auth;
 pub mod client;

@@ -1,6 +1,12 @@
-//! When and how long to wait before trying a request again.
+//! When and how long to wait before trying a request again, and the one loop that does it
+//! ([`send`]) for GitHub and the announcement channels.
 
 use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::error::RegistryError;
 
 /// Retry settings: 408, 429, 5xx and connection errors are retried with capped exponential
 /// backoff, or after the server's `Retry-After` when it sends one.
@@ -89,6 +95,94 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// An answer as received.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// What [`send`] does with an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Hand it to the caller.
+    Done,
+    /// Try again (while attempts are left), after the server's wait when it named one.
+    Retry(Option<Duration>),
+}
+
+/// The usual verdict: 408, 429 and 5xx retry, after `Retry-After` when sent.
+pub fn default_verdict(reply: &Reply) -> Verdict {
+    if retryable_status(reply.status.as_u16()) {
+        Verdict::Retry(
+            reply
+                .header("retry-after")
+                .and_then(|v| parse_retry_after(v, SystemTime::now())),
+        )
+    } else {
+        Verdict::Done
+    }
+}
+
+/// Sends the request `build` makes, up to `policy.attempts` times: connection failures and
+/// answers `judge` calls [`Verdict::Retry`] are tried again after the capped backoff or the
+/// server's wait. The last answer is returned whatever its status (the caller judges it);
+/// after the last connection failure the error names `what`, never the URL (which may hold a
+/// webhook's secret).
+pub async fn send(
+    policy: &RetryPolicy,
+    what: &str,
+    build: impl Fn() -> Result<reqwest::RequestBuilder, RegistryError>,
+    judge: impl Fn(&Reply) -> Verdict,
+) -> Result<Reply, RegistryError> {
+    with_retries(policy, |_| async {
+        let request = match build() {
+            Ok(r) => r,
+            Err(e) => return Try::Done(Err(e)),
+        };
+        let sent = match request.timeout(policy.timeout).send().await {
+            Ok(resp) => {
+                let status = resp.status();
+                let headers = resp.headers().clone();
+                resp.bytes().await.map(|b| Reply {
+                    status,
+                    headers,
+                    body: b.to_vec(),
+                })
+            }
+            Err(e) => Err(e),
+        };
+        match sent {
+            Err(e) => Try::Again {
+                after: None,
+                last: Err(RegistryError::Network {
+                    what: what.into(),
+                    detail: e.without_url().to_string(),
+                }),
+            },
+            Ok(reply) => match judge(&reply) {
+                Verdict::Retry(after) => Try::Again {
+                    after,
+                    last: Ok(reply),
+                },
+                Verdict::Done => Try::Done(Ok(reply)),
+            },
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

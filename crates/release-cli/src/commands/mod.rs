@@ -1,5 +1,6 @@
 //! One module per subcommand. Each has its clap arguments and a `run(&Context, args)`.
 
+pub mod announce;
 pub mod changelog;
 pub mod check;
 pub mod checklist;

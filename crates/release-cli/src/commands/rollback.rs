@@ -101,6 +101,9 @@ pub struct RollbackReport {
     pub kept: Vec<KeptAlias>,
     /// The banner text (R2).
     pub banner: String,
+    /// The plan (for the deprecation notice's aliases).
+    #[serde(skip)]
+    pub plan: Option<RollbackPlan>,
 }
 
 /// Runs `release rollback`.
@@ -348,8 +351,9 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
                 reason: args.reason.trim().to_string(),
                 execute,
                 steps,
-                kept: plan.kept,
+                kept: plan.kept.clone(),
                 banner,
+                plan: Some(plan),
             },
             failed,
         ))
@@ -365,6 +369,12 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
         failed |= step.status == "failed";
         report.steps.push(step);
     }
+    // R6: the deprecation notice on the channels of the announcement.
+    if !policy.announce.channels.is_empty() {
+        let steps = notify_steps(ctx, &defective, &report, github.as_ref(), execute);
+        failed |= steps.iter().any(|s| s.status == "failed");
+        report.steps.extend(steps);
+    }
     if ctx.json {
         output::print_json(&report)?;
     } else {
@@ -374,6 +384,76 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
         return Err(CliError::env("the rollback is incomplete: the steps above say what moved; fix the cause and re-run (it only does what is left)"));
     }
     Ok(Outcome::Ok)
+}
+
+/// The deprecation notice on every announcement channel (R6), recorded in the GitHub Release
+/// like an announcement, so a re-run sends it only where it is missing.
+fn notify_steps(
+    ctx: &Context,
+    defective: &release_core::version::ReleaseVersion,
+    report: &RollbackReport,
+    github: Option<&release_registry::github::GitHub>,
+    execute: bool,
+) -> Vec<Step> {
+    use crate::commands::announce;
+    let policy = &ctx.policy;
+    let channels: Vec<&release_core::announce::Channel> = policy.announce.channels.iter().collect();
+    let step = |channel: &str, status, detail: Option<String>| Step {
+        kind: "announce",
+        target: format!("channel {channel}"),
+        action: "send the deprecation notice (R6)".into(),
+        status,
+        detail,
+        diff: None,
+    };
+    let all = |status, detail: String| -> Vec<Step> {
+        channels
+            .iter()
+            .map(|c| step(&c.name, status, Some(detail.clone())))
+            .collect()
+    };
+    let none = release_core::history::History::from_versions(Vec::<
+        release_core::version::ReleaseVersion,
+    >::new());
+    let messages = announce::deprecation(
+        ctx,
+        defective,
+        None,
+        &none,
+        &report.reason,
+        report.plan.as_ref(),
+    )
+    .and_then(|dep| announce::deprecation_messages(&dep, &channels));
+    let messages = match messages {
+        Ok(m) => m,
+        Err(e) => return all(if execute { "failed" } else { "unknown" }, e.message),
+    };
+    if !execute {
+        return messages
+            .iter()
+            .map(|m| step(&m.channel, "planned", None))
+            .collect();
+    }
+    let Some(gh) = github else {
+        return all("skipped", format!("--no-github: the record of what was posted lives in the GitHub Release; send it later with `release announce {defective} --deprecated --reason \"...\" --execute`"));
+    };
+    let owned: Vec<release_core::announce::Channel> =
+        channels.iter().map(|c| (*c).clone()).collect();
+    let tag = defective.tag(policy);
+    match block_on(announce::post_all(gh, &tag, &owned, messages)) {
+        Ok(Ok(results)) => results
+            .into_iter()
+            .map(|r| {
+                let status = match r.status {
+                    "done" => "done",
+                    "unchanged" => "unchanged",
+                    _ => "failed",
+                };
+                step(&r.message.channel, status, r.detail.or(r.url))
+            })
+            .collect(),
+        Ok(Err(e)) | Err(e) => all("failed", e.message),
+    }
 }
 
 /// Marks the defective version `[YANKED]` in the changelog, with the reason and replacement.

@@ -1386,3 +1386,291 @@ impl Drop for FakeGitHub {
         stop_server(&self.addr, &self.stop);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fake announcement services, answering as their documentation says: Discord's execute-webhook
+// (`?wait=true` answers 200 with the message; 429 with `retry_after` seconds in the JSON body
+// and `Retry-After`; 400 "Invalid Form Body" over 2000 characters; 401 for a wrong token),
+// Slack's incoming webhooks (200 `ok`; plain-text errors `invalid_payload`, `no_text`,
+// `no_service`; 429 with `Retry-After`), Mastodon's `POST /api/v1/statuses` (Bearer token,
+// `Idempotency-Key` answered with the first status, 422 `{"error":"Validation failed: Text
+// character limit of 500 exceeded"}` where every link counts 23), GitHub's GraphQL API
+// (`repository { id discussionCategories }`, `createDiscussion`, errors in `errors` with a
+// 200, 401 "Bad credentials"), and a JSON webhook.
+
+/// One accepted post.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// `discord`, `slack`, `mastodon`, `discussions`, `webhook`.
+    pub service: &'static str,
+    /// The JSON body as received.
+    pub body: serde_json::Value,
+    /// The headers as received.
+    pub headers: Vec<(String, String)>,
+}
+
+pub struct FakeServices {
+    pub addr: String,
+    /// Accepted posts, in order.
+    pub posts: Arc<Mutex<Vec<Post>>>,
+    /// Answers served once, before the normal handling, to requests whose path starts with the
+    /// prefix: `(prefix, answer)`.
+    pub faults: Arc<Mutex<Vec<(String, Message)>>>,
+    /// When set, every request gets a 400 that echoes its path and `Authorization` header (a
+    /// badly behaved service: the secrets must still not reach any output).
+    pub echo: Arc<AtomicBool>,
+    /// Every request line received.
+    pub log: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+/// The secrets the fake accepts.
+pub const DISCORD_TOKEN: &str = "dIsCoRdWeBhOoKtOkEn0123456789abcdefABCDEF";
+pub const SLACK_TOKEN: &str = "sLaCkHoOkSeCrEt0123456789";
+pub const MASTODON_TOKEN: &str = "mAsToDoNaCcEsStOkEn0123456789xyz";
+pub const GITHUB_TOKEN: &str = "ghp_FakeGraphqlToken0123456789abcdefABCD";
+
+/// Mastodon's length: characters, every `http(s)://` link counting 23.
+fn mastodon_len(text: &str) -> usize {
+    text.split([' ', '\n'])
+        .map(|w| {
+            if w.starts_with("http://") || w.starts_with("https://") {
+                23
+            } else {
+                w.chars().count()
+            }
+        })
+        .sum::<usize>()
+        + text.matches([' ', '\n']).count()
+}
+
+impl FakeServices {
+    pub fn start() -> FakeServices {
+        let posts: Arc<Mutex<Vec<Post>>> = Arc::new(Mutex::new(Vec::new()));
+        let faults: Arc<Mutex<Vec<(String, Message)>>> = Arc::new(Mutex::new(Vec::new()));
+        let echo = Arc::new(AtomicBool::new(false));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let statuses: Arc<Mutex<BTreeMap<String, String>>> = Arc::new(Mutex::new(BTreeMap::new()));
+        let (p2, f2, e2, l2, s2) = (
+            posts.clone(),
+            faults.clone(),
+            echo.clone(),
+            log.clone(),
+            statuses.clone(),
+        );
+        let (addr, stop) = serve(move |req, stream| {
+            l2.lock()
+                .unwrap()
+                .push(format!("{} {}", req.method, req.path));
+            let json = |code: u16, body: String| Message {
+                status: code,
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.into_bytes(),
+                ..Message::default()
+            };
+            let text = |code: u16, body: &str| Message {
+                status: code,
+                headers: vec![("Content-Type".into(), "text/html".into())],
+                body: body.as_bytes().to_vec(),
+                ..Message::default()
+            };
+            if e2.load(Ordering::SeqCst) {
+                let auth = req.header("authorization").unwrap_or("-").to_string();
+                let body = format!(
+                    r#"{{"message":"cannot handle {} {} with Authorization: {auth}","error":"invalid request {} (authorization {auth})"}}"#,
+                    req.method, req.path, req.path
+                );
+                write_response(stream, &json(400, body), false);
+                return;
+            }
+            let fault = {
+                let mut f = f2.lock().unwrap();
+                let i = f.iter().position(|(p, _)| req.path.starts_with(p.as_str()));
+                i.map(|i| f.remove(i).1)
+            };
+            if let Some(answer) = fault {
+                write_response(stream, &answer, false);
+                return;
+            }
+            let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let record = |service: &'static str| {
+                p2.lock().unwrap().push(Post {
+                    service,
+                    body: body.clone(),
+                    headers: req.headers.clone(),
+                });
+            };
+            let bearer =
+                |token: &str| req.header("authorization") == Some(&format!("Bearer {token}"));
+            let path = req.path.as_str();
+            let resp = if let Some(rest) = path.strip_prefix("/api/webhooks/") {
+                let (hook, query) = rest.split_once('?').unwrap_or((rest, ""));
+                let token = hook.split('/').nth(1).unwrap_or("");
+                if req.method != "POST" {
+                    json(
+                        405,
+                        r#"{"message": "405: Method Not Allowed", "code": 0}"#.into(),
+                    )
+                } else if token != DISCORD_TOKEN {
+                    json(
+                        401,
+                        r#"{"message": "Invalid Webhook Token", "code": 50027}"#.into(),
+                    )
+                } else {
+                    let content = body["content"].as_str().unwrap_or("");
+                    if content.is_empty() {
+                        json(
+                            400,
+                            r#"{"message": "Cannot send an empty message", "code": 50006}"#.into(),
+                        )
+                    } else if content.chars().count() > 2000 {
+                        json(400, r#"{"code": 50035, "errors": {"content": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}]}}, "message": "Invalid Form Body"}"#.into())
+                    } else {
+                        record("discord");
+                        if query.contains("wait=true") {
+                            json(
+                                200,
+                                format!(
+                                    r#"{{"id": "1100000000000000001", "type": 0, "content": {}, "channel_id": "1000000000000000001", "webhook_id": "1000000000000000002"}}"#,
+                                    serde_json::to_string(content).unwrap()
+                                ),
+                            )
+                        } else {
+                            status(204, &[], "")
+                        }
+                    }
+                }
+            } else if let Some(rest) = path.strip_prefix("/services/") {
+                if !rest.ends_with(SLACK_TOKEN) {
+                    text(404, "no_service")
+                } else if req.header("content-type") != Some("application/json") || body.is_null() {
+                    text(400, "invalid_payload")
+                } else if body["text"].as_str().unwrap_or("").is_empty() {
+                    text(400, "no_text")
+                } else {
+                    record("slack");
+                    text(200, "ok")
+                }
+            } else if path == "/api/v1/statuses" {
+                if !bearer(MASTODON_TOKEN) {
+                    json(401, r#"{"error":"The access token is invalid"}"#.into())
+                } else {
+                    let status_text = body["status"].as_str().unwrap_or("");
+                    let key = req.header("idempotency-key").map(str::to_string);
+                    let known = key
+                        .as_ref()
+                        .and_then(|k| s2.lock().unwrap().get(k).cloned());
+                    if let Some(existing) = known {
+                        json(200, existing)
+                    } else if status_text.is_empty() {
+                        json(
+                            422,
+                            r#"{"error":"Validation failed: Text can't be blank"}"#.into(),
+                        )
+                    } else if mastodon_len(status_text) > 500 {
+                        json(422, r#"{"error":"Validation failed: Text character limit of 500 exceeded"}"#.into())
+                    } else {
+                        record("mastodon");
+                        let n = p2.lock().unwrap().len();
+                        let out = format!(
+                            r#"{{"id":"{n}","uri":"https://social.example/users/release/statuses/{n}","url":"https://social.example/@release/{n}","visibility":{},"content":"<p></p>"}}"#,
+                            body["visibility"]
+                        );
+                        if let Some(k) = key {
+                            s2.lock().unwrap().insert(k, out.clone());
+                        }
+                        json(200, out)
+                    }
+                }
+            } else if path == "/graphql" {
+                if !bearer(GITHUB_TOKEN) {
+                    json(401, r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/graphql"}"#.into())
+                } else {
+                    let query = body["query"].as_str().unwrap_or("");
+                    if query.contains("createDiscussion") {
+                        let input = &body["variables"]["input"];
+                        if input["repositoryId"] != "R_kgDOrepo"
+                            || input["categoryId"] != "DIC_kwDOannounce"
+                        {
+                            json(200, r#"{"data":{"createDiscussion":null},"errors":[{"type":"NOT_FOUND","path":["createDiscussion"],"locations":[{"line":1,"column":45}],"message":"Could not resolve to a node with the global id of 'x'"}]}"#.into())
+                        } else {
+                            record("discussions");
+                            let n = p2.lock().unwrap().len();
+                            json(
+                                200,
+                                format!(
+                                    r#"{{"data":{{"createDiscussion":{{"discussion":{{"url":"https://github.com/kubedoio/rustshare/discussions/{n}"}}}}}}}}"#
+                                ),
+                            )
+                        }
+                    } else if query.contains("discussionCategories") {
+                        if body["variables"]["owner"] == "kubedoio"
+                            && body["variables"]["name"] == "rustshare"
+                        {
+                            json(200, r#"{"data":{"repository":{"id":"R_kgDOrepo","discussionCategories":{"nodes":[{"id":"DIC_kwDOgeneral","name":"General","slug":"general"},{"id":"DIC_kwDOannounce","name":"Announcements","slug":"announcements"}]}}}}"#.into())
+                        } else {
+                            json(200, r#"{"data":{"repository":null},"errors":[{"type":"NOT_FOUND","path":["repository"],"locations":[{"line":1,"column":41}],"message":"Could not resolve to a Repository with the name 'x'."}]}"#.into())
+                        }
+                    } else {
+                        json(200, r#"{"errors":[{"message":"Parse error"}]}"#.into())
+                    }
+                }
+            } else if path.starts_with("/hook") {
+                record("webhook");
+                status(204, &[], "")
+            } else {
+                json(404, r#"{"message":"Not Found"}"#.into())
+            };
+            write_response(stream, &resp, false);
+        });
+        FakeServices {
+            addr,
+            posts,
+            faults,
+            echo,
+            log,
+            stop,
+        }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    pub fn discord_url(&self) -> String {
+        format!(
+            "{}/api/webhooks/1000000000000000002/{DISCORD_TOKEN}",
+            self.base()
+        )
+    }
+    pub fn slack_url(&self) -> String {
+        format!("{}/services/T0001/B0001/{SLACK_TOKEN}", self.base())
+    }
+    pub fn webhook_url(&self) -> String {
+        format!("{}/hook/{SLACK_TOKEN}x", self.base())
+    }
+    pub fn graphql_url(&self) -> String {
+        format!("{}/graphql", self.base())
+    }
+    /// Serves `answer` once to the next request whose path starts with `prefix`.
+    pub fn fault(&self, prefix: &str, answer: Message) {
+        self.faults
+            .lock()
+            .unwrap()
+            .push((prefix.to_string(), answer));
+    }
+    pub fn posts_to(&self, service: &str) -> Vec<Post> {
+        self.posts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| p.service == service)
+            .cloned()
+            .collect()
+    }
+}
+
+impl Drop for FakeServices {
+    fn drop(&mut self) {
+        stop_server(&self.addr, &self.stop);
+    }
+}
