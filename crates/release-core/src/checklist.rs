@@ -301,6 +301,26 @@ impl Checklist {
         policy: &Policy,
         replacement: Option<&ReleaseVersion>,
     ) -> Self {
+        Self::with_history(
+            procedure,
+            version,
+            policy,
+            replacement,
+            &crate::history::History::default(),
+        )
+    }
+
+    /// [`Checklist::new`] with the release history, so the image step lists exactly the
+    /// aliases T6 (and the yanked record) give the version: a hotfix of an older line gets
+    /// `X.Y` but not `X` or `latest`; `X` is never listed for 0.x when the policy does not
+    /// publish it.
+    pub fn with_history(
+        procedure: Procedure,
+        version: &ReleaseVersion,
+        policy: &Policy,
+        replacement: Option<&ReleaseVersion>,
+        history: &crate::history::History,
+    ) -> Self {
         let tag = version.tag(policy);
         let v = version.to_string();
         let image = policy.docker.images().first().cloned();
@@ -512,16 +532,41 @@ impl Checklist {
                     None,
                     "P2",
                 ));
+                // T6, decided once (`place_aliases`): the aliases this version gets, and the
+                // ones it leaves where they are.
+                let placed = crate::rollback::place_aliases(version, history, &[], policy);
                 let mut tags = vec![v.clone()];
-                tags.extend([
-                    format!("{major}.{minor}"),
-                    major.to_string(),
-                    "latest".into(),
-                ]);
+                tags.extend(
+                    placed
+                        .iter()
+                        .filter(|p| p.on_version)
+                        .map(|p| p.alias.to_string()),
+                );
+                let left: Vec<String> = placed
+                    .iter()
+                    .filter(|p| !p.on_version)
+                    .map(|p| match &p.target {
+                        Some(t) => format!("`{}` stays on {t}", p.alias),
+                        None => format!("`{}` has no good release", p.alias),
+                    })
+                    .collect();
                 let shown = image.as_deref().unwrap_or("(no image)");
+                let listed = tags
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let title = if left.is_empty() {
+                    format!("`{shown}` has {listed} on one digest")
+                } else {
+                    format!(
+                        "`{shown}` has {listed} on one digest ({}, T6)",
+                        left.join(", ")
+                    )
+                };
                 steps.push(step(
                     "images",
-                    format!("`{shown}` has the tags the plan publishes, on one digest"),
+                    title,
                     vec![format!("release verify {v}")],
                     Some(match &image {
                         Some(image) => Check::RegistryTags {
@@ -1374,6 +1419,43 @@ mod tests {
         assert_eq!(
             next_step(&prepared, &p).command.as_deref(),
             Some("release tag 0.4.0 --execute")
+        );
+    }
+
+    #[test]
+    fn the_image_step_lists_what_t6_gives_the_version() {
+        let p = Policy::default();
+        let mut p = Policy {
+            docker: crate::policy::DockerPolicy {
+                images: Some(vec!["ghcr.io/acme/app".into()]),
+                ..p.docker.clone()
+            },
+            ..p.clone()
+        };
+        let history = crate::history::History::from_tags(["v0.3.1", "v0.4.0"], &p);
+        let images = |list: &Checklist| {
+            list.steps
+                .iter()
+                .find(|s| s.id == "images")
+                .map(|s| s.title.clone())
+                .unwrap_or_default()
+        };
+        let hotfix = Checklist::with_history(Procedure::Hotfix, &v("0.3.2"), &p, None, &history);
+        let title = images(&hotfix);
+        assert!(
+            title.contains("has `0.3.2`, `0.3` on one digest"),
+            "{title}"
+        );
+        assert!(
+            title.contains("`0` stays on 0.4.0") && title.contains("`latest` stays on 0.4.0"),
+            "{title}"
+        );
+        p.docker.major_alias_for_zero = false;
+        let stable = Checklist::with_history(Procedure::Stable, &v("0.5.0"), &p, None, &history);
+        let title = images(&stable);
+        assert!(
+            title.contains("has `0.5.0`, `0.5`, `latest` on one digest"),
+            "{title}"
         );
     }
 }

@@ -161,7 +161,13 @@ pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
     }
     let yanked = crate::commands::registry::yanked_versions(ctx, &args.yanked, &policy)?;
     check_stdin(&args.connect, &args.released)?;
-    let list = Checklist::new(procedure, &version, &policy, replacement.as_ref());
+    // The history (with the yanked record) makes the image step list what T6 gives this
+    // version; without one (no repository, no tags) every alias is listed.
+    let history = crate::gitctx::history(ctx, &args.released)
+        .map(|h| h.with_yanked(yanked.iter().cloned()))
+        .unwrap_or_default();
+    let list =
+        Checklist::with_history(procedure, &version, &policy, replacement.as_ref(), &history);
     let mut results: BTreeMap<String, CheckResult> = BTreeMap::new();
     if args.check {
         let local = Local::new(ctx, &policy, &args.released);

@@ -103,7 +103,8 @@ pub fn run(ctx: &Context, args: PreflightArgs) -> CliResult {
     } else {
         policy.main_branch.clone()
     };
-    let list = Checklist::new(procedure, &version, policy, None);
+    let history = local.history().ok().cloned().unwrap_or_default();
+    let list = Checklist::with_history(procedure, &version, policy, None, &history);
     let mut items = Vec::new();
     items.push(Item::from(
         "version",
