@@ -238,7 +238,7 @@ pub fn render_github(report: &PlanReport<'_>) -> String {
         .collect();
     let skipped = serde_json::to_string(report.skipped).unwrap_or_else(|_| "[]".into());
     output::github_output_blocks(&[
-        ("publish", report.publish.to_string()),
+        ("should_release", report.publish.to_string()),
         ("kind", serde_plain_kind(report.kind).to_string()),
         ("version", report.version.clone().unwrap_or_default()),
         ("is_prerelease", report.is_prerelease.to_string()),
