@@ -7,7 +7,7 @@ use release_git::verify::Trust;
 use release_git::{ErrorKind, GitError};
 
 use crate::context::Context;
-use crate::error::{CliError, CliResult, Outcome};
+use crate::error::{CliError, CliResult};
 use crate::released::ReleasedArgs;
 
 /// Opens the repository around the current directory (wherever the policy file is).
@@ -155,19 +155,7 @@ fn policy_path_in_repo(ctx: &Context, repo: &Repo) -> String {
 /// stderr, and as JSON with `--json`), the rest map to exit 2 or 3.
 pub fn fail(ctx: &Context, err: GitError) -> CliResult {
     match err.kind {
-        ErrorKind::Refused => {
-            if ctx.json {
-                crate::output::print_json(&serde_json::json!({
-                    "ok": false,
-                    "refused": err.message,
-                }))?;
-            }
-            eprintln!(
-                "refused: {}",
-                release_core::untrusted::escape_multiline(&err.message)
-            );
-            Ok(Outcome::No)
-        }
+        ErrorKind::Refused => crate::output::refusal(ctx.json, err.rule, &err.message),
         ErrorKind::Input => Err(CliError::input(err.message)),
         ErrorKind::Environment => Err(CliError::env(err.message)),
     }

@@ -70,3 +70,24 @@ pub fn annotation(message: &str) -> String {
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
+
+/// The one refusal shape: the answer "no" (exit 1), as `{"ok": false, "rule": …, "reason": …}`
+/// with `--json`, and `refused: REASON` on stderr (escaped: reasons quote outside text).
+pub fn refusal(
+    json: bool,
+    rule: Option<release_core::rule::Rule>,
+    reason: &str,
+) -> Result<crate::error::Outcome, crate::error::CliError> {
+    if json {
+        print_json(&serde_json::json!({
+            "ok": false,
+            "rule": rule,
+            "reason": reason,
+        }))?;
+    }
+    eprintln!(
+        "refused: {}",
+        release_core::untrusted::escape_multiline(reason)
+    );
+    Ok(crate::error::Outcome::No)
+}

@@ -12,6 +12,7 @@ use crate::sign::SigningConfig;
 use crate::tagobj::{self, Tagger};
 use crate::verify::{self, Trust, Verification};
 use crate::GitError;
+use release_core::rule::Rule;
 
 /// What `release tag` would write, computed before anything is written.
 #[derive(Debug, Clone, Serialize)]
@@ -64,9 +65,10 @@ pub fn plan_tag(
 ) -> Result<(NewTag, ReleaseVersion), GitError> {
     let version = tagobj::validate_tag_name(name, policy)?;
     if options.no_sign && version.is_stable() {
-        return Err(GitError::refused(format!(
-            "{name} is a stable tag: it must be signed (G2); drop --no-sign"
-        )));
+        return Err(GitError::refused_by(
+            Rule::G2,
+            format!("{name} is a stable tag: it must be signed (G2); drop --no-sign"),
+        ));
     }
     let dirty = repo.dirty_paths()?;
     if !dirty.is_empty() {
@@ -78,16 +80,20 @@ pub fn plan_tag(
         )));
     }
     if let Err(refusal) = history.check_new(&version) {
-        return Err(GitError::refused(format!("{name}: {refusal}")));
+        return Err(GitError::refused_by(
+            refusal.rule,
+            format!("{name}: {refusal}"),
+        ));
     }
     if repo
         .git2()
         .find_reference(&format!("refs/tags/{name}"))
         .is_ok()
     {
-        return Err(GitError::refused(format!(
-            "refs/tags/{name} already exists (V5: a version is never released twice)"
-        )));
+        return Err(GitError::refused_by(
+            Rule::V5,
+            format!("refs/tags/{name} already exists (V5: a version is never released twice)"),
+        ));
     }
     let commit = repo.head_commit()?;
     let signature = repo.signature()?;
@@ -164,7 +170,7 @@ pub fn create_tag(
     let verification =
         verify::verify_object(repo, &plan.tag, oid, policy, trust, Some(&plan.commit))?;
     if let Some(failure) = verification.failure() {
-        return Err(GitError::refused(format!(
+        return Err(GitError::refused_by(failure.id.rule(), format!(
             "the new tag object {oid} does not pass the gate, so refs/tags/{} was not created: {} check: {}",
             plan.tag,
             failure.id.as_str(),

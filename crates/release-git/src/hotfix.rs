@@ -47,13 +47,16 @@ pub fn plan_hotfix(
             v
         }
         None => history.newest_stable().cloned().ok_or_else(|| {
-            GitError::refused("there is no stable release to hotfix (V8): nothing to branch from")
+            GitError::refused_by(
+                release_core::rule::Rule::V8,
+                "there is no stable release to hotfix (V8): nothing to branch from",
+            )
         })?,
     };
     let from_tag = base.tag(policy);
     let newest = history.newest_stable_in_line(base.major(), base.minor());
     if let Some(newest) = newest.filter(|n| **n > base) {
-        return Err(GitError::refused(format!(
+        return Err(GitError::refused_by(release_core::rule::Rule::V8, format!(
             "{from_tag} is not the newest stable release of the {}.{} line ({} is): a hotfix branches from the line's last stable tag (V8)",
             base.major(),
             base.minor(),
@@ -65,7 +68,10 @@ pub fn plan_hotfix(
     })?;
     let version = base.hotfix();
     if let Err(refusal) = history.check_new(&version) {
-        return Err(GitError::refused(format!("hotfix {version}: {refusal}")));
+        return Err(GitError::refused_by(
+            refusal.rule,
+            format!("hotfix {version}: {refusal}"),
+        ));
     }
     let branch = policy.hotfix_branch_for(version.semver());
     if !git2::Branch::name_is_valid(&branch).unwrap_or(false) {

@@ -54,6 +54,8 @@ pub struct GitError {
     pub kind: ErrorKind,
     /// The full message.
     pub message: String,
+    /// The rule behind a refusal, when one decided it.
+    pub rule: Option<release_core::rule::Rule>,
 }
 
 impl GitError {
@@ -62,6 +64,7 @@ impl GitError {
         Self {
             kind: ErrorKind::Input,
             message: message.to_string(),
+            rule: None,
         }
     }
 
@@ -70,6 +73,16 @@ impl GitError {
         Self {
             kind: ErrorKind::Refused,
             message: message.to_string(),
+            rule: None,
+        }
+    }
+
+    /// A refusal by a rule of the policy.
+    pub fn refused_by(rule: release_core::rule::Rule, message: impl fmt::Display) -> Self {
+        Self {
+            kind: ErrorKind::Refused,
+            message: message.to_string(),
+            rule: Some(rule),
         }
     }
 
@@ -78,6 +91,7 @@ impl GitError {
         Self {
             kind: ErrorKind::Environment,
             message: message.to_string(),
+            rule: None,
         }
     }
 
@@ -94,3 +108,9 @@ impl fmt::Display for GitError {
 }
 
 impl std::error::Error for GitError {}
+
+impl From<release_core::history::Refusal> for GitError {
+    fn from(r: release_core::history::Refusal) -> Self {
+        GitError::refused_by(r.rule, r)
+    }
+}

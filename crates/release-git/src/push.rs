@@ -38,7 +38,7 @@ pub fn push_command(name: &str) -> String {
 /// pushes tags, maintainers do (G5).
 pub fn push_tag(root: &Path, name: &str, in_ci: bool) -> Result<PushResult, GitError> {
     if in_ci {
-        return Err(GitError::refused(format!(
+        return Err(GitError::refused_by(release_core::rule::Rule::G5, format!(
             "refusing to push refs/tags/{name} from CI (CI=true): the release workflow never creates or pushes tags; a maintainer pushes signed tags from their machine (G5)"
         )));
     }

@@ -83,6 +83,24 @@ impl CheckId {
         CheckId::ExpectedCommit,
     ];
 
+    /// The rule the check enforces.
+    pub fn rule(self) -> release_core::rule::Rule {
+        use release_core::rule::Rule;
+        match self {
+            CheckId::Name => Rule::V1,
+            CheckId::Ref | CheckId::Annotated => Rule::G1,
+            CheckId::Size
+            | CheckId::Headers
+            | CheckId::TagName
+            | CheckId::Type
+            | CheckId::Target
+            | CheckId::Armor => Rule::G4,
+            CheckId::TaggerDate | CheckId::Signature => Rule::G2,
+            CheckId::Reachable => Rule::G6,
+            CheckId::ExpectedCommit => Rule::G4,
+        }
+    }
+
     /// The id as printed (`tag-name`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -100,8 +100,14 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
                 d.rule
             );
         }
-        eprintln!("refused: the changelog has {} lint error(s); fix them first (`release changelog lint`)", errors.len());
-        return Ok(Outcome::No);
+        return output::refusal(
+            ctx.json,
+            Some(release_core::rule::Rule::C1),
+            &format!(
+                "the changelog has {} lint error(s); fix them first (`release changelog lint`)",
+                errors.len()
+            ),
+        );
     }
     let repo = gitctx::open_repo(ctx).ok();
     let history = match &repo {
@@ -117,8 +123,11 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
                 ReleaseVersion::parse_version(&n.version, policy).map_err(CliError::input)?
             }
             None => {
-                eprintln!("refused: Unreleased has no entries, nothing to prepare (C1)");
-                return Ok(Outcome::No);
+                return output::refusal(
+                    ctx.json,
+                    Some(release_core::rule::Rule::C1),
+                    "Unreleased has no entries, nothing to prepare (C1)",
+                );
             }
         },
         (None, Some(explicit)) => {
@@ -141,8 +150,7 @@ pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
         )));
     }
     if let Err(refusal) = history.check_new(&version) {
-        eprintln!("refused: {refusal}");
-        return Ok(Outcome::No);
+        return output::refusal(ctx.json, Some(refusal.rule), &refusal.to_string());
     }
     // A section prepared earlier and not tagged yet (a fix after a release candidate): the new
     // Unreleased entries join it; its upgrading notes were written then, so none are needed now

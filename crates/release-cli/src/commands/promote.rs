@@ -19,7 +19,7 @@ use crate::commands::registry::{
     block_on, failures, image_repository, registry_error, render_targets, ConnectArgs,
 };
 use crate::context::Context;
-use crate::error::{CliError, CliResult, Outcome};
+use crate::error::{CliError, CliResult};
 use crate::gitctx;
 use crate::output;
 use crate::released::ReleasedArgs;
@@ -66,13 +66,9 @@ pub struct PromoteReport {
     pub skipped: Vec<Skipped>,
 }
 
-/// The answer "no" with the reason: on stderr, and as JSON with `--json`.
+/// The answer "no" with the reason (P1: promote ships only a tested candidate).
 fn refuse(ctx: &Context, reason: String) -> CliResult {
-    if ctx.json {
-        output::print_json(&serde_json::json!({ "ok": false, "refused": reason }))?;
-    }
-    eprintln!("refused: {reason}");
-    Ok(Outcome::No)
+    output::refusal(ctx.json, Some(release_core::rule::Rule::P1), &reason)
 }
 
 /// Runs `release promote`.

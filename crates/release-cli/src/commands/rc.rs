@@ -99,15 +99,7 @@ fn next(
     match history.next_candidate_for(&base, policy) {
         Ok(c) => Ok(Ok(c)),
         Err(refusal) => {
-            if ctx.json {
-                output::print_json(&serde_json::json!({
-                    "ok": false,
-                    "version": base.to_string(),
-                    "rule": refusal.rule,
-                    "reason": refusal.reason,
-                }))?;
-            }
-            eprintln!("refused: {refusal}");
+            output::refusal(ctx.json, Some(refusal.rule), &refusal.to_string())?;
             Ok(Err(Outcome::No))
         }
     }

@@ -127,14 +127,15 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
     // written: a version of another line (V8), a stable version without its changelog notes.
     let line = release_git::history::line_facts(&repo, &ctx.policy).map_err(CliError::env)?;
     if let Err(refusal) = line.check(version, &history, &ctx.policy) {
-        return gitctx::fail(ctx, release_git::GitError::refused(refusal));
+        return gitctx::fail(ctx, release_git::GitError::from(refusal));
     }
     if let Err(why) = super::ci::release_notes(ctx, version) {
         return gitctx::fail(
             ctx,
-            release_git::GitError::refused(format!(
-                "{name} would be refused by `release ci`: {why}"
-            )),
+            release_git::GitError::refused_by(
+                release_core::rule::Rule::C6,
+                format!("{name} would be refused by `release ci`: {why}"),
+            ),
         );
     }
     let gate = match gate {
