@@ -11,6 +11,7 @@ mod gitctx;
 mod output;
 mod progress;
 mod released;
+mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
