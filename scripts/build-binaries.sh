@@ -6,10 +6,13 @@
 #
 # TARGET: x86_64-unknown-linux-musl and/or aarch64-unknown-linux-musl (default: both).
 # --install: install what the build needs first (rustup targets; Debian's musl-tools,
-#   gcc-aarch64-linux-gnu and musl-dev:arm64 through multiarch). Needs root or sudo.
+#   gcc-aarch64-linux-gnu and musl-dev:arm64 through multiarch, qemu-user to run the aarch64
+#   binary). Needs root or sudo.
 # Writes DIR/release-TARGET, DIR/release-TARGET.sha256 (`sha256sum` format, so
 # `sha256sum -c` checks it) and DIR/SHA256SUMS (default DIR: dist). Checks that `file` calls
-# every binary statically linked, and runs the native one (`release --version`).
+# every binary statically linked and runs each one (`release --version` must print the
+# workspace's version): natively, or under qemu-user (`qemu-aarch64`) for the other
+# architecture. Where qemu-user is missing, that binary is reported as NOT RUN, never as passed.
 #
 # Why these tools: git2 builds libgit2 (and zlib) with `cc`, and rustls' `ring` provider builds
 # C and assembly, so each target needs a C compiler for musl. x86_64 uses Debian's `musl-gcc`.
@@ -40,7 +43,7 @@ if $install; then
   pkgs=(musl-tools file)
   for t in "${targets[@]}"; do
     if [ "$t" = aarch64-unknown-linux-musl ]; then
-      pkgs+=(gcc-aarch64-linux-gnu musl-dev:arm64)
+      pkgs+=(gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user)
       dpkg --print-foreign-architectures | grep -qx arm64 || "${SUDO[@]}" dpkg --add-architecture arm64
     fi
   done
@@ -73,6 +76,7 @@ for t in "${targets[@]}"; do
 done
 
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 flag=(--release)
 [ "$profile" = release ] || flag=(--profile "$profile")
 for t in "${targets[@]}"; do
@@ -91,12 +95,41 @@ for t in "${targets[@]}"; do
 done
 # One file with every checksum, also those of binaries built by earlier runs into DIR.
 (cd "$out" && cat release-*.sha256 > SHA256SUMS && sha256sum -c --quiet SHA256SUMS)
-case "$(uname -m)" in
-  x86_64) native=x86_64-unknown-linux-musl ;;
-  aarch64) native=aarch64-unknown-linux-musl ;;
-  *) native= ;;
-esac
-if [ -n "$native" ] && [ -x "$out/release-$native" ]; then
-  "$out/release-$native" --version
-fi
+# Each binary runs: natively, or under qemu-user for the other architecture. Besides
+# `--version`, `plan` reads a real repository's tags through libgit2, the C code cross-built here.
+probe=$(mktemp -d)
+trap 'rm -rf "$tools" "$probe"' EXIT
+git -C "$probe" init -q -b main
+git -C "$probe" -c user.name=b -c user.email=b@example.org commit -q --allow-empty -m probe
+git -C "$probe" -c user.name=b -c user.email=b@example.org tag -a v0.1.0 -m v0.1.0
+probe_sha=$(git -C "$probe" rev-parse HEAD)
+want="release $(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)"
+not_run=()
+for t in "${targets[@]}"; do
+  arch=${t%%-*}
+  if [ "$arch" = "$(uname -m)" ]; then
+    runner=()
+  elif command -v "qemu-$arch" >/dev/null; then
+    runner=("qemu-$arch")
+  elif command -v "qemu-$arch-static" >/dev/null; then
+    runner=("qemu-$arch-static")
+  else
+    not_run+=("$t")
+    continue
+  fi
+  said=$("${runner[@]}" "$out/release-$t" --version)
+  if [ "$said" != "$want" ]; then
+    echo "build-binaries.sh: $out/release-$t --version said \"$said\", expected \"$want\"" >&2
+    exit 1
+  fi
+  plan=$(cd "$probe" && "${runner[@]}" "$out/release-$t" plan --ref refs/tags/v0.2.0 --sha "$probe_sha" --date 2026-07-20 --format list)
+  if ! grep -qx 0.2.0 <<< "$plan" || ! grep -qx latest <<< "$plan"; then
+    echo "build-binaries.sh: $out/release-$t plan in a repository gave: $plan" >&2
+    exit 1
+  fi
+  echo "ran ${runner[*]:-natively}: $out/release-$t --version: $said; plan over a repository's tags: ok"
+done
+for t in "${not_run[@]}"; do
+  echo "NOT RUN: $out/release-$t (no qemu-${t%%-*}; Debian package qemu-user)"
+done
 echo "binaries and checksums in $out/"

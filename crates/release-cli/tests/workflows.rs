@@ -1186,3 +1186,76 @@ fn the_actions_install_step_verifies_the_checksum_and_falls_back_to_cargo() {
         "{log}"
     );
 }
+
+// ---- This project's own release ----
+
+#[test]
+fn this_projects_workflows_pass_actionlint_and_hold_together() {
+    let root = workspace();
+    let out = run_actionlint(&root);
+    assert!(
+        text(&out).contains("Checking 2 workflow file(s)"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let outputs = ci_output_names();
+    for file in ["release.yml", "pilot-release.yml"] {
+        check_workflow(&root.join(".github/workflows").join(file), &outputs);
+    }
+    // `release` is built from the checkout being released, never fetched from elsewhere.
+    let release = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    assert!(release.contains("cargo install --locked --path crates/release-cli"));
+    assert!(release.contains("./scripts/build-binaries.sh --install \"$TARGET\""));
+    assert!(release.contains("cargo publish --workspace --locked"));
+}
+
+#[test]
+fn this_projects_assets_are_the_binaries_the_action_downloads() {
+    let root = workspace();
+    let policy = std::fs::read_to_string(root.join("release-policy.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out");
+    // The policy's assets as `release ci` reports them, and the smoke test it names exists.
+    ok(release(
+        &root,
+        &[
+            "ci",
+            "--ref",
+            "refs/heads/main",
+            "--sha",
+            "0123456789abcdef0123456789abcdef01234567",
+        ],
+        &[
+            ("GITHUB_OUTPUT", file.to_str().unwrap()),
+            ("GITHUB_REPOSITORY", "acme/release"),
+            ("HOME", "/nonexistent"),
+        ],
+        None,
+    ));
+    let outputs = parse_outputs(&std::fs::read_to_string(file).unwrap());
+    let assets: Vec<serde_json::Value> = serde_json::from_str(&outputs["assets"]).unwrap();
+    let targets: Vec<&str> = assets
+        .iter()
+        .map(|a| a["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        ["aarch64-unknown-linux-musl", "x86_64-unknown-linux-musl"],
+        "{policy}"
+    );
+    let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let script = std::fs::read_to_string(root.join("scripts/build-binaries.sh")).unwrap();
+    for a in &assets {
+        let (target, name) = (a["target"].as_str().unwrap(), a["name"].as_str().unwrap());
+        // build-binaries.sh writes release-TARGET; the Action downloads release-TARGET.
+        assert_eq!(name, format!("release-{target}"));
+        assert!(action.contains(&format!("target={target}")), "{target}");
+        assert!(script.contains(target), "{target}");
+    }
+    let smoke = outputs["smoke_command"].clone();
+    assert!(
+        root.join(smoke.trim_start_matches("./")).is_file(),
+        "{smoke}"
+    );
+}
