@@ -8,14 +8,21 @@ use crate::commands::plan::PlanReport;
 
 /// What the summary shows.
 pub struct Summary<'a> {
+    /// The tag plan, when one was computed (not for a refused tag).
     pub plan: Option<&'a PlanReport<'a>>,
+    /// The tag gate's result, for a tag event.
     pub verification: Option<&'a Verification>,
+    /// Why the tag was refused.
     pub refused: Option<&'a str>,
+    /// The candidate whose image a stable tag ships.
     pub promote_from: Option<&'a str>,
+    /// Why no candidate is promoted, for a stable tag.
     pub promote_note: Option<&'a str>,
+    /// `exists`, `absent` or `not checked` (V5).
     pub github_release: &'a str,
     /// The smoke command when the workflow runs it for this event.
     pub smoke: Option<&'a str>,
+    /// The release notes written for the version.
     pub notes: Option<&'a str>,
 }
 
