@@ -6,7 +6,7 @@
 //!
 //! - [`version`]: tag names to release versions (V1-V4, V7, V8).
 //! - [`history`]: the released versions and whether a new one is allowed (V5-V7).
-//! - [`line`]: which release line a branch works on (V8, P3).
+//! - [`line`](mod@line): which release line a branch works on (V8, P3).
 //! - [`policy`]: the policy itself, `release-policy.toml`.
 //! - [`promote`]: which candidate a stable version ships (P1, P2).
 //! - [`identity`]: the values the policy leaves out, derived from the repository.
