@@ -12,6 +12,7 @@ mod output;
 mod progress;
 mod released;
 mod runner;
+mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

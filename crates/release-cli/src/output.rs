@@ -44,22 +44,19 @@ pub fn github_output_blocks(pairs: &[(&str, String)]) -> String {
 
 /// Appends to the file named by `$GITHUB_OUTPUT`.
 pub fn append_github_output(path: &Path, text: &str) -> Result<(), CliError> {
+    append_file(path, "GITHUB_OUTPUT", text)
+}
+
+/// Appends to a file the runner reads after the step (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`):
+/// appending, not replacing, because earlier steps wrote there too.
+pub fn append_file(path: &Path, what: &str, text: &str) -> Result<(), CliError> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|e| {
-            CliError::env(format!(
-                "cannot open GITHUB_OUTPUT file {}: {e}",
-                path.display()
-            ))
-        })?;
-    file.write_all(text.as_bytes()).map_err(|e| {
-        CliError::env(format!(
-            "cannot write GITHUB_OUTPUT file {}: {e}",
-            path.display()
-        ))
-    })
+        .map_err(|e| CliError::env(format!("cannot open {what} file {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| CliError::env(format!("cannot write {what} file {}: {e}", path.display())))
 }
 
 /// A message as the value of a GitHub workflow command (`::error::…`): one line, with `%`, CR

@@ -109,7 +109,10 @@ fn a_hotfix_branch_tags_only_its_own_line_and_main_refuses_old_patches() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["ok"], false);
     assert_eq!(json["rule"], "V8");
-    assert!(json["reason"].as_str().unwrap().contains("hotfix start"), "{json}");
+    assert!(
+        json["reason"].as_str().unwrap().contains("hotfix start"),
+        "{json}"
+    );
     assert!(!repo.git(&["tag", "-l"]).contains("0.1.2"));
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
 

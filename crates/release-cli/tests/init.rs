@@ -72,9 +72,11 @@ fn init_writes_the_files_once_and_never_replaces_the_changelog() {
         "the generated policy is valid"
     );
     let workflow = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
-    assert!(workflow.contains("release ci --fetch-tag"));
+    // The gate is this project's Action at this build's version (`--install action`, the
+    // default); tests/workflows.rs checks every variant in depth.
+    assert!(workflow.contains(&format!("@v{}\n", env!("CARGO_PKG_VERSION"))));
     assert!(workflow.contains("tags: [\"v*\"]"));
-    assert!(workflow.contains("${{ steps.release.outputs.images }}"));
+    assert!(workflow.contains("tags: ${{ needs.gate.outputs.images }}"));
 
     // Edits are kept unless --force, which shows the diff; the changelog is never replaced.
     std::fs::write(root.join("CHANGELOG.md"), "# Changelog\n\nmine\n").unwrap();

@@ -26,6 +26,7 @@ use crate::context::Context;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::gitctx;
 use crate::output;
+use crate::summary;
 
 /// Arguments of `release ci`.
 #[derive(Debug, Args)]
@@ -76,6 +77,9 @@ struct CiReport<'a> {
     /// Why no candidate qualifies, for a stable tag.
     promote_note: Option<String>,
     refused: Option<String>,
+    /// The release notes written to `notes_file`, for the job summary.
+    #[serde(skip)]
+    notes: Option<String>,
 }
 
 /// Runs `release ci`.
@@ -104,6 +108,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             promote_from: None,
             promote_note: None,
             refused: None,
+            notes: None,
         };
         return finish(ctx, &report, Outcome::Ok);
     };
@@ -163,6 +168,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             promote_from: None,
             promote_note: None,
             refused: Some(why),
+            notes: None,
         };
         return finish(ctx, &report, Outcome::No);
     }
@@ -185,6 +191,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
                     promote_from: None,
                     promote_note: None,
                     refused: Some(why),
+                    notes: None,
                 };
                 return finish(ctx, &report, Outcome::No);
             }
@@ -205,6 +212,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
                 promote_from: None,
                 promote_note: None,
                 refused: Some(why),
+                notes: None,
             };
             return finish(ctx, &report, Outcome::No);
         }
@@ -242,8 +250,37 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
         promote_from,
         promote_note,
         refused: None,
+        notes: Some(notes),
     };
     finish(ctx, &report, Outcome::Ok)
+}
+
+/// Whether the workflow runs the policy's smoke test (P1, P3): for a candidate, and for a stable
+/// tag whose image is built rather than promoted from a tested candidate (a hotfix, or a release
+/// cut without a candidate). Nothing to run without a `smoke_command`.
+fn smoke_due(report: &CiReport<'_>, smoke_command: &str) -> bool {
+    use release_core::matrix::PlanKind;
+    let Some(plan) = &report.plan else {
+        return false;
+    };
+    !smoke_command.trim().is_empty()
+        && report.should_release
+        && match plan.kind {
+            PlanKind::Candidate => true,
+            PlanKind::Stable => report.promote_from.is_none(),
+            _ => false,
+        }
+}
+
+/// The policy's `[github.assets]` as the JSON array a workflow matrix reads
+/// (`strategy.matrix.include: ${{ fromJSON(...) }}`), in the table's order.
+fn assets_json(assets: &std::collections::BTreeMap<String, String>) -> Result<String, CliError> {
+    let rows: Vec<serde_json::Value> = assets
+        .iter()
+        .map(|(target, name)| serde_json::json!({"target": target, "name": name}))
+        .collect();
+    serde_json::to_string(&rows)
+        .map_err(|e| CliError::env(format!("cannot encode the assets output: {e}")))
 }
 
 /// Where the notes go without `--notes-file`: the runner's temporary folder under GitHub
@@ -344,8 +381,25 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
         "promote_from",
         report.promote_from.clone().unwrap_or_default(),
     ));
+    let smoke = smoke_due(report, &ctx.policy.checks.smoke_command);
+    pairs.push(("smoke", smoke.to_string()));
+    pairs.push(("smoke_command", ctx.policy.checks.smoke_command.clone()));
+    pairs.push(("assets", assets_json(&ctx.policy.github.assets)?));
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
         output::append_github_output(path.as_ref(), &output::github_output_blocks(&pairs))?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let text = summary::render(&summary::Summary {
+            plan: report.plan.as_ref(),
+            verification: report.verification,
+            refused: report.refused.as_deref(),
+            promote_from: report.promote_from.as_deref(),
+            promote_note: report.promote_note.as_deref(),
+            github_release: report.github_release,
+            smoke: smoke.then_some(ctx.policy.checks.smoke_command.as_str()),
+            notes: report.notes.as_deref(),
+        });
+        output::append_file(path.as_ref(), "GITHUB_STEP_SUMMARY", &text)?;
     }
     if ctx.json {
         output::print_json(report)?;

@@ -37,6 +37,21 @@ pub struct InitArgs {
     /// The directory to set up (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// How the workflows get `release`: this project's GitHub Action, `cargo install`, or the
+    /// prebuilt static binary from its GitHub Release (checksum verified).
+    #[arg(long, value_enum, default_value_t = Install::Action)]
+    pub install: Install,
+}
+
+/// How a generated workflow installs `release`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Install {
+    /// `uses: OWNER/NAME@vVERSION`: the Action installs the binary and runs `release ci`.
+    Action,
+    /// `cargo install --locked release-cli --version =VERSION` (compiles on every run).
+    Cargo,
+    /// The static binary for the runner from the GitHub Release, checked against `SHA256SUMS`.
+    Binary,
 }
 
 /// What happened to one file.
@@ -104,17 +119,41 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
             "repository {repository:?} is not `owner/name`"
         )));
     }
-    let image = args
-        .image
-        .clone()
-        .unwrap_or_else(|| format!("ghcr.io/{}", repository.to_ascii_lowercase()));
+    // The images: --image, else an existing policy file's, else ghcr.io/OWNER/NAME.
+    let images: Vec<String> = match &args.image {
+        Some(image) => vec![image.clone()],
+        None if ctx.policy_path.is_some() && !ctx.policy.docker.images().is_empty() => {
+            ctx.policy.docker.images().to_vec()
+        }
+        None => vec![format!("ghcr.io/{}", repository.to_ascii_lowercase())],
+    };
+    let image = images[0].clone();
+    let registries = registries_of(&images)?;
+    let binary = repository
+        .rsplit_once('/')
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_else(|| repository.clone());
+    let tool = ToolSource::of_this_build()?;
     let web_url = format!("https://github.com/{repository}");
     let main_branch = args
         .main_branch
         .clone()
         .or_else(|| default_branch(&dir))
         .unwrap_or_else(|| "main".into());
+    let release_gate = gate_steps(args.install, &tool, true);
+    let pilot_gate = gate_steps(args.install, &tool, false);
+    let install = install_steps(args.install, &tool, "needs.gate.outputs.promote_from != ''")
+        .trim_end()
+        .to_string();
+    let logins = login_steps(&registries);
+    let attest = attest_steps(&images);
+    let workflow_values = [
+        ("{install_steps}", install.as_str()),
+        ("{login_steps}", logins.as_str()),
+        ("{attest_steps}", attest.as_str()),
+    ];
     let values = [
+        ("{binary}", binary.as_str()),
         ("{repository}", repository.as_str()),
         ("{image}", image.as_str()),
         ("{web_url}", web_url.as_str()),
@@ -124,8 +163,16 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
     let mut reports = Vec::new();
     let mut refused = false;
     for (relative, template, content) in FILES {
-        let text = values
+        // The workflow blocks first: a block names the binary (`{binary}`), filled in after.
+        let gate = if relative.ends_with("pilot-release.yml") {
+            pilot_gate.as_str()
+        } else {
+            release_gate.as_str()
+        };
+        let text = workflow_values
             .iter()
+            .chain([("{gate_steps}", gate)].iter())
+            .chain(values.iter())
             .fold(template.to_string(), |t, (k, v)| t.replace(k, v));
         let mut relative = relative.to_string();
         let mut path = dir.join(&relative);
@@ -291,4 +338,165 @@ fn github_repository(dir: &Path) -> Option<String> {
     let url = repo.origin_web_url()?;
     let path = url.strip_prefix("https://github.com/")?;
     (path.split('/').count() == 2).then(|| path.to_string())
+}
+
+/// Where the generated workflows get `release` from: this build's own version and the
+/// repository its `Cargo.toml` names (the one place the project's public home is written).
+struct ToolSource {
+    version: &'static str,
+    /// `https://github.com/OWNER/NAME`.
+    web_url: &'static str,
+    /// `OWNER/NAME`, for `uses:`.
+    action: String,
+}
+
+impl ToolSource {
+    fn of_this_build() -> Result<Self, CliError> {
+        let web_url = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+        let action = web_url
+            .strip_prefix("https://github.com/")
+            .filter(|r| valid_repository(r))
+            .ok_or_else(|| {
+                CliError::env(format!(
+                    "this build's repository {web_url:?} is not a GitHub repository: the workflows cannot name its Action or binaries"
+                ))
+            })?;
+        Ok(Self {
+            version: env!("CARGO_PKG_VERSION"),
+            web_url,
+            action: action.to_string(),
+        })
+    }
+}
+
+/// The steps (indented for a job's `steps:`) that install `release` without running it, under
+/// `condition`.
+fn install_steps(install: Install, tool: &ToolSource, condition: &str) -> String {
+    match install {
+        Install::Action => format!(
+            "      - name: Install release\n        if: {condition}\n        uses: {}@v{}\n        with:\n          command: none\n",
+            tool.action, tool.version
+        ),
+        Install::Cargo => format!(
+            "      - name: Install release\n        if: {condition}\n        run: cargo install --locked release-cli --version ={}\n",
+            tool.version
+        ),
+        Install::Binary => format!(
+            "      - name: Install release\n        if: {condition}\n{}",
+            binary_install(tool)
+        ),
+    }
+}
+
+/// `env:` and `run:` of a step that installs the static binary for the runner from the GitHub
+/// Release and checks it against the release's `SHA256SUMS`.
+fn binary_install(tool: &ToolSource) -> String {
+    format!(
+        r#"        env:
+          RELEASE_VERSION: "{version}"
+          RELEASE_DOWNLOAD: {web_url}/releases/download
+        run: |
+          set -euo pipefail
+          case "$RUNNER_OS/$RUNNER_ARCH" in
+            Linux/X64) target=x86_64-unknown-linux-musl ;;
+            Linux/ARM64) target=aarch64-unknown-linux-musl ;;
+            *) echo "::error::no prebuilt release for $RUNNER_OS/$RUNNER_ARCH; use release init --install cargo"; exit 1 ;;
+          esac
+          dir="$RUNNER_TEMP/release-bin"
+          mkdir -p "$dir" && cd "$dir"
+          curl -fsSL --retry 3 -o "release-$target" "$RELEASE_DOWNLOAD/v$RELEASE_VERSION/release-$target"
+          curl -fsSL --retry 3 -o SHA256SUMS "$RELEASE_DOWNLOAD/v$RELEASE_VERSION/SHA256SUMS"
+          grep " release-$target\$" SHA256SUMS | sha256sum -c -
+          install -m 0755 "release-$target" release
+          echo "$dir" >> "$GITHUB_PATH"
+"#,
+        version = tool.version,
+        web_url = tool.web_url
+    )
+}
+
+/// The gate: install `release` and run `release ci` as the step `release`, whose outputs the
+/// later steps and jobs read. `tags`: the release workflow (re-fetch the tag, ask GitHub).
+fn gate_steps(install: Install, tool: &ToolSource, tags: bool) -> String {
+    let comment = if tags {
+        "        # Verifies the tag (annotated, signed by a trusted key, pointing at this commit),\n        # refuses a version already released, and writes the plan to GITHUB_OUTPUT.\n"
+    } else {
+        "        # Plans edge, nightly-DATE and sha-SHA for this push, into GITHUB_OUTPUT.\n"
+    };
+    let run = if tags {
+        "release ci --fetch-tag"
+    } else {
+        "release ci"
+    };
+    let gate = |how: &str| format!("      - name: Gate\n        id: release\n{comment}{how}");
+    match install {
+        Install::Action => gate(&format!(
+            "        uses: {}@v{}\n        with:\n          github-token: ${{{{ secrets.GITHUB_TOKEN }}}}",
+            tool.action, tool.version
+        )),
+        Install::Cargo => format!(
+            "      - name: Install release\n        run: cargo install --locked release-cli --version ={}\n{}",
+            tool.version,
+            gate(&format!(
+                "        run: {run}\n        env:\n          GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}"
+            ))
+        ),
+        Install::Binary => format!(
+            "      - name: Install release\n{}{}",
+            binary_install(tool),
+            gate(&format!(
+                "        run: {run}\n        env:\n          GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}"
+            ))
+        ),
+    }
+}
+
+/// The registries of the policy's images, in order, each once.
+fn registries_of(images: &[String]) -> Result<Vec<String>, CliError> {
+    let mut registries: Vec<String> = Vec::new();
+    for image in images {
+        let repository = release_registry::reference::ImageRepository::parse(image)
+            .map_err(|e| CliError::input(format!("--image / [docker] images: {e}")))?;
+        if !registries.contains(&repository.registry) {
+            registries.push(repository.registry);
+        }
+    }
+    Ok(registries)
+}
+
+/// One `docker/login-action` step per registry: ghcr.io with the workflow's own token, any
+/// other registry with the repository secrets `REGISTRY_USERNAME` and `REGISTRY_PASSWORD`.
+fn login_steps(registries: &[String]) -> String {
+    registries
+        .iter()
+        .map(|registry| {
+            let (user, password) = if registry == "ghcr.io" {
+                ("${{ github.actor }}", "${{ secrets.GITHUB_TOKEN }}")
+            } else {
+                (
+                    "${{ secrets.REGISTRY_USERNAME }}",
+                    "${{ secrets.REGISTRY_PASSWORD }}",
+                )
+            };
+            format!(
+                "      - uses: docker/login-action@v3\n        with:\n          registry: {registry}\n          username: {user}\n          password: {password}\n"
+            )
+        })
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+/// One build-provenance attestation per image, pushed to its registry (A2).
+fn attest_steps(images: &[String]) -> String {
+    images
+        .iter()
+        .map(|image| {
+            format!(
+                "      - uses: actions/attest-build-provenance@v2\n        if: needs.gate.outputs.promote_from == ''\n        with:\n          subject-name: {image}\n          subject-digest: ${{{{ steps.build.outputs.digest }}}}\n          push-to-registry: true\n"
+            )
+        })
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
