@@ -216,6 +216,134 @@ pub fn desired_aliases(
     out
 }
 
+/// What `reconcile` does with one alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAction {
+    /// It is where T6 says.
+    Ok,
+    /// It does not exist yet.
+    Create,
+    /// It points at another digest.
+    Move,
+}
+
+impl FixAction {
+    /// The action as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAction::Ok => "ok",
+            FixAction::Create => "create",
+            FixAction::Move => "move",
+        }
+    }
+}
+
+/// One alias in a reconcile: where it belongs and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AliasFix {
+    /// The alias tag.
+    pub alias: String,
+    /// The version it belongs to (T6, R5).
+    pub target: ReleaseVersion,
+    /// The digest it has now, if it exists.
+    pub current: Option<String>,
+    /// The target version's digest.
+    pub wanted: String,
+    /// What to do.
+    pub action: FixAction,
+}
+
+/// `reconcile` (T6 after the fact, beside [`RollbackPlan`]): every alias where T6 and the
+/// yanked record put it, compared with where the registry has it; moves in order, `latest`
+/// last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReconcilePlan {
+    /// Every alias with a release to point at, `latest` last.
+    pub aliases: Vec<AliasFix>,
+    /// Alias tags the registry has whose scope holds no good release: left as they are.
+    pub left: Vec<String>,
+}
+
+impl ReconcilePlan {
+    /// Plans from the registry's answers: `tags` (every tag of the image) and `digest_of`
+    /// (the digest of each alias and version tag that exists). An alias whose version tag is
+    /// gone is skipped: there is nothing to point it at.
+    pub fn compute(
+        history: &History,
+        bad: &[ReleaseVersion],
+        tags: &[String],
+        digest_of: &BTreeMap<String, String>,
+        policy: &Policy,
+    ) -> ReconcilePlan {
+        let desired = desired_aliases(history, bad, policy);
+        let mut aliases: Vec<AliasFix> = desired
+            .iter()
+            .filter_map(|(alias, target)| {
+                let name = alias.to_string();
+                let wanted = digest_of.get(&target.to_string())?.clone();
+                let current = digest_of.get(&name).cloned();
+                let action = match &current {
+                    Some(c) if *c == wanted => FixAction::Ok,
+                    Some(_) => FixAction::Move,
+                    None => FixAction::Create,
+                };
+                Some(AliasFix {
+                    alias: name,
+                    target: target.clone(),
+                    current,
+                    wanted,
+                    action,
+                })
+            })
+            .collect();
+        // `latest` is the alias most people pull: it moves only once the others have.
+        aliases.sort_by_key(|a| a.alias == "latest");
+        let left = tags
+            .iter()
+            .filter(|t| Alias::parse(t).is_some_and(|a| !desired.contains_key(&a)))
+            .cloned()
+            .collect();
+        ReconcilePlan { aliases, left }
+    }
+
+    /// The tags to resolve before planning: every alias the history gives a place (that the
+    /// registry has) and every version such an alias belongs to.
+    pub fn names_to_resolve(
+        history: &History,
+        bad: &[ReleaseVersion],
+        tags: &[String],
+        policy: &Policy,
+    ) -> Vec<String> {
+        let desired = desired_aliases(history, bad, policy);
+        let mut names: Vec<String> = desired
+            .keys()
+            .map(Alias::to_string)
+            .filter(|a| tags.contains(a))
+            .collect();
+        let mut versions: Vec<String> = desired.values().map(ToString::to_string).collect();
+        versions.sort();
+        versions.dedup();
+        names.extend(versions);
+        names
+    }
+
+    /// The moves, in order, as runs of aliases with the same target (one re-tag each).
+    pub fn batches(&self) -> Vec<(ReleaseVersion, Vec<usize>)> {
+        let mut out: Vec<(ReleaseVersion, Vec<usize>)> = Vec::new();
+        for (i, a) in self.aliases.iter().enumerate() {
+            if a.action == FixAction::Ok {
+                continue;
+            }
+            match out.last_mut() {
+                Some((target, idx)) if *target == a.target => idx.push(i),
+                _ => out.push((a.target.clone(), vec![i])),
+            }
+        }
+        out
+    }
+}
+
 /// One tag `verify` expects (A1): the version tag or an alias, and where it belongs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExpectedTag {

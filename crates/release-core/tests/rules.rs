@@ -1044,3 +1044,50 @@ fn yanked_versions_still_count_for_v5_and_v6() {
     let fix = ReleaseVersion::parse_version("0.2.1", &p).unwrap();
     assert!(history.check_new(&fix).is_ok());
 }
+
+// ---------------------------------------------------------------- T6 after the fact: reconcile
+
+#[test]
+fn reconcile_puts_aliases_where_t6_and_the_yanks_say_latest_last() {
+    use release_core::rollback::{FixAction, ReconcilePlan};
+    use std::collections::BTreeMap;
+    let p = policy();
+    let history = History::from_tags(["v0.1.1", "v0.2.0"], &p)
+        .with_yanked([ReleaseVersion::parse_version("0.2.0", &p).unwrap()]);
+    let tags: Vec<String> = ["0.1.1", "0.1", "0.2.0", "0.2", "0", "latest", "1"]
+        .map(String::from)
+        .to_vec();
+    // The registry: everything on 0.2.0's digest but 0.1 and 0.1.1.
+    let digest_of: BTreeMap<String, String> = [
+        ("0.1.1", "sha256:a"),
+        ("0.1", "sha256:a"),
+        ("0.2.0", "sha256:b"),
+        ("0", "sha256:b"),
+        ("latest", "sha256:b"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let names = ReconcilePlan::names_to_resolve(&history, &[], &tags, &p);
+    assert!(names.contains(&"0.1.1".to_string()) && !names.contains(&"0.2.0".to_string()));
+    let plan = ReconcilePlan::compute(&history, &[], &tags, &digest_of, &p);
+    let got: Vec<(&str, String, FixAction)> = plan
+        .aliases
+        .iter()
+        .map(|a| (a.alias.as_str(), a.target.to_string(), a.action))
+        .collect();
+    // R5: the yanked 0.2.0 holds no alias; `0` and `latest` move to 0.1.1, `latest` last.
+    assert_eq!(
+        got,
+        [
+            ("0.1", "0.1.1".to_string(), FixAction::Ok),
+            ("0", "0.1.1".to_string(), FixAction::Move),
+            ("latest", "0.1.1".to_string(), FixAction::Move),
+        ]
+    );
+    // `0.2` has no good release (left as it is), and `1` is a stray alias of nothing released.
+    assert_eq!(plan.left, ["0.2", "1"]);
+    let batches = plan.batches();
+    assert_eq!(batches.len(), 1);
+    assert_eq!(batches[0].1, [1, 2]);
+}

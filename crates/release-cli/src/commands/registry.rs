@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use release_core::history::History;
 use release_core::policy::Policy;
-use release_core::rollback::{desired_aliases, Alias};
+use release_core::rollback::{FixAction, ReconcilePlan};
 use release_core::untrusted::escape;
 use release_core::version::ReleaseVersion;
 use release_registry::client::{Resolved, TargetAction, TargetReport, TargetStatus};
@@ -553,17 +553,8 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
     let report = block_on(async {
         let tags = client.list_tags(&repo).await?;
         let history = history_from_image_tags(&tags, policy);
-        let desired = desired_aliases(&history, &yanked, policy);
-        // One HEAD per alias and per version an alias should be on.
-        let mut names: Vec<String> = desired
-            .keys()
-            .map(Alias::to_string)
-            .filter(|a| tags.contains(a))
-            .collect();
-        let mut versions: Vec<String> = desired.values().map(ToString::to_string).collect();
-        versions.sort();
-        versions.dedup();
-        names.extend(versions.iter().cloned());
+        // One HEAD per alias and per version an alias should be on; the plan is core's.
+        let names = ReconcilePlan::names_to_resolve(&history, &yanked, &tags, policy);
         let resolved = client.resolve_many(&repo, &names).await;
         let mut digest_of = BTreeMap::new();
         for (name, r) in names.iter().zip(resolved) {
@@ -575,53 +566,29 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
                 Err(e) => return Err(e),
             }
         }
-        let mut aliases = Vec::new();
-        for (alias, target) in &desired {
-            let name = alias.to_string();
-            let Some(wanted) = digest_of.get(&target.to_string()).cloned() else {
-                continue; // listed but gone: nothing to point at
-            };
-            let current = digest_of.get(&name).cloned();
-            let action = match &current {
-                Some(c) if *c == wanted => "ok",
-                Some(_) => "move",
-                None => "create",
-            };
-            aliases.push(AliasState {
-                status: if action == "ok" {
+        let plan = ReconcilePlan::compute(&history, &yanked, &tags, &digest_of, policy);
+        let mut aliases: Vec<AliasState> = plan
+            .aliases
+            .iter()
+            .map(|fix| AliasState {
+                alias: fix.alias.clone(),
+                target: fix.target.to_string(),
+                current: fix.current.clone(),
+                wanted: fix.wanted.clone(),
+                action: fix.action.as_str(),
+                status: if fix.action == FixAction::Ok {
                     "ok".into()
                 } else {
                     "dry run".into()
                 },
-                alias: name,
-                target: target.to_string(),
-                current,
-                wanted,
-                action,
-            });
-        }
-        // `latest` last, as in a rollback.
-        aliases.sort_by_key(|a| a.alias == "latest");
-        let left: Vec<String> = tags
-            .iter()
-            .filter(|t| Alias::parse(t).is_some_and(|a| !desired.contains_key(&a)))
-            .cloned()
+            })
             .collect();
+        let left = plan.left.clone();
         if args.execute {
-            // In order (`latest` last), one retag per run of aliases with the same target; the
-            // first failure stops every move after it.
-            let todo: Vec<usize> = (0..aliases.len())
-                .filter(|i| aliases[*i].action != "ok")
-                .collect();
+            // In the plan's order (`latest` last), one retag per run of aliases with the same
+            // target; the first failure stops every move after it.
             let mut earlier_failed = false;
-            let mut k = 0;
-            while k < todo.len() {
-                let target = aliases[todo[k]].target.clone();
-                let mut idx = vec![todo[k]];
-                while k + idx.len() < todo.len() && aliases[todo[k + idx.len()]].target == target {
-                    idx.push(todo[k + idx.len()]);
-                }
-                k += idx.len();
+            for (target, idx) in plan.batches() {
                 if earlier_failed {
                     for i in idx {
                         aliases[i].status = "not attempted: an earlier move failed".into();
@@ -632,7 +599,7 @@ fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
                 let r = client
                     .retag(
                         &repo,
-                        &target,
+                        &target.to_string(),
                         &names,
                         RetagOptions {
                             execute: true,
