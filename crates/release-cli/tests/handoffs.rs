@@ -487,8 +487,9 @@ fn a_rollback_is_kept_by_reconcile_and_the_older_lines_fix_gets_latest_back() {
         "{tags}"
     );
     repo.git(&["checkout", "-q", "hotfix/v0.1.2"]);
-    // And status on the hotfix branch proposes the merge back.
+    // And status on the hotfix branch proposes the merge back, and knows the yank.
     let json = status_json(&repo);
+    assert_eq!(json["yanked"][0], "0.2.0", "{json}");
     assert_eq!(
         json["next"]["command"], "git switch main && git merge --no-ff v0.1.2",
         "{json}"

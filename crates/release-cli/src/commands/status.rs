@@ -56,6 +56,8 @@ struct StatusReport<'a> {
     newest_stable: Option<String>,
     newest_candidate: Option<String>,
     releases: usize,
+    /// Yanked releases (R5), from the record on the main branch.
+    yanked: Vec<String>,
     history_note: Option<String>,
     changelog: Option<ChangelogReport>,
     changelog_note: Option<String>,
@@ -145,6 +147,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
         newest_stable,
         newest_candidate,
         releases: history.len(),
+        yanked: history.yanked().map(ToString::to_string).collect(),
         history_note,
         changelog,
         changelog_note,
@@ -274,6 +277,13 @@ fn render(r: &StatusReport<'_>) -> String {
         r.newest_stable.as_deref().unwrap_or("none"),
         r.newest_candidate.as_deref().unwrap_or("none")
     );
+    if !r.yanked.is_empty() {
+        let _ = writeln!(
+            out,
+            "            yanked: {} (no alias points at them, R5)",
+            r.yanked.join(", ")
+        );
+    }
     if let Some(note) = &r.history_note {
         let _ = writeln!(out, "            note: {note}");
     }
