@@ -4,8 +4,8 @@
 //! deprecation notice of a rollback, and no secret in any output.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failure to set up is a failed test
 
-#[path = "../../release-registry/tests/support/mod.rs"]
-mod registry_support;
+#[allow(unused_imports)]
+use release_testkit::registry as registry_support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -4,8 +4,7 @@
 //! `--skip-checks`, and the signing setup check with real gpg keys.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod git_support;
+use release_testkit::git as git_support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,11 +1,9 @@
 //! `release ci`, the gate a release workflow calls: real git, real gpg, the local GitHub API.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-registry/tests/support/mod.rs"]
+use release_testkit::git as support;
 #[allow(unused_imports)]
-mod registry_support;
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::registry as registry_support;
 
 use std::process::{Command, Output};
 

@@ -3,8 +3,7 @@
 //! semantics for sparse and skip-worktree paths, pre-release channels in the listed order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::path::Path;
 use std::process::{Command, Output};

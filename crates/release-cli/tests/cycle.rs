@@ -8,11 +8,9 @@
 //! -> verify.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod git_support;
-#[path = "../../release-registry/tests/support/mod.rs"]
+use release_testkit::git as git_support;
 #[allow(unused_imports)]
-mod registry_support;
+use release_testkit::registry as registry_support;
 
 use std::process::{Command, Output};
 

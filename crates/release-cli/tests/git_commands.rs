@@ -2,8 +2,7 @@
 //! with real git, gpg and ssh-keygen in isolated temporary repositories.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::process::{Command, Output};
 

@@ -2,8 +2,7 @@
 //! real binary against real git and gpg in an isolated repository.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::process::{Command, Output};
 

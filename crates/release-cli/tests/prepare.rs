@@ -1,8 +1,7 @@
 //! `release prepare`: lint, changelog section, upgrading notes, commit.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::process::{Command, Output};
 

@@ -3,10 +3,9 @@
 //! local fake GitHub API for the published artifacts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod git_support;
-#[path = "../../release-registry/tests/support/mod.rs"]
-mod registry_support;
+use release_testkit::git as git_support;
+#[allow(unused_imports)]
+use release_testkit::registry as registry_support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

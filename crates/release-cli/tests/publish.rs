@@ -2,8 +2,8 @@
 //! `docker-registry`, a fake GitHub API, and a real git repository.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-registry/tests/support/mod.rs"]
-mod support;
+#[allow(unused_imports)]
+use release_testkit::registry as support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

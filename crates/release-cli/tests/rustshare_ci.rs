@@ -3,8 +3,7 @@
 //! the history from the repository, as in the workflow) must give the tags the policy requires.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::process::Command;
 

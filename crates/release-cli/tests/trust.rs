@@ -3,8 +3,7 @@
 //! tag object says reaches the terminal escaped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::process::{Command, Output};
 

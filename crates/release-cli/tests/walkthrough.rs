@@ -10,8 +10,8 @@
 //! `&` is in it), the gpg-agent of the temporary GNUPGHOME is stopped, the folder is removed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-registry/tests/support/mod.rs"]
-mod registry_support;
+#[allow(unused_imports)]
+use release_testkit::registry as registry_support;
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};

@@ -9,8 +9,7 @@
 //! same way, and its install step runs against a local download server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../release-git/tests/support/mod.rs"]
-mod support;
+use release_testkit::git as support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Release history from the repository: 100,000 packed tags, shallow and tagless clones.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::git as support;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! objects, never from the tagged checkout, so a tag cannot vouch for itself.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::git as support;
 
 use release_core::policy::{Policy, TaggerDateCheck};
 use release_git::repo::Repo;

@@ -2,7 +2,7 @@
 //! good tags pass, and every refusal names its check and reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::git as support;
 
 use release_core::policy::Policy;
 use release_git::repo::Repo;

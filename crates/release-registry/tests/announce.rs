@@ -3,7 +3,7 @@
 //! error bodies, and services that echo the secret back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::registry as support;
 
 use std::time::{Duration, Instant};
 

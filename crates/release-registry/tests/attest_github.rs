@@ -2,7 +2,7 @@
 //! a local server answering as GitHub's REST documentation says.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::registry as support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! per finding; each asserts what the client did and what it printed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::registry as support;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

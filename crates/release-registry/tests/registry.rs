@@ -2,7 +2,7 @@
 //! fault-injecting proxy. Each fault case asserts the outcome and the requests made.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::registry as support;
 
 use std::time::{Duration, Instant, SystemTime};
 
