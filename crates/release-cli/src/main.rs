@@ -107,6 +107,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -162,4 +163,25 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Preflight(args) => commands::preflight::run(&ctx, args),
         Command::Check(args) => commands::check::run(&ctx, args),
     }
+}
+
+/// `release status | head -3`: the reader closed the pipe, which is not an error of ours. The
+/// standard library's `print!` panics on it (`EPIPE`); the process ends quietly instead, with
+/// the exit status a shell gives a process killed by SIGPIPE (141), as `git` and `ls` do. Any
+/// other panic keeps the default report.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        // `print!`'s own panic, or a library's `expect` on a write to the closed pipe.
+        if message.contains("Broken pipe") || message.contains("BrokenPipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

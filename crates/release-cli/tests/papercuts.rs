@@ -273,3 +273,23 @@ fn status_order_keeps_the_candidate_and_the_stable_tag_on_one_commit() {
         .clone();
     assert_eq!(step["result"]["state"], "pass", "{step}");
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_gets_no_panic() {
+    use std::io::Read as _;
+    // `release completions bash | head -1`: the reader goes away after one line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_release"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
