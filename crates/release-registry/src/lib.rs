@@ -28,6 +28,7 @@ pub mod manifest;
 pub mod redact;
 pub mod reference;
 pub mod retry;
+pub mod sample;
 pub mod secret;
 
 pub use client::{ClientOptions, Registry, RetagOptions, RetagReport};
