@@ -2,7 +2,7 @@
 # Static Linux binaries of `release` with SHA-256 checksums, on a plain Debian (bookworm or
 # later) machine and in this project's release workflow (an Ubuntu runner: same packages).
 #
-#   scripts/build-binaries.sh [--install] [--out DIR] [--profile release|dev] [TARGET...]
+#   scripts/build-binaries.sh [--install] [--out DIR] [--profile release|dev|ci-static] [TARGET...]
 #
 # TARGET: x86_64-unknown-linux-musl and/or aarch64-unknown-linux-musl (default: both).
 # --install: install what the build needs first (rustup targets; Debian's musl-tools,
