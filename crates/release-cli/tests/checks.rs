@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use release_testkit::git as git_support;
+use release_testkit::git::text;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -23,14 +24,6 @@ fn release_at(dir: &Path, repo: &TestRepo, args: &[&str]) -> Output {
 
 fn release(repo: &TestRepo, args: &[&str]) -> Output {
     release_at(repo.path(), repo, args)
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[track_caller]

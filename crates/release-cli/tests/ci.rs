@@ -35,26 +35,6 @@ fn ci(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-/// The value of one `name<<DELIM` block of a GITHUB_OUTPUT file.
-fn output(file: &str, name: &str) -> Option<String> {
-    let mut lines = file.lines();
-    while let Some(line) = lines.next() {
-        if let Some(delim) = line.strip_prefix(&format!("{name}<<")) {
-            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delim).collect();
-            return Some(value.join("\n"));
-        }
-    }
-    None
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn release_in(repo: &TestRepo, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_release"));
     cmd.args(args).current_dir(repo.path());
@@ -89,12 +69,12 @@ fn main_push_publishes_edge_without_reading_tags() {
     );
     assert_eq!(run.out.status.code(), Some(0), "{}", text(&run.out));
     let f = &run.github_output;
-    assert_eq!(output(f, "should_release").as_deref(), Some("true"));
-    assert_eq!(output(f, "kind").as_deref(), Some("main"));
-    let tags = output(f, "tags").unwrap();
+    assert_eq!(github_output(f, "should_release").as_deref(), Some("true"));
+    assert_eq!(github_output(f, "kind").as_deref(), Some("main"));
+    let tags = github_output(f, "tags").unwrap();
     assert_eq!(tags, format!("edge\nnightly-2026-07-20\nsha-{}", &sha[..7]));
-    assert_eq!(output(f, "is_prerelease").as_deref(), Some("false"));
-    assert_eq!(output(f, "notes_file").as_deref(), Some(""));
+    assert_eq!(github_output(f, "is_prerelease").as_deref(), Some("false"));
+    assert_eq!(github_output(f, "notes_file").as_deref(), Some(""));
 }
 
 #[test]
@@ -117,15 +97,20 @@ fn other_events_publish_nothing_with_outputs_still_set() {
         );
         assert_eq!(run.out.status.code(), Some(0), "{event}");
         assert_eq!(
-            output(&run.github_output, "should_release").as_deref(),
+            github_output(&run.github_output, "should_release").as_deref(),
             Some("false"),
             "{event}"
         );
         assert!(
-            output(&run.github_output, "reason").unwrap().contains("T8"),
+            github_output(&run.github_output, "reason")
+                .unwrap()
+                .contains("T8"),
             "{event}"
         );
-        assert_eq!(output(&run.github_output, "tags").as_deref(), Some(""));
+        assert_eq!(
+            github_output(&run.github_output, "tags").as_deref(),
+            Some("")
+        );
     }
 }
 
@@ -146,22 +131,25 @@ fn signed_stable_tag_passes_with_plan_and_notes() {
     );
     assert_eq!(run.out.status.code(), Some(0), "{}", text(&run.out));
     let f = &run.github_output;
-    assert_eq!(output(f, "should_release").as_deref(), Some("true"));
-    assert_eq!(output(f, "version").as_deref(), Some("0.4.0"));
+    assert_eq!(github_output(f, "should_release").as_deref(), Some("true"));
+    assert_eq!(github_output(f, "version").as_deref(), Some("0.4.0"));
     assert_eq!(
-        output(f, "tags").unwrap(),
+        github_output(f, "tags").unwrap(),
         format!("0.4.0\n0.4\n0\nlatest\nsha-{}", &sha[..7])
     );
-    assert!(output(f, "images")
+    assert!(github_output(f, "images")
         .unwrap()
         .starts_with("ghcr.io/acme/app:0.4.0\n"));
-    assert!(output(f, "labels")
+    assert!(github_output(f, "labels")
         .unwrap()
         .contains("org.opencontainers.image.source=https://github.com/Acme/App\n"));
-    assert!(output(f, "labels")
+    assert!(github_output(f, "labels")
         .unwrap()
         .contains(&format!("org.opencontainers.image.revision={sha}")));
-    assert_eq!(output(f, "notes_file").unwrap(), notes.to_str().unwrap());
+    assert_eq!(
+        github_output(f, "notes_file").unwrap(),
+        notes.to_str().unwrap()
+    );
     let written = std::fs::read_to_string(&notes).unwrap();
     assert_eq!(written, "### Added\n\n- Mail import ([#12]).\n\n### Fixed\n\n- A crash.\n\n[#12]: https://github.com/acme/app/issues/12\n");
     assert!(!text(&run.out).contains("::error::"));
@@ -187,7 +175,7 @@ fn tag_on_another_commit_is_refused() {
         "{all}"
     );
     assert_eq!(
-        output(&run.github_output, "should_release").as_deref(),
+        github_output(&run.github_output, "should_release").as_deref(),
         Some("false")
     );
     // Every output is written on every run (docs/github-output.md), also when refused.
@@ -202,12 +190,15 @@ fn tag_on_another_commit_is_refused() {
         "notes_file",
     ] {
         assert!(
-            output(&run.github_output, name).is_some(),
+            github_output(&run.github_output, name).is_some(),
             "{name} missing:\n{}",
             run.github_output
         );
     }
-    assert_eq!(output(&run.github_output, "kind").as_deref(), Some("none"));
+    assert_eq!(
+        github_output(&run.github_output, "kind").as_deref(),
+        Some("none")
+    );
 }
 
 #[test]
@@ -300,9 +291,9 @@ fn unsigned_candidate_warns_and_takes_unreleased_notes() {
         text(&run.out)
     );
     let f = &run.github_output;
-    assert_eq!(output(f, "is_prerelease").as_deref(), Some("true"));
+    assert_eq!(github_output(f, "is_prerelease").as_deref(), Some("true"));
     assert_eq!(
-        output(f, "tags").unwrap(),
+        github_output(f, "tags").unwrap(),
         format!("0.5.0-rc.1\nsha-{}", &sha[..7])
     );
     assert_eq!(

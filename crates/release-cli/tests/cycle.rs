@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use release_testkit::git as git_support;
+use release_testkit::git::text;
 #[allow(unused_imports)]
 use release_testkit::registry as registry_support;
 
@@ -102,14 +103,6 @@ impl Cycle {
     fn digest(&self, tag: &str) -> Option<String> {
         registry_digest(&self.reg.addr, "app", tag)
     }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn tags(plan: &Value) -> Vec<&str> {

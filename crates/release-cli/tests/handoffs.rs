@@ -23,14 +23,6 @@ fn release(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 #[track_caller]
 fn ok(o: Output) -> String {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -218,18 +210,6 @@ fn ci_output(repo: &TestRepo, tag: &str) -> (Output, String) {
     (out, written)
 }
 
-/// The value of one `name<<DELIM` block of a GITHUB_OUTPUT file.
-fn output(file: &str, name: &str) -> Option<String> {
-    let mut lines = file.lines();
-    while let Some(line) = lines.next() {
-        if let Some(delim) = line.strip_prefix(&format!("{name}<<")) {
-            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delim).collect();
-            return Some(value.join("\n"));
-        }
-    }
-    None
-}
-
 #[test]
 fn candidate_fix_candidate_prepare_stable_ships_the_last_candidate() {
     let repo = TestRepo::with_changelog(&[]);
@@ -262,7 +242,7 @@ fn candidate_fix_candidate_prepare_stable_ships_the_last_candidate() {
     let (out, gh) = ci_output(&repo, "v0.1.0");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(
-        output(&gh, "promote_from").as_deref(),
+        github_output(&gh, "promote_from").as_deref(),
         Some("v0.1.0-rc.2"),
         "{gh}"
     );
@@ -288,7 +268,11 @@ fn code_after_the_last_candidate_is_not_promoted() {
     ok(release(&repo, &["tag", "0.1.0", "--execute"], &[]));
     let (out, gh) = ci_output(&repo, "v0.1.0");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(output(&gh, "promote_from").as_deref(), Some(""), "{gh}");
+    assert_eq!(
+        github_output(&gh, "promote_from").as_deref(),
+        Some(""),
+        "{gh}"
+    );
     assert!(text(&out).contains("app.txt"), "{}", text(&out));
     let dry = release(
         &repo,
@@ -400,7 +384,7 @@ fn first_release_follows_status_through_rc1_a_fix_rc2_stable_and_promote() {
     let (out, gh) = ci_output(&repo, "v0.1.0");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(
-        output(&gh, "promote_from").as_deref(),
+        github_output(&gh, "promote_from").as_deref(),
         Some("v0.1.0-rc.2"),
         "{gh}"
     );
@@ -479,7 +463,7 @@ fn a_rollback_is_kept_by_reconcile_and_the_older_lines_fix_gets_latest_back() {
     repo.git(&["checkout", "-q", "--detach", "v0.1.2"]);
     let (out, gh) = ci_output(&repo, "v0.1.2");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let tags = output(&gh, "tags").unwrap();
+    let tags = github_output(&gh, "tags").unwrap();
     assert!(
         tags.lines().any(|t| t == "latest") && tags.lines().any(|t| t == "0"),
         "{tags}"

@@ -17,14 +17,6 @@ fn release(repo: &TestRepo, args: &[&str]) -> Output {
     cmd.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn repo_with_log() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("CHANGELOG.md", LOG);

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use release_testkit::git as git_support;
+use release_testkit::git::text;
 #[allow(unused_imports)]
 use release_testkit::registry as registry_support;
 
@@ -67,14 +68,6 @@ fn release_in(dir: &Path, repo: Option<&TestRepo>, args: &[&str], env: &[(&str, 
 
 fn release(repo: &TestRepo, args: &[&str]) -> Output {
     release_in(repo.path(), Some(repo), args, &[])
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[track_caller]

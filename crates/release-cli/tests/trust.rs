@@ -21,14 +21,6 @@ fn release(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn signed_tag(repo: &TestRepo, name: &str, key: &str, commit: &str) {
     let p = format!(
         "object {commit}\ntype commit\ntag {name}\ntagger {ALICE} 1700000000 +0000\n\nRelease {name}\n"

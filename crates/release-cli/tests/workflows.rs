@@ -33,14 +33,6 @@ fn release(dir: &Path, args: &[&str], env: &[(&str, &str)], repo: Option<&TestRe
     cmd.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 #[track_caller]
 fn ok(o: Output) -> String {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

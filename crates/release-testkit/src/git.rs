@@ -446,3 +446,24 @@ impl TestRepo {
         repo
     }
 }
+
+/// A command's stdout and stderr together, for assertions on what a person would read.
+pub fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The value of one `name<<DELIM` block of a `GITHUB_OUTPUT` file.
+pub fn github_output(file: &str, name: &str) -> Option<String> {
+    let mut lines = file.lines();
+    while let Some(line) = lines.next() {
+        if let Some(delim) = line.strip_prefix(&format!("{name}<<")) {
+            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delim).collect();
+            return Some(value.join("\n"));
+        }
+    }
+    None
+}
