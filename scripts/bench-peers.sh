@@ -86,7 +86,7 @@ git init -q -b main "$repo"
   printf '[signing]\nopenpgp_keys = ["keys/release-signers.asc"]\n' >release-policy.toml
   git add keys release-policy.toml
   git commit -q -m "trusted keys"
-  "$REL" tag 1.0.0 --execute --released "" >/dev/null
+  git tag -s -m "Release v1.0.0" v1.0.0
   "$REL" verify-tag v1.0.0 >/dev/null
   git tag -v v1.0.0 >/dev/null 2>&1
   row "verify-tag vs git tag -v" "<= 0.3" "$REL verify-tag v1.0.0" "git tag -v v1.0.0"
