@@ -1,18 +1,27 @@
-//! OpenPGP ASCII armor (RFC 4880 section 6) to binary, so the trusted keys can be handed to gpg
-//! as a keyring file without a separate `gpg --import` run.
+//! OpenPGP ASCII armor (RFC 4880 section 6) to binary: a trusted key file may hold several
+//! armored keys one after the other (an export appended to another), which one binary keyring
+//! then holds; a tag's signature block is one armored signature.
 
 /// Decodes every `-----BEGIN PGP PUBLIC KEY BLOCK-----` block of `text` and concatenates the
 /// binary packets (a valid OpenPGP keyring). A file without armor is taken as binary already.
 pub(crate) fn dearmor_keys(text: &[u8]) -> Result<Vec<u8>, String> {
     const BEGIN: &[u8] = b"-----BEGIN PGP PUBLIC KEY BLOCK-----";
-    const END: &[u8] = b"-----END PGP PUBLIC KEY BLOCK-----";
     if !text.windows(BEGIN.len()).any(|w| w == BEGIN) {
         return Ok(text.to_vec());
     }
+    dearmor(text, "PGP PUBLIC KEY BLOCK")
+}
+
+/// Decodes every `-----BEGIN {label}-----` block of `text` and concatenates the binary packets.
+/// The CRC-24 line is not checked: it is optional (RFC 9580) and the packets carry their own
+/// integrity (signatures).
+pub(crate) fn dearmor(text: &[u8], label: &str) -> Result<Vec<u8>, String> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
     let mut out = Vec::new();
     let mut lines = text.split(|&b| b == b'\n').map(trim_cr);
     while let Some(line) = lines.next() {
-        if line != BEGIN {
+        if line != begin.as_bytes() {
             continue;
         }
         // Armor headers (`Comment: ...`) run to the first blank line.
@@ -20,7 +29,7 @@ pub(crate) fn dearmor_keys(text: &[u8]) -> Result<Vec<u8>, String> {
         let mut in_headers = true;
         let mut ended = false;
         for line in lines.by_ref() {
-            if line == END {
+            if line == end.as_bytes() {
                 ended = true;
                 break;
             }
@@ -35,7 +44,6 @@ pub(crate) fn dearmor_keys(text: &[u8]) -> Result<Vec<u8>, String> {
                 in_headers = false;
             }
             if line.first() == Some(&b'=') {
-                // The CRC-24 line; gpg checks the packets themselves.
                 continue;
             }
             data.extend(line.iter().filter(|b| !b.is_ascii_whitespace()));

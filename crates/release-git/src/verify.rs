@@ -11,18 +11,15 @@
 //! 7. `type`: the `type` header matches the real type of the target object.
 //! 8. `target`: the target is a commit (not a tree, a blob or another tag, G4).
 //! 9. `armor`: at most one signature block, nothing after it, no armor lines in the message.
-//! 10. `signature`: what the policy requires of the stage (G2, G3), verified against the
-//!     policy's trusted keys only: OpenPGP in a temporary dedicated `GNUPGHOME`, read from gpg's
-//!     status lines; SSH with `ssh-keygen -Y verify -n git`, the allowed-signers file and the
-//!     tagger's e-mail as principal, at the current time.
+//! 10. `signature`: what the policy requires of the stage (G2, G3), verified in-process against
+//!     the policy's trusted keys only: OpenPGP with rPGP (module `openpgp`), SSH with the
+//!     `ssh-key` crate, the allowed-signers file and the tagger's e-mail as principal, namespace
+//!     `git`, at the current time (module `sshsig`).
 //! 11. `expected-commit`: the tag's commit is the expected one (CI's event sha), when given.
 //!
-//! `gpg` and `ssh-keygen` are found on `PATH` by this crate; the repository's git config (which
-//! an attacker controls in a pull request) never chooses the verifier or its keyring.
-
-use std::collections::BTreeSet;
-use std::ffi::OsStr;
-use std::path::Path;
+//! No program is started to verify: no gpg, no ssh-keygen, no keyring home, no agent. The
+//! repository's git config (which an attacker controls in a pull request) never chooses the
+//! verifier or its keys.
 
 use git2::{ObjectType, Oid};
 use release_core::policy::{Policy, SignatureFormat, TaggerDateCheck, UnsignedCandidate};
@@ -31,7 +28,7 @@ use serde::Serialize;
 
 use crate::repo::Repo;
 use crate::tagobj::{self, SigKind, MAX_TAG_SIZE};
-use crate::{tools, GitError};
+use crate::{openpgp, sshsig, GitError};
 
 /// The checks of the gate, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -621,23 +618,9 @@ fn format_name(f: SignatureFormat) -> &'static str {
     }
 }
 
-/// The gpg options every call in the dedicated home gets: no config files, no agent, no key
-/// fetching, no terminal.
-fn gpg_base(home: &Path) -> Vec<&OsStr> {
-    vec![
-        OsStr::new("--homedir"),
-        home.as_os_str(),
-        OsStr::new("--no-options"),
-        OsStr::new("--batch"),
-        OsStr::new("--no-tty"),
-        OsStr::new("--no-autostart"),
-        OsStr::new("--status-fd"),
-        OsStr::new("1"),
-    ]
-}
-
-/// Verifies an OpenPGP signature in a temporary `GNUPGHOME` holding only the policy's keys.
-/// `Ok(Ok(primary fingerprint))` on success, `Ok(Err(reason))` on a refusal.
+/// Verifies an OpenPGP signature in-process against the trust root's key files only (see
+/// the `openpgp` module). `Ok(Ok(primary fingerprint))` on success, `Ok(Err(reason))` on a
+/// refusal.
 fn verify_openpgp(
     payload: &[u8],
     signature: &[u8],
@@ -649,11 +632,9 @@ fn verify_openpgp(
             trust.source
         )));
     }
-    // The trusted keys become the only keyring of a fresh home: de-armored and concatenated,
-    // an OpenPGP keyring file that gpg reads directly (`--no-default-keyring --keyring`), so
-    // one gpg run verifies. Every key in it came from the trust root, so with an empty
-    // allow-list any primary key that made a good signature is trusted.
-    let mut keyring = Vec::new();
+    // Every key in the keyring came from the trust root, so with an empty allow-list any
+    // primary key that made a good signature is trusted.
+    let mut binary = Vec::new();
     for file in &trust.openpgp_keys {
         let text = match &file.content {
             Ok(text) => text,
@@ -667,7 +648,7 @@ fn verify_openpgp(
             }
         };
         match crate::armor::dearmor_keys(text) {
-            Ok(bytes) => keyring.extend(bytes),
+            Ok(bytes) => binary.extend(bytes),
             Err(e) => {
                 return Ok(Err(format!(
                     "the trusted key file {} ({}) is not an OpenPGP key file: {e}",
@@ -676,6 +657,16 @@ fn verify_openpgp(
             }
         }
     }
+    let keyring = match openpgp::Keyring::parse(&binary) {
+        Ok(keyring) => keyring,
+        Err(e) => {
+            return Ok(Err(format!(
+                "the trusted key files {} ({}) are not OpenPGP key files: {e}",
+                trust.openpgp_names(),
+                trust.source
+            )))
+        }
+    };
     if keyring.is_empty() {
         return Ok(Err(format!(
             "no OpenPGP public key in {} ({}; signing.openpgp_keys)",
@@ -683,119 +674,20 @@ fn verify_openpgp(
             trust.source
         )));
     }
-    let gpg = tools::find_on_path("gpg")?;
-    let home = tools::short_tempdir()?;
-    let keyring_file = home.path().join("trusted.gpg");
-    std::fs::write(&keyring_file, &keyring)
-        .map_err(|e| GitError::env(format!("cannot write the temporary keyring: {e}")))?;
-    let allow: Option<BTreeSet<String>> = (!trust.openpgp_fingerprints.is_empty())
-        .then(|| trust.openpgp_fingerprints.iter().cloned().collect());
-    let sig_file = home.path().join("tag.sig");
-    std::fs::write(&sig_file, signature)
-        .map_err(|e| GitError::env(format!("cannot write the signature file: {e}")))?;
-    let mut args = gpg_base(home.path());
-    args.extend([
-        OsStr::new("--no-default-keyring"),
-        OsStr::new("--keyring"),
-        keyring_file.as_os_str(),
-        OsStr::new("--trust-model"),
-        OsStr::new("always"),
-        OsStr::new("--no-auto-check-trustdb"),
-        OsStr::new("--verify"),
-        sig_file.as_os_str(),
-        OsStr::new("-"),
-    ]);
-    let out = tools::run(&gpg, &args, payload, &[])?;
-    Ok(
-        judge_gpg_status(&out.stdout, allow.as_ref()).map_err(|reason| {
-            let stderr = tools::stderr_excerpt(&out);
-            if reason.starts_with("gpg gave no verdict") && !stderr.is_empty() {
-                format!("{reason}: {stderr}")
-            } else {
-                reason
-            }
-        }),
-    )
-}
-
-fn status_lines(out: &[u8]) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
-    let text = std::str::from_utf8(out).unwrap_or("");
-    text.lines().filter_map(|line| {
-        let rest = line.strip_prefix("[GNUPG:] ")?;
-        let mut fields = rest.split(' ');
-        let keyword = fields.next()?;
-        Some((keyword, fields.collect()))
-    })
-}
-
-/// Judges gpg's `--status-fd` output: exactly one GOODSIG, one VALIDSIG with class 00 and an
-/// allow-listed primary key (`None`: any key of the dedicated keyring), and none of BADSIG,
-/// ERRSIG, EXPSIG, EXPKEYSIG, REVKEYSIG.
-pub fn judge_gpg_status(status: &[u8], allow: Option<&BTreeSet<String>>) -> Result<String, String> {
-    let (mut good, mut newsig) = (0usize, 0usize);
-    let mut valid: Vec<Vec<String>> = Vec::new();
-    for (keyword, fields) in status_lines(status) {
-        let key = fields.first().copied().unwrap_or("?");
-        match keyword {
-            "NEWSIG" => newsig += 1,
-            "GOODSIG" => good += 1,
-            "VALIDSIG" => valid.push(fields.iter().map(|s| s.to_string()).collect()),
-            "BADSIG" => {
-                return Err(format!(
-                    "bad signature by key {key}: the signed payload was modified or the signature does not belong to it"
-                ))
-            }
-            "EXPKEYSIG" => {
-                return Err(format!("signed by key {key}, which has expired (G2)"))
-            }
-            "REVKEYSIG" => {
-                return Err(format!("signed by key {key}, which has been revoked (G2)"))
-            }
-            "EXPSIG" => return Err(format!("the signature by key {key} has expired")),
-            "ERRSIG" => {
-                let rc = fields.get(5).copied().unwrap_or("?");
-                return Err(if rc == "9" {
-                    format!(
-                        "signed by key {key}, which is not in the trusted keyring (the policy's signing.openpgp_keys): an untrusted key"
-                    )
-                } else {
-                    format!("the signature by key {key} cannot be checked (gpg ERRSIG code {rc})")
-                });
-            }
-            _ => {}
-        }
-    }
-    if good == 0 && valid.is_empty() {
-        return Err("gpg gave no verdict (no GOODSIG)".into());
-    }
-    if good != 1 || valid.len() != 1 || newsig > 1 {
-        return Err(format!(
-            "{} signatures in the block ({good} good); exactly one is allowed",
-            newsig.max(good).max(valid.len())
-        ));
-    }
-    let fields = &valid[0];
-    let class = fields.get(8).map(String::as_str).unwrap_or("");
-    if class != "00" {
-        return Err(format!(
-            "signature class {class}: a text-mode (canonical line endings) signature, whose payload can be altered by line-ending changes; only binary signatures (class 00) are accepted"
-        ));
-    }
-    let primary = fields
-        .get(9)
-        .or_else(|| fields.first())
-        .map(|f| f.to_ascii_uppercase())
-        .unwrap_or_default();
-    if allow.is_some_and(|allow| !allow.contains(&primary)) {
-        return Err(format!(
+    let primary = match openpgp::verify(payload, signature, &keyring, now_seconds()) {
+        Ok(primary) => primary,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    if !trust.openpgp_fingerprints.is_empty() && !trust.openpgp_fingerprints.contains(&primary) {
+        return Ok(Err(format!(
             "signed by primary key {primary}, which is not in the allow-list (signing.openpgp_fingerprints)"
-        ));
+        )));
     }
-    Ok(primary)
+    Ok(Ok(primary))
 }
 
-/// Verifies an SSH signature with `ssh-keygen -Y verify -n git`, the policy's allowed-signers
-/// file and the tagger's e-mail as the principal, at the current time.
+/// Verifies an SSH signature in-process (see the `sshsig` module) for namespace `git`, the
+/// policy's allowed-signers file and the tagger's e-mail as the principal, at the current time.
 fn verify_ssh(
     payload: &[u8],
     signature: &[u8],
@@ -813,71 +705,13 @@ fn verify_ssh(
             trust.source
         )));
     };
-    let keygen = tools::find_on_path("ssh-keygen")?;
-    let dir = tools::short_tempdir()?;
-    let sig_file = dir.path().join("tag.sig");
-    std::fs::write(&sig_file, signature)
-        .map_err(|e| GitError::env(format!("cannot write the signature file: {e}")))?;
-    let allowed_file = dir.path().join("allowed_signers");
-    std::fs::write(&allowed_file, allowed_bytes)
-        .map_err(|e| GitError::env(format!("cannot write the allowed-signers file: {e}")))?;
-    let allowed = &allowed_file;
-    let verify_args: [&OsStr; 10] = [
-        OsStr::new("-Y"),
-        OsStr::new("verify"),
-        OsStr::new("-f"),
-        allowed.as_os_str(),
-        OsStr::new("-I"),
-        OsStr::new(principal),
-        OsStr::new("-n"),
-        OsStr::new("git"),
-        OsStr::new("-s"),
-        sig_file.as_os_str(),
-    ];
-    let out = tools::run(&keygen, verify_args, payload, &[])?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if out.status.success() && stdout.starts_with("Good \"git\" signature for ") {
-        let key = stdout
-            .trim()
-            .rsplit(' ')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        return Ok(Ok(format!("{principal} ({key})")));
-    }
-    // Why it failed: which principals the key is allowed for.
-    let find_args: [&OsStr; 6] = [
-        OsStr::new("-Y"),
-        OsStr::new("find-principals"),
-        OsStr::new("-f"),
-        allowed.as_os_str(),
-        OsStr::new("-s"),
-        sig_file.as_os_str(),
-    ];
-    let found = tools::run(&keygen, find_args, b"", &[])?;
-    let principals: Vec<String> = String::from_utf8_lossy(&found.stdout)
-        .lines()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let said = [tools::stderr_excerpt(&out), stdout.trim().to_string()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    Ok(Err(if said.contains("namespace") {
-        format!("wrong SSH signature namespace: a git tag signature uses namespace \"git\" (ssh-keygen: {said})")
-    } else if principals.is_empty() {
-        format!(
-            "the SSH key is not allowed for any principal at this time in {allowed_name} ({}) (not listed, expired or not yet valid); ssh-keygen: {said}",
-            trust.source
-        )
-    } else if !principals.iter().any(|p| p == principal) {
-        format!(
-            "SSH principal mismatch: the key is allowed for {} but the tagger is {principal}",
-            principals.join(", ")
-        )
-    } else {
-        format!("bad SSH signature for {principal}: {said}")
-    }))
+    Ok(sshsig::verify(
+        payload,
+        signature,
+        principal,
+        allowed_bytes,
+        &allowed_name,
+        &trust.source.to_string(),
+        now_seconds(),
+    ))
 }

@@ -1,5 +1,6 @@
 //! The trust root (G6): the keys come from the protected main branch's tree through git
-//! objects, never from the tagged checkout, so a tag cannot vouch for itself.
+//! objects, never from the tagged checkout, so a tag cannot vouch for itself. The gate runs with
+//! gpg and ssh-keygen absent from `PATH`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use release_testkit::git as support;
@@ -17,11 +18,23 @@ fn working_policy(repo: &TestRepo) -> Policy {
 
 /// Verifies as the CLI does: the working tree's policy for the grammar, the trust root from
 /// the main branch.
+/// The gate, run with gpg and ssh-keygen absent from `PATH`.
+fn verify_tag(
+    r: &Repo,
+    name: &str,
+    policy: &Policy,
+    trust: &Trust,
+    expect: Option<&str>,
+) -> Result<Verification, release_git::GitError> {
+    hide_verifiers_from_path();
+    verify::verify_tag(r, name, policy, trust, expect)
+}
+
 fn gate(repo: &TestRepo, name: &str) -> Verification {
     let r = Repo::discover(repo.path()).unwrap();
     let policy = working_policy(repo);
     let trust = Trust::from_ref(&r, &policy, "release-policy.toml", None).unwrap();
-    verify::verify_tag(&r, name, &policy, &trust, None).unwrap()
+    verify_tag(&r, name, &policy, &trust, None).unwrap()
 }
 
 fn gpg_tag_on(repo: &TestRepo, name: &str, key: &str, commit: &str, tagger_time: i64) {
@@ -77,7 +90,7 @@ fn an_appended_openpgp_key_on_the_tagged_commit_is_not_trusted() {
     let p = working_policy(&repo);
     let working = Trust::from_files(&p, &repo.path().join("release-policy.toml"), repo.path());
     assert!(
-        verify::verify_tag(&r, "v1.0.0-rc.1", &p, &working, None)
+        verify_tag(&r, "v1.0.0-rc.1", &p, &working, None)
             .unwrap()
             .ok
     );
@@ -320,7 +333,7 @@ fn a_hotfix_branch_of_the_line_cut_from_its_stable_tag_is_accepted() {
         &repo.path().join("release-policy.toml"),
         repo.path(),
     );
-    let v = verify::verify_tag(&r, "v1.0.1", &policy, &trust, None).unwrap();
+    let v = verify_tag(&r, "v1.0.1", &policy, &trust, None).unwrap();
     assert!(v.ok, "{v:#?}");
     assert!(v
         .check(CheckId::Reachable)
@@ -350,7 +363,7 @@ fn implausible_tagger_dates_warn_by_default_and_can_be_refused() {
             &repo.path().join("release-policy.toml"),
             repo.path(),
         );
-        let v = verify::verify_tag(&r, tag, &policy, &trust, None).unwrap();
+        let v = verify_tag(&r, tag, &policy, &trust, None).unwrap();
         refused_by(&v, CheckId::TaggerDate, needle);
     }
     // A tag made now, on a commit of 2023, is fine.

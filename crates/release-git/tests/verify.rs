@@ -1,5 +1,6 @@
 //! The verification gate against real git objects and real gpg/ssh-keygen signatures: the
-//! good tags pass, and every refusal names its check and reason.
+//! good tags pass, and every refusal names its check and reason. The objects are signed with
+//! the real programs; the gate verifies them with gpg and ssh-keygen absent from `PATH`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use release_testkit::git as support;
@@ -15,6 +16,7 @@ fn policy_of(repo: &TestRepo) -> Policy {
 }
 
 fn verify_with(repo: &TestRepo, name: &str, policy: &Policy, expect: Option<&str>) -> Verification {
+    hide_verifiers_from_path();
     let trust = Trust::from_files(
         policy,
         &repo.path().join("release-policy.toml"),
@@ -474,6 +476,7 @@ fn abbreviated_expected_sha_is_bad_input() {
         repo.path(),
     );
     let r = Repo::discover(repo.path()).unwrap();
+    hide_verifiers_from_path();
     let err =
         verify::verify_tag(&r, "v1.0.0", &policy, &trust, Some(&repo.head()[..7])).unwrap_err();
     assert_eq!(err.kind, release_git::ErrorKind::Input);
@@ -701,40 +704,6 @@ fn corrupted_signature_block_is_refused() {
     refused(
         &verify(&repo, "v1.0.0"),
         CheckId::Signature,
-        "gpg gave no verdict",
+        "not an OpenPGP signature",
     );
-}
-
-#[test]
-fn gpg_status_lines_are_judged_strictly() {
-    use std::collections::BTreeSet;
-    let fpr = "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333";
-    let allow: BTreeSet<String> = [fpr.to_string()].into();
-    let valid = |class: &str| {
-        format!("[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 22223333 A <a@x>\n[GNUPG:] VALIDSIG {fpr} 2026-01-01 1 0 4 0 22 8 {class} {fpr}\n")
-    };
-    assert_eq!(
-        verify::judge_gpg_status(valid("00").as_bytes(), Some(&allow)),
-        Ok(fpr.to_string())
-    );
-    assert!(
-        verify::judge_gpg_status(valid("01").as_bytes(), Some(&allow))
-            .unwrap_err()
-            .contains("text-mode")
-    );
-    let expsig = format!("{}[GNUPG:] EXPSIG 22223333 A\n", valid("00"));
-    assert!(verify::judge_gpg_status(expsig.as_bytes(), Some(&allow))
-        .unwrap_err()
-        .contains("signature by key 22223333 has expired"));
-    let no_valid = "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 22223333 A <a@x>\n";
-    assert!(verify::judge_gpg_status(no_valid.as_bytes(), Some(&allow)).is_err());
-    let other: BTreeSet<String> = ["1111".to_string()].into();
-    assert!(
-        verify::judge_gpg_status(valid("00").as_bytes(), Some(&other))
-            .unwrap_err()
-            .contains("allow-list")
-    );
-    // Status-looking text on another line prefix is not a status line.
-    let spoof = "gpg: [GNUPG:] GOODSIG x\n";
-    assert!(verify::judge_gpg_status(spoof.as_bytes(), None).is_err());
 }

@@ -43,6 +43,48 @@ pub const ALICE: &str = "Alice Release <alice@example.org>";
 
 static KEYS: OnceLock<Keys> = OnceLock::new();
 
+/// The `PATH` this test process started with: the fixtures run gpg, ssh-keygen and git from it
+/// even after [`hide_verifiers_from_path`] emptied the process's own `PATH`.
+fn original_path() -> &'static std::ffi::OsString {
+    static ORIGINAL: OnceLock<std::ffi::OsString> = OnceLock::new();
+    ORIGINAL.get_or_init(|| std::env::var_os("PATH").unwrap_or_default())
+}
+
+/// The absolute path of a program on the original `PATH`.
+pub fn bin(name: &str) -> PathBuf {
+    std::env::split_paths(original_path())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} is not on PATH"))
+}
+
+/// A command for a program on the original `PATH`, with that `PATH`.
+pub fn command(name: &str) -> Command {
+    let mut c = Command::new(bin(name));
+    c.env("PATH", original_path());
+    c
+}
+
+/// Points this process's `PATH` at an empty folder, so the verification the tests run in this
+/// process cannot find gpg or ssh-keygen (the gate verifies in-process; were it to start either,
+/// it would fail with "not found on PATH"). The fixtures still sign with the real programs
+/// through [`command`]. Idempotent.
+pub fn hide_verifiers_from_path() {
+    static HIDDEN: OnceLock<()> = OnceLock::new();
+    HIDDEN.get_or_init(|| {
+        let _ = original_path();
+        let empty = keys().base.join("empty-path");
+        std::fs::create_dir_all(&empty).unwrap();
+        std::env::set_var("PATH", &empty);
+    });
+    for tool in ["gpg", "ssh-keygen"] {
+        let on_path = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).exists()))
+            .unwrap_or(false);
+        assert!(!on_path, "{tool} is still on PATH");
+    }
+}
+
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     assert!(
@@ -54,7 +96,7 @@ fn run(cmd: &mut Command) -> String {
 }
 
 fn gpg(home: &Path) -> Command {
-    let mut c = Command::new("gpg");
+    let mut c = command("gpg");
     c.arg("--homedir").arg(home).args(["--batch", "--no-tty"]);
     c
 }
@@ -100,7 +142,7 @@ fn sweep_stale() {
             .is_some_and(|age| age.as_secs() > 900);
         if old {
             for home in ["g", "r"] {
-                let _ = Command::new("gpgconf")
+                let _ = command("gpgconf")
                     .arg("--homedir")
                     .arg(entry.path().join(home))
                     .args(["--kill", "gpg-agent"])
@@ -122,7 +164,7 @@ fn reap_at_exit(base: &Path) {
         done
         rm -rf "$2"
     "#;
-    let _ = Command::new("sh")
+    let _ = command("sh")
         .arg("-c")
         .arg(script)
         .arg("reaper")
@@ -137,6 +179,7 @@ fn reap_at_exit(base: &Path) {
 /// The keys, generated on first use.
 pub fn keys() -> &'static Keys {
     KEYS.get_or_init(|| {
+        let _ = original_path();
         sweep_stale();
         let base = tempfile::Builder::new()
             .prefix("rgk-")
@@ -192,7 +235,7 @@ pub fn keys() -> &'static Keys {
         std::fs::write(&rev_file, rev).unwrap();
         run(gpg(&scratch).arg("--import").arg(&rev_file));
         trusted.push_str(&run(gpg(&scratch).args(["--armor", "--export", &rex])));
-        let _ = Command::new("gpgconf")
+        let _ = command("gpgconf")
             .arg("--homedir")
             .arg(&scratch)
             .args(["--kill", "gpg-agent"])
@@ -203,7 +246,7 @@ pub fn keys() -> &'static Keys {
         let mut allowed = String::new();
         let mut ssh_key = |name: &str, principal: Option<(&str, &str)>| {
             let path = ssh.join(name);
-            run(Command::new("ssh-keygen")
+            run(command("ssh-keygen")
                 .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
                 .arg(&path));
             if let Some((who, options)) = principal {
@@ -280,7 +323,8 @@ impl TestRepo {
     /// The environment every program gets: no system/global config, our keys.
     pub fn env(&self, cmd: &mut Command) {
         let keys = keys();
-        cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+        cmd.env("PATH", original_path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", &keys.base)
             .env("GIT_CONFIG_GLOBAL", keys.base.join("gitconfig"))
             .env("XDG_CONFIG_HOME", keys.base.join("xdg"))
@@ -296,7 +340,7 @@ impl TestRepo {
     }
 
     pub fn git_output(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = Command::new("git");
+        let mut cmd = command("git");
         cmd.arg("-C").arg(self.path()).args(args);
         self.env(&mut cmd);
         cmd.output().unwrap()
@@ -330,7 +374,7 @@ impl TestRepo {
 
     /// Writes any object bytes (no validation), returns its id.
     pub fn write_object(&self, kind: &str, data: &[u8]) -> String {
-        let mut cmd = Command::new("git");
+        let mut cmd = command("git");
         cmd.arg("-C")
             .arg(self.path())
             .args(["hash-object", "-t", kind, "-w", "--literally", "--stdin"])
@@ -406,7 +450,7 @@ pub fn ssh_sign(key: &Path, namespace: &str, payload: &[u8]) -> String {
         .unwrap();
     let file = dir.path().join("p");
     std::fs::write(&file, payload).unwrap();
-    run(Command::new("ssh-keygen")
+    run(command("ssh-keygen")
         .args(["-q", "-Y", "sign", "-n", namespace, "-f"])
         .arg(key)
         .arg(&file)
