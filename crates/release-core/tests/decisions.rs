@@ -1,0 +1,199 @@
+//! More table rows for the decisions of `release-core` that `rules.rs` leaves at their
+//! boundaries (found by mutation testing, `scripts/mutants.sh core`): bump words, reading a
+//! version with or without the tag prefix, which versions may have candidates, and the history
+//! queries V5-V7 are built on. Every row names the rule it checks.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: a failure to set up is a failed test
+
+use release_core::history::History;
+use release_core::policy::Policy;
+use release_core::version::{Bump, ReleaseVersion};
+
+/// Two channels, `beta` before `rc`.
+fn channels() -> Policy {
+    Policy {
+        prerelease_channels: vec!["beta".into(), "rc".into()],
+        ..Policy::default()
+    }
+}
+
+fn v(text: &str) -> ReleaseVersion {
+    ReleaseVersion::parse_version(text, &Policy::default()).unwrap()
+}
+
+// ---------------------------------------------------------------- V4: bump words
+
+/// (rule, word, the bump it names, or None)
+const BUMP_WORDS: &[(&str, &str, Option<Bump>)] = &[
+    ("V4", "major", Some(Bump::Major)),
+    ("V4", "minor", Some(Bump::Minor)),
+    ("V4", "patch", Some(Bump::Patch)),
+    ("V4", "breaking", Some(Bump::Breaking)),
+    ("V4", "feature", Some(Bump::Feature)),
+    ("V4", "fix", Some(Bump::Fix)),
+    ("V4", "Major", None),
+    ("V4", "", None),
+    ("V4", "bugfix", None),
+];
+
+#[test]
+fn bump_words() {
+    for (rule, word, expected) in BUMP_WORDS {
+        assert_eq!(Bump::parse(word), *expected, "{rule}: {word:?}");
+    }
+}
+
+// ---------------------------------------------------------------- V1: versions with or without the prefix
+
+/// (rule, tag prefix, text, Ok(version) or Err(substring of the message))
+const VERSIONS: &[(&str, &str, &str, Result<&str, &str>)] = &[
+    ("V1", "v", "1.2.3", Ok("1.2.3")),
+    ("V1", "v", "v1.2.3", Ok("1.2.3")),
+    ("V1", "v", "v1.2.3-rc.2", Ok("1.2.3-rc.2")),
+    ("V1", "v", "vv1.2.3", Err("V1")),
+    ("V1", "v", "V1.2.3", Err("V1")),
+    ("V1", "", "1.2.3", Ok("1.2.3")),
+    ("V1", "", "v1.2.3", Err("V1")),
+    ("V1", "release-", "release-1.2.3", Ok("1.2.3")),
+    ("V1", "release-", "1.2.3", Ok("1.2.3")),
+    // The prefix is only taken off when a number follows it: a prefix that is itself the start
+    // of a version leaves the version whole.
+    ("V1", "1", "1.2.3", Ok("1.2.3")),
+    ("V1", "1", "11.2.3", Ok("1.2.3")),
+    ("V3", "v", "v1.2.3+b", Err("build metadata")),
+];
+
+#[test]
+fn versions_are_read_with_or_without_the_prefix() {
+    for (rule, prefix, text, expected) in VERSIONS {
+        let policy = Policy {
+            tag_prefix: (*prefix).into(),
+            ..Policy::default()
+        };
+        let got = ReleaseVersion::parse_version(text, &policy);
+        match (expected, &got) {
+            (Ok(want), Ok(have)) => {
+                assert_eq!(have.to_string(), *want, "{rule}: {prefix:?} {text:?}")
+            }
+            (Err(needle), Err(e)) => {
+                let msg = e.to_string();
+                assert!(msg.contains(needle), "{rule}: {prefix:?} {text:?}: {msg}");
+                assert!(
+                    msg.contains(&format!("{text:?}")),
+                    "{rule}: names the input: {msg}"
+                );
+            }
+            _ => panic!("{rule}: {prefix:?} {text:?}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- V2: which versions have candidates
+
+/// (rule, version, channel, number, the candidate or None)
+const CANDIDATES: &[(&str, &str, &str, u64, Option<&str>)] = &[
+    ("V2", "1.2.0", "rc", 1, Some("1.2.0-rc.1")),
+    ("V2", "1.2.0", "beta", 7, Some("1.2.0-beta.7")),
+    ("V2", "1.2.0", "rc", 0, None),
+    ("V2", "1.2.0-rc.1", "rc", 2, None),
+    ("V2", "1.2.0-rc.1", "rc", 0, None),
+    ("V2", "1.2.0", "r c", 1, None),
+    ("V2", "1.2.0", "", 1, None),
+];
+
+#[test]
+fn only_stable_versions_have_candidates() {
+    for (rule, version, channel, number, expected) in CANDIDATES {
+        let got = v(version).candidate(channel, *number);
+        assert_eq!(
+            got.as_ref().map(ToString::to_string).as_deref(),
+            *expected,
+            "{rule}: {version} {channel}.{number}"
+        );
+        if let Some(c) = got {
+            assert!(!c.is_stable(), "{rule}: a candidate is not stable");
+            assert_eq!(c.base(), v(version), "{rule}: its base is the version");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- V5-V7: history queries
+
+const RELEASED: &str =
+    "v1.0.0-beta.1,v1.0.0-beta.2,v1.0.0-rc.1,v1.0.0,v1.1.0-rc.1,v1.1.0-rc.2,v2.0.0-rc.1";
+
+/// (rule, base, channel, the candidate numbers of that channel)
+const CANDIDATES_OF: &[(&str, &str, &str, &[u64])] = &[
+    ("V7", "1.0.0", "beta", &[1, 2]),
+    ("V7", "1.0.0", "rc", &[1]),
+    ("V7", "1.1.0", "rc", &[1, 2]),
+    ("V7", "1.1.0", "beta", &[]),
+    ("V7", "1.2.0", "rc", &[]),
+    ("V7", "2.0.0", "rc", &[1]),
+];
+
+#[test]
+fn candidates_are_counted_per_channel() {
+    let history = History::from_tags(RELEASED.split(','), &channels());
+    for (rule, base, channel, expected) in CANDIDATES_OF {
+        assert_eq!(
+            history.candidates_of(&v(base), channel),
+            *expected,
+            "{rule}: {base} {channel}"
+        );
+    }
+}
+
+/// (rule, base, the newest candidate of it, or None)
+const NEWEST_CANDIDATE: &[(&str, &str, Option<&str>)] = &[
+    ("V7", "1.0.0", Some("1.0.0-rc.1")),
+    ("V7", "1.1.0", Some("1.1.0-rc.2")),
+    ("V7", "2.0.0", Some("2.0.0-rc.1")),
+    ("V7", "1.2.0", None),
+    ("V7", "0.9.0", None),
+];
+
+#[test]
+fn newest_candidate_of_a_version() {
+    let history = History::from_tags(RELEASED.split(','), &channels());
+    for (rule, base, expected) in NEWEST_CANDIDATE {
+        assert_eq!(
+            history
+                .newest_candidate_of(&v(base))
+                .map(ToString::to_string)
+                .as_deref(),
+            *expected,
+            "{rule}: {base}"
+        );
+    }
+}
+
+/// (rule, released, base, the next candidate or Err(rule refused with))
+const NEXT_CANDIDATE_FOR: &[(&str, &str, &str, Result<&str, &str>)] = &[
+    // The channel in use continues; with none, the policy's first channel starts.
+    ("V7", "v1.1.0-beta.1", "1.1.0", Ok("1.1.0-beta.2")),
+    ("V7", "v1.1.0-rc.2", "1.1.0", Ok("1.1.0-rc.3")),
+    ("V7", "v1.0.0", "1.1.0", Ok("1.1.0-rc.1")),
+    ("V7", "v1.1.0", "1.1.0", Err("V7")),
+];
+
+#[test]
+fn next_candidate_continues_the_channel_in_use() {
+    let policy = Policy {
+        prerelease_channels: vec!["rc".into(), "beta".into()],
+        ..Policy::default()
+    };
+    for (rule, released, base, expected) in NEXT_CANDIDATE_FOR {
+        let history = History::from_tags(released.split(','), &policy);
+        let got = history.next_candidate_for(&v(base), &policy);
+        match (expected, &got) {
+            (Ok(want), Ok(have)) => {
+                assert_eq!(have.to_string(), *want, "{rule}: {released} {base}")
+            }
+            (Err(want), Err(refusal)) => {
+                assert_eq!(refusal.rule, *want, "{rule}: {released} {base}")
+            }
+            _ => panic!("{rule}: {released} {base}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
