@@ -197,3 +197,90 @@ fn next_candidate_continues_the_channel_in_use() {
         }
     }
 }
+
+// ---------------------------------------------------------------- T5, T6, A1: rolling aliases
+
+use release_core::rollback::Alias;
+
+/// (rule, Docker tag, the alias it is, or None)
+const ALIAS_NAMES: &[(&str, &str, Option<Alias>)] = &[
+    ("A1", "latest", Some(Alias::Latest)),
+    ("A1", "1", Some(Alias::Major(1))),
+    ("A1", "0", Some(Alias::Major(0))),
+    ("A1", "10", Some(Alias::Major(10))),
+    ("A1", "1.2", Some(Alias::Line(1, 2))),
+    ("A1", "0.0", Some(Alias::Line(0, 0))),
+    ("A1", "10.20", Some(Alias::Line(10, 20))),
+    ("A1", "01", None),
+    ("A1", "1.02", None),
+    ("A1", "00.1", None),
+    ("A1", "", None),
+    ("A1", "1.", None),
+    ("A1", ".1", None),
+    ("A1", "+1", None),
+    ("A1", "1.2.3", None),
+    ("A1", "Latest", None),
+    ("A1", "sha-0123456", None),
+];
+
+#[test]
+fn alias_names() {
+    for (rule, name, expected) in ALIAS_NAMES {
+        let got = Alias::parse(name);
+        assert_eq!(got, *expected, "{rule}: {name:?}");
+        if let Some(alias) = got {
+            assert_eq!(alias.to_string(), *name, "{rule}: {name:?} round trip");
+        }
+    }
+}
+
+/// (rule, major alias for 0.x, version, its aliases as Docker tags)
+const ALIASES_OF: &[(&str, bool, &str, &[&str])] = &[
+    ("T5", false, "0.3.1", &["0.3", "latest"]),
+    ("T5", true, "0.3.1", &["0.3", "0", "latest"]),
+    ("T5", false, "1.2.3", &["1.2", "1", "latest"]),
+    ("T5", true, "1.2.3", &["1.2", "1", "latest"]),
+    ("T5", false, "2.0.0", &["2.0", "2", "latest"]),
+];
+
+#[test]
+fn aliases_of_a_version() {
+    for (rule, zero, version, expected) in ALIASES_OF {
+        let mut policy = Policy::default();
+        policy.docker.major_alias_for_zero = *zero;
+        let got: Vec<String> = Alias::of(&v(version), &policy)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got, *expected,
+            "{rule}: {version} (major alias for 0.x: {zero})"
+        );
+    }
+}
+
+/// (rule, alias, version, whether the alias may point at it, the scope in messages)
+const COVERS: &[(&str, &str, &str, bool, &str)] = &[
+    ("T6", "1.2", "1.2.3", true, "in 1.2"),
+    ("T6", "1.2", "1.3.0", false, "in 1.2"),
+    ("T6", "1.2", "2.2.0", false, "in 1.2"),
+    ("T6", "1.2", "1.2.4-rc.1", false, "in 1.2"),
+    ("T6", "1", "1.9.0", true, "in major 1"),
+    ("T6", "1", "2.0.0", false, "in major 1"),
+    ("T6", "1", "1.0.0-rc.1", false, "in major 1"),
+    ("T6", "latest", "0.1.0", true, "overall"),
+    ("T6", "latest", "3.0.0-rc.1", false, "overall"),
+];
+
+#[test]
+fn aliases_cover_stable_versions_of_their_scope() {
+    for (rule, alias, version, expected, scope) in COVERS {
+        let a = Alias::parse(alias).unwrap();
+        assert_eq!(
+            a.covers(&v(version)),
+            *expected,
+            "{rule}: {alias} {version}"
+        );
+        assert_eq!(a.scope(), *scope, "{rule}: {alias}");
+    }
+}
