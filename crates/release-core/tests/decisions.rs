@@ -284,3 +284,118 @@ fn aliases_cover_stable_versions_of_their_scope() {
         assert_eq!(a.scope(), *scope, "{rule}: {alias}");
     }
 }
+
+// ---------------------------------------------------------------- V8: branches and lines
+
+use release_core::line::{hotfix_version, Branch, LineFacts};
+
+/// (rule, branch name or None = detached HEAD, what it is: "main", "detached", "other" or the
+/// hotfix branch's version)
+const BRANCHES: &[(&str, Option<&str>, &str)] = &[
+    ("V8", None, "detached"),
+    ("V8", Some("main"), "main"),
+    ("V8", Some("hotfix/v1.4.2"), "1.4.2"),
+    ("V8", Some("hotfix/v0.3.0"), "0.3.0"),
+    ("V8", Some("hotfix/v1.4.2-rc.1"), "other"),
+    ("V8", Some("hotfix/1.4.2"), "other"),
+    ("V8", Some("hotfix/vx"), "other"),
+    ("V8", Some("hotfix/v1.4.2/x"), "other"),
+    ("V8", Some("feature/v1.4.2"), "other"),
+    ("V8", Some("mainline"), "other"),
+];
+
+#[test]
+fn branches_are_main_hotfix_or_other() {
+    let policy = Policy::default();
+    for (rule, name, expected) in BRANCHES {
+        let branch = Branch::of(*name, &policy);
+        let (got, line) = match &branch {
+            Branch::Main => ("main".to_string(), None),
+            Branch::Detached => ("detached".to_string(), None),
+            Branch::Other { name: n } => {
+                assert_eq!(Some(n.as_str()), *name, "{rule}: keeps the name");
+                ("other".to_string(), None)
+            }
+            Branch::Hotfix { name: n, version } => {
+                assert_eq!(Some(n.as_str()), *name, "{rule}: keeps the name");
+                (version.to_string(), Some(version.line()))
+            }
+        };
+        assert_eq!(got, *expected, "{rule}: {name:?}");
+        assert_eq!(branch.hotfix_line(), line, "{rule}: {name:?}");
+    }
+}
+
+/// (rule, pattern, branch, the version it is a hotfix branch of)
+const PATTERNS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("V8", "hotfix/v{version}", "hotfix/v2.0.1", Some("2.0.1")),
+    (
+        "V8",
+        "release/{version}/fix",
+        "release/1.2.0/fix",
+        Some("1.2.0"),
+    ),
+    ("V8", "release/{version}/fix", "release/1.2.0", None),
+    ("V8", "release/{version}/fix", "release/1.2.0/fix/x", None),
+    ("V8", "{version}-hotfix", "1.2.0-hotfix", Some("1.2.0")),
+    ("V8", "hotfix", "hotfix", None),
+];
+
+#[test]
+fn hotfix_branch_patterns() {
+    let policy = Policy::default();
+    for (rule, pattern, branch, expected) in PATTERNS {
+        let got = hotfix_version(pattern, branch, &policy).map(|v| v.to_string());
+        assert_eq!(got.as_deref(), *expected, "{rule}: {pattern} {branch}");
+    }
+}
+
+/// (rule, branch, newest stable release HEAD contains, released, new version,
+/// None = allowed or Some(substring of the V8 refusal))
+type LineRow = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+const LINES: &[LineRow] = &[
+    ("V8", Some("hotfix/v1.4.2"), Some("2.1.0"), "v1.4.2,v2.1.0", "1.4.3", None),
+    ("V8", Some("hotfix/v1.4.2"), None, "v1.4.2,v2.1.0", "1.5.0", Some("hotfix branch of the 1.4 line; 1.5.0 belongs to another line: release it from `main`")),
+    ("V8", Some("hotfix/v1.4.2"), None, "v1.4.2,v2.1.0", "2.4.0", Some("V8")),
+    ("V8", Some("main"), Some("2.1.0"), "v1.4.2,v2.1.0", "1.4.3", Some("HEAD already contains 2.1.0, a newer line than 1.4: a patch of 1.4 is cut from a hotfix branch: release hotfix start --from v1.4.2 --execute")),
+    ("V8", Some("main"), Some("2.1.0"), "v1.4.2,v2.1.0", "2.0.5", Some("there is no stable 2.0 release to cut a hotfix from")),
+    ("V8", Some("main"), Some("2.1.0"), "v1.4.2,v2.1.0", "2.1.1", None),
+    ("V8", Some("main"), Some("2.1.0"), "v1.4.2,v2.1.0", "2.2.0", None),
+    ("V8", Some("main"), Some("2.1.0"), "v1.4.2,v2.1.0", "3.0.0", None),
+    ("V8", Some("main"), None, "", "0.1.0", None),
+    ("V8", None, Some("1.4.2"), "v1.4.2", "1.3.9", Some("V8")),
+    ("V8", Some("feature/x"), Some("1.4.2"), "v1.4.2", "1.4.3", None),
+];
+
+#[test]
+fn patches_of_an_older_line_come_from_its_hotfix_branch() {
+    let policy = Policy::default();
+    for (rule, branch, head, released, version, expected) in LINES {
+        let facts = LineFacts {
+            branch: Branch::of(*branch, &policy),
+            head_newest_stable: head.map(v),
+        };
+        let history = History::from_tags(released.split(','), &policy);
+        let got = facts.check(&v(version), &history, &policy);
+        match (expected, &got) {
+            (None, Ok(())) => {}
+            (Some(needle), Err(refusal)) => {
+                assert_eq!(refusal.rule, "V8", "{rule}: {branch:?} {version}");
+                assert!(
+                    refusal.to_string().contains(needle),
+                    "{rule}: {branch:?} {version}: {refusal}"
+                );
+            }
+            _ => {
+                panic!("{rule}: {branch:?} {head:?} {version}: expected {expected:?}, got {got:?}")
+            }
+        }
+    }
+}
