@@ -399,3 +399,142 @@ fn patches_of_an_older_line_come_from_its_hotfix_branch() {
         }
     }
 }
+
+// ---------------------------------------------------------------- T4, T5, T7, T9: plans
+
+use release_core::event::{Event, RunTime};
+use release_core::matrix::{check_docker_tag, TagPlan};
+
+const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn plan(event: &str, git_ref: &str, released: &str) -> TagPlan {
+    let p = Policy::default();
+    let time = RunTime::parse_rfc3339("2026-07-20T10:30:00Z").unwrap();
+    let event = Event::parse(event, git_ref, SHA, time, &p).unwrap();
+    TagPlan::compute(&event, &History::from_tags(released.split(','), &p), &p).unwrap()
+}
+
+/// (rule, event, ref, released, a pre-release?, the skipped tags as "tag=rule")
+const PLAN_RULES: &[(&str, &str, &str, &str, bool, &[&str])] = &[
+    (
+        "T4",
+        "push",
+        "refs/tags/v1.1.0-rc.1",
+        "v1.0.0",
+        true,
+        &["latest=T4", "1.1=T4", "1=T4"],
+    ),
+    (
+        "T7",
+        "push",
+        "refs/heads/main",
+        "v1.0.0",
+        false,
+        &["latest=T7"],
+    ),
+    ("T5", "push", "refs/tags/v0.3.0", "", false, &[]),
+    (
+        "T6",
+        "push",
+        "refs/tags/v1.0.1",
+        "v1.0.0,v1.1.0",
+        false,
+        &["1=T6", "latest=T6"],
+    ),
+    ("T1", "push", "refs/tags/v1.1.0", "v1.0.0", false, &[]),
+];
+
+#[test]
+fn every_skipped_alias_names_its_rule() {
+    for (rule, event, git_ref, released, prerelease, skipped) in PLAN_RULES {
+        let plan = plan(event, git_ref, released);
+        assert_eq!(plan.is_prerelease(), *prerelease, "{rule}: {git_ref}");
+        let got: Vec<String> = plan
+            .skipped
+            .iter()
+            .map(|s| format!("{}={}", s.tag, s.rule))
+            .collect();
+        assert_eq!(got, *skipped, "{rule}: {git_ref} [{released}]");
+    }
+}
+
+#[test]
+fn the_zero_major_alias_is_skipped_when_the_policy_says_so() {
+    // T5: with docker.major_alias_for_zero = false, `0` is skipped for that reason.
+    let mut p = Policy::default();
+    p.docker.major_alias_for_zero = false;
+    let time = RunTime::parse_rfc3339("2026-07-20T10:30:00Z").unwrap();
+    for (git_ref, skipped) in [
+        ("refs/tags/v0.3.0", &["0=T5"][..]),
+        ("refs/tags/v1.3.0", &[]),
+    ] {
+        let event = Event::parse("push", git_ref, SHA, time, &p).unwrap();
+        let plan = TagPlan::compute(&event, &History::default(), &p).unwrap();
+        let got: Vec<String> = plan
+            .skipped
+            .iter()
+            .map(|s| format!("{}={}", s.tag, s.rule))
+            .collect();
+        assert_eq!(got, skipped, "T5: {git_ref}");
+        assert!(
+            !plan.tags.iter().any(|t| t == "0"),
+            "T5: {git_ref}: no `0` tag"
+        );
+    }
+}
+
+#[test]
+fn images_get_every_tag() {
+    // T1: every image of the policy with every tag of the plan, image by image.
+    let plan = plan("push", "refs/tags/v1.0.0-rc.2", "");
+    let images = ["ghcr.io/o/r".to_string(), "docker.io/o/r".to_string()];
+    assert_eq!(
+        plan.images(&images),
+        [
+            "ghcr.io/o/r:1.0.0-rc.2",
+            "ghcr.io/o/r:sha-0123456",
+            "docker.io/o/r:1.0.0-rc.2",
+            "docker.io/o/r:sha-0123456",
+        ]
+    );
+}
+
+/// (rule, Docker tag, None = valid or Some(substring of the refusal))
+fn docker_tags() -> Vec<(&'static str, String, Option<&'static str>)> {
+    vec![
+        ("T9", "a".into(), None),
+        ("T9", "_a".into(), None),
+        ("T9", "9".into(), None),
+        ("T9", "A.b-c_9".into(), None),
+        ("T9", "a".repeat(128), None),
+        ("T9", "a".repeat(129), Some("longer than 128 characters")),
+        ("T9", String::new(), Some("it is empty")),
+        (
+            "T9",
+            ".a".into(),
+            Some("must start with a letter, digit or `_`"),
+        ),
+        ("T9", "-a".into(), Some("must start with")),
+        (
+            "T9",
+            "a+b".into(),
+            Some("only `A-Z a-z 0-9 _ . -` are allowed"),
+        ),
+        ("T9", "a/b".into(), Some("only")),
+        ("T9", "é".into(), Some("must start with")),
+    ]
+}
+
+#[test]
+fn docker_tag_grammar() {
+    for (rule, tag, expected) in docker_tags() {
+        let got = check_docker_tag(&tag);
+        match expected {
+            None => assert!(got.is_ok(), "{rule}: {tag:?}: {got:?}"),
+            Some(needle) => {
+                let msg = got.unwrap_err().to_string();
+                assert!(msg.contains(needle), "{rule}: {tag:?}: {msg}");
+            }
+        }
+    }
+}
