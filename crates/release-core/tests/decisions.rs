@@ -538,3 +538,89 @@ fn docker_tag_grammar() {
         }
     }
 }
+
+// ---------------------------------------------------------------- P2, P3: checks and their commands
+
+use release_core::checks::{CheckKind, Invocation};
+
+/// (rule, name, the check, its policy key)
+const CHECK_NAMES: &[(&str, &str, CheckKind, &str)] = &[
+    ("P2", "tests", CheckKind::Tests, "checks.test_commands"),
+    ("P2", "smoke", CheckKind::Smoke, "checks.smoke_command"),
+    (
+        "P3",
+        "restore-drill",
+        CheckKind::RestoreDrill,
+        "checks.restore_drill_command",
+    ),
+];
+
+#[test]
+fn checks_by_name() {
+    for (rule, name, kind, key) in CHECK_NAMES {
+        assert_eq!(CheckKind::parse(name), Some(*kind), "{rule}: {name}");
+        assert_eq!(kind.name(), *name, "{rule}: {kind:?}");
+        assert_eq!(kind.to_string(), *name, "{rule}: {kind:?}");
+        assert_eq!(kind.policy_key(), *key, "{rule}: {kind:?}");
+    }
+    for unknown in ["", "test", "Tests", "restore_drill"] {
+        assert_eq!(CheckKind::parse(unknown), None, "P2: {unknown:?}");
+    }
+}
+
+/// (rule, command, Ok(how it is run, as displayed) or Err(substring of the refusal))
+const COMMANDS: &[(&str, &str, Result<&str, &str>)] = &[
+    ("P2", "cargo test --workspace", Ok("cargo test --workspace")),
+    ("P2", "  cargo   test\t-q ", Ok("cargo test -q")),
+    (
+        "P2",
+        "make check && ./smoke",
+        Ok("sh -c 'make check && ./smoke'"),
+    ),
+    (
+        "P2",
+        "echo 'it''s'",
+        Ok("sh -c 'echo '\\''it'\\'''\\''s'\\'''"),
+    ),
+    (
+        "P2",
+        "RUST_LOG=debug cargo test",
+        Ok("sh -c 'RUST_LOG=debug cargo test'"),
+    ),
+    (
+        "P2",
+        "cargo test --features=x",
+        Ok("cargo test --features=x"),
+    ),
+    ("P2", "a\nb", Ok("sh -c 'a\nb'")),
+    ("P2", "", Err("an empty command")),
+    ("P2", " \t ", Err("an empty command")),
+    (
+        "P2",
+        "cargo\u{7}test",
+        Err("the control character '\\u{7}' is not allowed"),
+    ),
+];
+
+#[test]
+fn commands_run_directly_unless_they_need_a_shell() {
+    for (rule, command, expected) in COMMANDS {
+        let got = Invocation::parse(command);
+        match (expected, &got) {
+            (Ok(shown), Ok(invocation)) => {
+                assert_eq!(invocation.display(), *shown, "{rule}: {command:?}");
+                if let Invocation::Shell { reason, .. } = invocation {
+                    assert!(
+                        reason.starts_with("it uses shell syntax: "),
+                        "{rule}: {reason}"
+                    );
+                }
+            }
+            (Err(needle), Err(e)) => {
+                let msg = e.to_string();
+                assert!(msg.contains(needle), "{rule}: {command:?}: {msg}");
+            }
+            _ => panic!("{rule}: {command:?}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
