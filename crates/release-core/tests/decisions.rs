@@ -624,3 +624,105 @@ fn commands_run_directly_unless_they_need_a_shell() {
         }
     }
 }
+
+// ---------------------------------------------------------------- R5: yanked releases in the history
+
+use release_core::rollback::place_aliases;
+
+/// (rule, released, yanked, version asked about, is it yanked, the good stable releases)
+const YANKED_QUERIES: &[(&str, &str, &str, &str, bool, &str)] = &[
+    (
+        "R5",
+        "v1.0.0,v1.1.0,v1.2.0",
+        "1.1.0",
+        "1.1.0",
+        true,
+        "1.0.0,1.2.0",
+    ),
+    (
+        "R5",
+        "v1.0.0,v1.1.0,v1.2.0",
+        "1.1.0",
+        "1.2.0",
+        false,
+        "1.0.0,1.2.0",
+    ),
+    ("R5", "v1.0.0,v1.1.0-rc.1", "", "1.0.0", false, "1.0.0"),
+    ("R5", "v1.0.0,v2.0.0", "1.0.0,2.0.0", "2.0.0", true, ""),
+];
+
+#[test]
+fn yanked_releases_are_not_good_releases() {
+    let p = Policy::default();
+    for (rule, released, yanked, version, is_yanked, good) in YANKED_QUERIES {
+        let history = History::from_tags(released.split(','), &p)
+            .with_yanked(yanked.split(',').filter(|s| !s.is_empty()).map(v));
+        assert_eq!(
+            history.is_yanked(&v(version)),
+            *is_yanked,
+            "{rule}: {version}"
+        );
+        let got: Vec<String> = history.good_stables().map(ToString::to_string).collect();
+        assert_eq!(
+            got.join(","),
+            *good,
+            "{rule}: [{released}] yanked [{yanked}]"
+        );
+    }
+}
+
+/// (rule, released, yanked, bad, version planned, the reason each alias not placed on it gives)
+const PLACEMENT_REASONS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+    (
+        "R5",
+        "v1.0.0,v1.0.1",
+        "1.0.1",
+        "",
+        "1.0.1",
+        &[
+            "`1.0` stays on 1.0.0: 1.0.1 is yanked (R5)",
+            "`1` stays on 1.0.0: 1.0.1 is yanked (R5)",
+            "`latest` stays on 1.0.0: 1.0.1 is yanked (R5)",
+        ],
+    ),
+    (
+        "R5",
+        "v1.0.0",
+        "1.0.0",
+        "",
+        "1.0.0",
+        &[
+            "`1.0` has no good release in 1.0: 1.0.0 is yanked (R5)",
+            "`1` has no good release in major 1: 1.0.0 is yanked (R5)",
+            "`latest` has no good release overall: 1.0.0 is yanked (R5)",
+        ],
+    ),
+    (
+        "T6",
+        "v1.0.0,v1.1.0",
+        "",
+        "",
+        "1.0.1",
+        &[
+            "`1` stays on 1.1.0: 1.0.1 is not the newest stable release in major 1 (T6)",
+            "`latest` stays on 1.1.0: 1.0.1 is not the newest stable release overall (T6)",
+        ],
+    ),
+    ("T6", "v1.0.0", "", "", "1.0.1", &[]),
+    ("T4", "v1.0.0", "", "", "1.1.0-rc.1", &[]),
+];
+
+#[test]
+fn aliases_not_placed_say_why() {
+    let p = Policy::default();
+    for (rule, released, yanked, bad, version, reasons) in PLACEMENT_REASONS {
+        let history = History::from_tags(released.split(','), &p)
+            .with_yanked(yanked.split(',').filter(|s| !s.is_empty()).map(v));
+        let bad: Vec<ReleaseVersion> = bad.split(',').filter(|s| !s.is_empty()).map(v).collect();
+        let got: Vec<String> = place_aliases(&v(version), &history, &bad, &p)
+            .into_iter()
+            .filter_map(|placement| placement.reason)
+            .collect();
+        assert_eq!(got, *reasons, "{rule}: {version} [{released}]");
+    }
+}
