@@ -726,3 +726,38 @@ fn aliases_not_placed_say_why() {
         assert_eq!(got, *reasons, "{rule}: {version} [{released}]");
     }
 }
+
+// ---------------------------------------------------------------- V1, V2: what a refusal says
+
+/// (rule, version text, a substring the refusal must hold: where and why)
+const VERSION_REFUSALS: &[(&str, &str, &str)] = &[
+    ("V1", "1.2.\u{0663}", "the non-ASCII character '\u{0663}' at position 5"),
+    ("V1", "\u{0663}", "at position 1"),
+    ("V1", "1.2.3\t", "'\\t' at position 6"),
+    ("V1", "1.2", "`1.2` must have exactly three numbers MAJOR.MINOR.PATCH"),
+    ("V1", "1.2.3.4-rc.1", "`1.2.3.4` must have exactly three numbers"),
+    ("V1", "1.02.3", "`02` has a leading zero"),
+    ("V1", "0.0.0x", "(V1: strict SemVer"),
+    ("V1", "1.2.18446744073709551616", "`18446744073709551616` does not fit in 64 bits"),
+    ("V2", "1.2.3-rc", "pre-release `rc` must be `<channel>.<N>` such as `beta.1` (channels: beta, rc)"),
+    ("V2", "1.2.3-Rc.1", "channel `Rc` is not allowed by the policy (channels are case-sensitive); allowed: beta, rc"),
+    ("V2", "1.2.3-alpha.1", "channel `alpha` is not allowed by the policy; allowed: beta, rc"),
+    ("V2", "1.2.3-rc.x1", "candidate number `x1` in `rc.x1` must be an integer >= 1"),
+    ("V2", "1.2.3-rc.0", "candidate number in `rc.0` must be >= 1"),
+    ("V2", "1.2.3-rc.99999999999999999999", "candidate number `99999999999999999999` does not fit in 64 bits"),
+];
+
+#[test]
+fn refusals_say_where_and_why() {
+    let policy = channels();
+    for (rule, text, needle) in VERSION_REFUSALS {
+        let msg = ReleaseVersion::parse_version(text, &policy)
+            .expect_err(rule)
+            .to_string();
+        assert!(msg.contains(needle), "{rule}: {text:?}: {msg}");
+        assert!(
+            msg.contains(&format!("({rule}")),
+            "{rule}: {text:?}: cites the rule: {msg}"
+        );
+    }
+}
