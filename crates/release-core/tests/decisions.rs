@@ -415,7 +415,15 @@ fn plan(event: &str, git_ref: &str, released: &str) -> TagPlan {
 }
 
 /// (rule, event, ref, released, a pre-release?, the skipped tags as "tag=rule")
-const PLAN_RULES: &[(&str, &str, &str, &str, bool, &[&str])] = &[
+type PlanRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [&'static str],
+);
+const PLAN_RULES: &[PlanRow] = &[
     (
         "T4",
         "push",
@@ -672,7 +680,15 @@ fn yanked_releases_are_not_good_releases() {
 }
 
 /// (rule, released, yanked, bad, version planned, the reason each alias not placed on it gives)
-const PLACEMENT_REASONS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+type PlacementRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+const PLACEMENT_REASONS: &[PlacementRow] = &[
     (
         "R5",
         "v1.0.0,v1.0.1",

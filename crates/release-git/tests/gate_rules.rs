@@ -278,7 +278,7 @@ fn objects() -> Vec<(&'static str, String, Want)> {
             Want::Ok("m\n", Some(SigKind::X509)),
         ),
         ("G3", format!("{h}unsigned\n"), Want::Ok("unsigned\n", None)),
-        ("G3", format!("{h}"), Want::Ok("", None)),
+        ("G3", h.clone(), Want::Ok("", None)),
         (
             "G4",
             format!("{h}m\n{}", PGP.trim_end()),
@@ -491,7 +491,14 @@ const DAY: i64 = 24 * 3600;
 const NOW: i64 = 1_700_000_000;
 
 /// (rule, tagger date, commit date, now, Ok(substring) or Err(substring))
-const DATES: &[(&str, i64, i64, i64, Result<&str, &str>)] = &[
+type DateRow = (
+    &'static str,
+    i64,
+    i64,
+    i64,
+    Result<&'static str, &'static str>,
+);
+const DATES: &[DateRow] = &[
     ("G2", NOW, NOW - 10, NOW, Ok("tagged 2023-11-14")),
     ("G2", NOW + DAY, NOW, NOW, Ok("tagged 2023-11-15")),
     ("G2", NOW + DAY + 1, NOW, NOW, Err("is in the future")),
