@@ -777,3 +777,24 @@ fn refusals_say_where_and_why() {
         );
     }
 }
+
+/// (rule, tags, how many releases, the tags kept aside as not releases)
+const HISTORY_SIZES: &[(&str, &str, usize, &str)] = &[
+    ("V5", "", 0, ""),
+    ("V5", "  ", 0, ""),
+    ("V5", "v1.0.0", 1, ""),
+    ("V5", "v1.0.0,v1.0.0-rc.1,nightly", 2, "nightly"),
+    ("V1", "nightly,v1.2,1.0.0", 0, "nightly,v1.2,1.0.0"),
+];
+
+#[test]
+fn a_history_counts_its_releases_only() {
+    let p = Policy::default();
+    for (rule, tags, len, ignored) in HISTORY_SIZES {
+        let history = History::from_tags(tags.split(','), &p);
+        assert_eq!(history.len(), *len, "{rule}: [{tags}]");
+        assert_eq!(history.is_empty(), *len == 0, "{rule}: [{tags}]");
+        assert_eq!(history.releases().count(), *len, "{rule}: [{tags}]");
+        assert_eq!(history.ignored().join(","), *ignored, "{rule}: [{tags}]");
+    }
+}
