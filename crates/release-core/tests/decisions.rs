@@ -754,6 +754,7 @@ const VERSION_REFUSALS: &[(&str, &str, &str)] = &[
     ("V1", "1.2.3.4-rc.1", "`1.2.3.4` must have exactly three numbers"),
     ("V1", "1.02.3", "`02` has a leading zero"),
     ("V1", "0.0.0x", "(V1: strict SemVer"),
+    ("V1", "0.1.x", "unexpected character 'x' while parsing patch version number"),
     ("V1", "1.2.18446744073709551616", "`18446744073709551616` does not fit in 64 bits"),
     ("V2", "1.2.3-rc", "pre-release `rc` must be `<channel>.<N>` such as `beta.1` (channels: beta, rc)"),
     ("V2", "1.2.3-Rc.1", "channel `Rc` is not allowed by the policy (channels are case-sensitive); allowed: beta, rc"),
