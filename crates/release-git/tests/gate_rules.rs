@@ -544,3 +544,146 @@ fn tagger_dates_must_be_plausible() {
         }
     }
 }
+
+// ---------------------------------------------------------------- G6: the trust root
+
+use release_git::verify::{Trust, TrustSource};
+
+/// (rule, source, how every verification names it)
+fn sources() -> Vec<(&'static str, TrustSource, &'static str)> {
+    vec![
+        (
+            "G6",
+            TrustSource::Ref {
+                refname: "refs/remotes/origin/main".into(),
+                commit: OBJ.into(),
+                policy: Some("release-policy.toml".into()),
+            },
+            "release-policy.toml on refs/remotes/origin/main at 0123456789ab",
+        ),
+        (
+            "G6",
+            TrustSource::Ref {
+                refname: "refs/heads/main".into(),
+                commit: OBJ.into(),
+                policy: None,
+            },
+            "the built-in [signing] policy with the key files on refs/heads/main at 0123456789ab",
+        ),
+        (
+            "G6",
+            TrustSource::Ref {
+                refname: "refs/heads/main".into(),
+                commit: "abc".into(),
+                policy: Some("p.toml".into()),
+            },
+            "p.toml on refs/heads/main at abc",
+        ),
+        (
+            "G6",
+            TrustSource::File {
+                path: "/etc/release/policy.toml".into(),
+            },
+            "/etc/release/policy.toml (operator-supplied)",
+        ),
+    ]
+}
+
+#[test]
+fn every_trust_root_is_named() {
+    for (rule, source, shown) in sources() {
+        assert_eq!(source.to_string(), shown, "{rule}: {source:?}");
+    }
+}
+
+/// (rule, the policy's fingerprints, as the gate compares them)
+const FINGERPRINTS: &[(&str, &[&str], &[&str])] = &[
+    ("G2", &["0xab cd"], &["ABCD"]),
+    ("G2", &["EF01 2345\t6789"], &["EF0123456789"]),
+    ("G2", &["0x0xab"], &["AB"]),
+    ("G2", &["ab0x"], &["AB0X"]),
+    ("G2", &[], &[]),
+];
+
+/// (rule, signers file named by the policy, whether it exists, what the trust root holds)
+const SIGNERS: &[(&str, &str, bool, Option<Result<&str, &str>>)] = &[
+    ("G6", "", false, None),
+    ("G6", "  ", false, None),
+    (
+        "G6",
+        "allowed_signers",
+        true,
+        Some(Ok("a@x ssh-ed25519 AAAA\n")),
+    ),
+    ("G6", "missing_signers", false, Some(Err("does not exist"))),
+    ("G6", "keys", false, Some(Err("keys does not exist"))),
+];
+
+#[test]
+fn an_operator_supplied_trust_root_is_read_beside_its_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("keys")).unwrap();
+    std::fs::write(dir.path().join("allowed_signers"), "a@x ssh-ed25519 AAAA\n").unwrap();
+    std::fs::write(dir.path().join("keys/signers.asc"), "KEY").unwrap();
+    let policy_path = dir.path().join("policy.toml");
+    for (rule, fingerprints, normalized) in FINGERPRINTS {
+        let mut policy = Policy::default();
+        policy.signing.openpgp_fingerprints = fingerprints.iter().map(|f| f.to_string()).collect();
+        let trust = Trust::from_files(&policy, &policy_path, dir.path());
+        assert_eq!(
+            trust.openpgp_fingerprints, *normalized,
+            "{rule}: {fingerprints:?}"
+        );
+        assert_eq!(
+            trust.source,
+            TrustSource::File {
+                path: policy_path.clone()
+            }
+        );
+        assert_eq!(
+            trust.protected, None,
+            "{rule}: a file is not a protected ref"
+        );
+    }
+    for (rule, name, exists, expected) in SIGNERS {
+        assert_eq!(
+            dir.path().join(name).is_file(),
+            *exists,
+            "{rule}: setup {name:?}"
+        );
+        let mut policy = Policy::default();
+        policy.signing.ssh_allowed_signers = (*name).into();
+        policy.signing.openpgp_keys = vec!["keys/signers.asc".into(), "keys/gone.asc".into()];
+        let trust = Trust::from_files(&policy, &policy_path, dir.path());
+        let got = trust.ssh_allowed_signers.as_ref().map(|f| {
+            assert_eq!(f.name, *name, "{rule}");
+            f.content.clone()
+        });
+        match (expected, got) {
+            (None, None) => {}
+            (Some(Ok(text)), Some(Ok(bytes))) => {
+                assert_eq!(bytes, text.as_bytes(), "{rule}: {name:?}")
+            }
+            (Some(Err(needle)), Some(Err(why))) => {
+                assert!(why.contains(needle), "{rule}: {name:?}: {why}")
+            }
+            (want, got) => panic!("{rule}: {name:?}: expected {want:?}, got {got:?}"),
+        }
+        let keys: Vec<(&str, bool)> = trust
+            .openpgp_keys
+            .iter()
+            .map(|f| (f.name.as_str(), f.content.is_ok()))
+            .collect();
+        assert_eq!(
+            keys,
+            [("keys/signers.asc", true), ("keys/gone.asc", false)],
+            "{rule}"
+        );
+        assert_eq!(trust.main_branch, policy.main_branch, "{rule}");
+        assert_eq!(trust.hotfix_branch, policy.hotfix_branch, "{rule}");
+        assert_eq!(
+            trust.require_reachable, policy.signing.require_reachable,
+            "{rule}"
+        );
+    }
+}
