@@ -606,7 +606,13 @@ const FINGERPRINTS: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// (rule, signers file named by the policy, whether it exists, what the trust root holds)
-const SIGNERS: &[(&str, &str, bool, Option<Result<&str, &str>>)] = &[
+type SignersRow = (
+    &'static str,
+    &'static str,
+    bool,
+    Option<Result<&'static str, &'static str>>,
+);
+const SIGNERS: &[SignersRow] = &[
     ("G6", "", false, None),
     ("G6", "  ", false, None),
     (
