@@ -799,3 +799,76 @@ fn a_history_counts_its_releases_only() {
         assert_eq!(history.ignored().join(","), *ignored, "{rule}: [{tags}]");
     }
 }
+
+// ---------------------------------------------------------------- P2: check records
+
+use release_core::checks::{CheckRecord, RecordNote, RunResult, Standing};
+
+fn record(check: CheckKind, result: RunResult) -> CheckRecord {
+    CheckRecord {
+        check,
+        result,
+        commit: SHA.into(),
+        tree_clean: true,
+        started: "2026-07-20T10:00:00Z".into(),
+        finished: "2026-07-20T10:01:00Z".into(),
+        duration_ms: 60_000,
+        commands: vec!["cargo test".into()],
+        failed_command: None,
+        exit_code: None,
+        tool: "release 0.1.0".into(),
+        by: None,
+    }
+}
+
+/// (rule, result, its name in records and messages)
+const RESULTS: &[(&str, RunResult, &str)] = &[
+    ("P2", RunResult::Pass, "pass"),
+    ("P2", RunResult::Fail, "fail"),
+    ("P2", RunResult::Timeout, "timeout"),
+    ("P2", RunResult::Error, "error"),
+];
+
+#[test]
+fn results_are_named_as_records_write_them() {
+    for (rule, result, name) in RESULTS {
+        assert_eq!(result.name(), *name, "{rule}: {result:?}");
+        let note = RecordNote::default().with(record(CheckKind::Tests, *result));
+        assert!(
+            note.to_json().contains(&format!("\"result\": \"{name}\"")),
+            "{rule}: {result:?}: {}",
+            note.to_json()
+        );
+    }
+    // A failure without a command to blame is told by its result.
+    for (rule, result, name) in &RESULTS[1..] {
+        let failed = Standing::Failed {
+            commit: SHA.into(),
+            finished: "2026-07-20T10:01:00Z".into(),
+            result: *result,
+            failed_command: None,
+            exit_code: None,
+        };
+        let detail = failed.check_result(CheckKind::Tests, SHA).detail;
+        assert!(detail.contains(&format!("({name})")), "{rule}: {detail}");
+    }
+}
+
+#[test]
+fn a_note_holds_one_record_per_check() {
+    // P2: the record asked for, never another check's.
+    let note = RecordNote::default()
+        .with(record(CheckKind::Smoke, RunResult::Fail))
+        .with(record(CheckKind::Tests, RunResult::Pass))
+        .with(record(CheckKind::Smoke, RunResult::Pass));
+    for (kind, result) in [
+        (CheckKind::Tests, Some(RunResult::Pass)),
+        (CheckKind::Smoke, Some(RunResult::Pass)),
+        (CheckKind::RestoreDrill, None),
+    ] {
+        let got = note.get(kind);
+        assert_eq!(got.map(|r| r.check), result.map(|_| kind), "P2: {kind}");
+        assert_eq!(got.map(|r| r.result), result, "P2: {kind}");
+    }
+    assert_eq!(note.records.len(), 2, "P2: one record per check");
+}
