@@ -872,3 +872,57 @@ fn a_note_holds_one_record_per_check() {
     }
     assert_eq!(note.records.len(), 2, "P2: one record per check");
 }
+
+/// (rule, the policy's [checks] as TOML, the commands of tests, smoke and restore-drill)
+type CommandsRow = (&'static str, &'static str, [&'static [&'static str]; 3]);
+const CHECK_COMMANDS: &[CommandsRow] = &[
+    ("P2", "[checks]\ntest_commands = []\n", [&[], &[], &[]]),
+    (
+        "P2",
+        "[checks]\ntest_commands = [\"cargo test\", \"  \", \"make lint\"]\nsmoke_command = \"./smoke\"\n",
+        [&["cargo test", "make lint"], &["./smoke"], &[]],
+    ),
+    (
+        "P3",
+        "[checks]\ntest_commands = []\nsmoke_command = \" \"\nrestore_drill_command = \"./drill\"\n",
+        [&[], &[], &["./drill"]],
+    ),
+];
+
+#[test]
+fn checks_run_the_policys_commands_and_skip_blank_ones() {
+    for (rule, toml, expected) in CHECK_COMMANDS {
+        let policy = Policy::from_toml(toml).unwrap();
+        for (kind, want) in CheckKind::ALL.iter().zip(expected) {
+            assert_eq!(kind.commands(&policy), *want, "{rule}: {kind}: {toml}");
+        }
+    }
+}
+
+/// (rule, duration in ms, as a passing record says it)
+const DURATIONS: &[(&str, u64, &str)] = &[
+    ("P2", 0, "(0.0 s)"),
+    ("P2", 999, "(0.9 s)"),
+    ("P2", 61_250, "(61.2 s)"),
+    ("P2", 1_000, "(1.0 s)"),
+];
+
+#[test]
+fn a_passing_record_says_where_when_and_how_long() {
+    for (rule, ms, shown) in DURATIONS {
+        let passed = Standing::Passed {
+            commit: SHA.into(),
+            finished: "2026-07-20T10:01:00Z".into(),
+            duration_ms: *ms,
+        };
+        let detail = passed.check_result(CheckKind::Tests, SHA).detail;
+        assert!(
+            detail.contains(&format!(
+                "tests passed on 0123456789ab at 2026-07-20T10:01:00Z {shown}"
+            )) || detail.contains(&format!(
+                "tests passed on 0123456 at 2026-07-20T10:01:00Z {shown}"
+            )),
+            "{rule}: {ms}: {detail}"
+        );
+    }
+}
