@@ -227,3 +227,30 @@ fn stable_tags_are_reachable_from_main_or_their_lines_hotfix_branch() {
         }
     }
 }
+
+/// (rule, path on the protected branch, trust ref, whether it is a file there)
+const PROTECTED_FILES: &[(&str, &str, Option<&str>, bool)] = &[
+    ("G6", "release-policy.toml", None, true),
+    ("G6", "./release-policy.toml", None, true),
+    ("G6", "release-policy.toml", Some("main"), true),
+    ("G6", "no-such-file.toml", None, false),
+    ("G6", "keys", None, false),
+];
+
+#[test]
+fn protected_files_come_from_the_protected_branch_not_the_checkout() {
+    let repo = TestRepo::new();
+    let committed = std::fs::read(repo.path().join("release-policy.toml")).unwrap();
+    // The checkout changes the file; the protected branch keeps what was committed.
+    repo.write("release-policy.toml", "changed in the checkout\n");
+    let r = Repo::discover(repo.path()).unwrap();
+    for (rule, path, trust_ref, found) in PROTECTED_FILES {
+        let (refname, content) =
+            release_git::trust::read_protected_file(&r, "main", *trust_ref, path).unwrap();
+        assert_eq!(refname, "refs/heads/main", "{rule}: {path} {trust_ref:?}");
+        assert_eq!(content.is_some(), *found, "{rule}: {path} {trust_ref:?}");
+        if let Some(bytes) = content {
+            assert_eq!(bytes, committed, "{rule}: {path}: the committed bytes");
+        }
+    }
+}
