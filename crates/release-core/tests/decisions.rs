@@ -924,3 +924,58 @@ fn a_passing_record_says_where_when_and_how_long() {
         );
     }
 }
+
+// ---------------------------------------------------------------- P1-P3: the tests gate of `release tag`
+
+use release_core::checks::{tests_gate, TestsGate};
+
+const WITH_TESTS: &str = "[checks]\ntest_commands = [\"cargo test\"]\n";
+
+/// (rule, [checks] TOML, version, the tests standing: "passed", "missing" or "none", a hotfix,
+/// --skip-checks, expected: "kind: substring")
+type GateRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Option<&'static str>,
+    &'static str,
+);
+const TESTS_GATE: &[GateRow] = &[
+    ("P1", WITH_TESTS, "1.0.0-rc.1", "missing", false, None, "not-required: release candidates are tested"),
+    ("P2", "[checks]\ntest_commands = [\"cargo test\"]\nrequire_tests = false\n", "1.0.0", "missing", false, None, "not-required: checks.require_tests = false"),
+    ("P2", "[checks]\ntest_commands = []\n", "1.0.0", "none", false, None, "not-required: no test commands (checks.test_commands)"),
+    ("P2", WITH_TESTS, "1.0.0", "missing", false, Some("CI is down"), "skipped: CI is down"),
+    ("P2", WITH_TESTS, "1.0.0", "passed", false, None, "passed: tests passed on 0123456789ab"),
+    ("P2", WITH_TESTS, "1.0.0", "missing", false, None, "P2: v1.0.0 needs passing tests on HEAD before it is tagged: no tests record for HEAD"),
+    ("P3", WITH_TESTS, "1.0.1", "missing", true, None, "P3: v1.0.1 needs passing tests on HEAD"),
+    ("P2", "[checks]\ntest_commands = []\nrequire_tests = true\n", "1.0.0", "none", false, None, "P2: v1.0.0 needs passing tests (checks.require_tests = true) but the policy names no test command"),
+    ("P3", "[checks]\ntest_commands = []\nrequire_tests = true\n", "1.0.1", "none", true, None, "P3: v1.0.1 needs passing tests"),
+];
+
+#[test]
+fn stable_tags_wait_for_passing_tests() {
+    for (rule, toml, version, standing, hotfix, skip, expected) in TESTS_GATE {
+        let policy = Policy::from_toml(toml).unwrap();
+        let standing = match *standing {
+            "passed" => Standing::Passed {
+                commit: SHA.into(),
+                finished: "2026-07-20T10:01:00Z".into(),
+                duration_ms: 1_000,
+            },
+            "missing" => Standing::Missing,
+            _ => Standing::NotConfigured,
+        };
+        let got = match tests_gate(&v(version), &policy, &standing, SHA, *hotfix, *skip) {
+            Ok(TestsGate::NotRequired { reason }) => format!("not-required: {reason}"),
+            Ok(TestsGate::Skipped { reason }) => format!("skipped: {reason}"),
+            Ok(TestsGate::Passed { detail }) => format!("passed: {detail}"),
+            Err(refusal) => format!("{}: {}", refusal.rule, refusal.reason),
+        };
+        assert!(
+            got.starts_with(expected),
+            "{rule}: {version} {toml:?}: {got}"
+        );
+    }
+}
