@@ -979,3 +979,64 @@ fn stable_tags_wait_for_passing_tests() {
         );
     }
 }
+
+// ---------------------------------------------------------------- A1-A3: published or not
+
+use release_core::published::{verdict, Finding, FindingStatus, Verdict};
+use release_core::rule::Rule;
+
+/// (rule, the statuses of the findings, the verdict as "published", "missing: items" or
+/// "unknown: items")
+const VERDICTS: &[(&str, &[FindingStatus], &str)] = &[
+    (
+        "A1",
+        &[FindingStatus::Ok, FindingStatus::Elsewhere],
+        "published",
+    ),
+    (
+        "A3",
+        &[FindingStatus::Ok, FindingStatus::NotApplicable],
+        "published",
+    ),
+    ("A1", &[], "published"),
+    (
+        "A2",
+        &[FindingStatus::Ok, FindingStatus::NotChecked],
+        "unknown: not-checked",
+    ),
+    (
+        "A1",
+        &[FindingStatus::NotChecked, FindingStatus::Missing],
+        "missing: missing",
+    ),
+    (
+        "A1",
+        &[FindingStatus::Wrong, FindingStatus::Ok],
+        "missing: wrong",
+    ),
+];
+
+#[test]
+fn a_release_is_published_only_when_every_piece_was_checked() {
+    for (rule, statuses, expected) in VERDICTS {
+        let findings: Vec<Finding> = statuses
+            .iter()
+            .map(|s| Finding::new(Rule::A1, s.to_string(), *s, ""))
+            .collect();
+        for (f, s) in findings.iter().zip(statuses.iter()) {
+            assert_eq!(f.item, s.as_str(), "{rule}: the status prints as its name");
+        }
+        let got = verdict(&findings);
+        let shown = match &got {
+            Verdict::Published => "published".to_string(),
+            Verdict::Missing(items) => format!("missing: {}", items.join(", ")),
+            Verdict::Unknown(items) => format!("unknown: {}", items.join(", ")),
+        };
+        assert_eq!(shown, *expected, "{rule}: {statuses:?}");
+        assert_eq!(
+            got.is_published(),
+            *expected == "published",
+            "{rule}: {statuses:?}"
+        );
+    }
+}
