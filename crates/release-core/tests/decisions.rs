@@ -1040,3 +1040,79 @@ fn a_release_is_published_only_when_every_piece_was_checked() {
         );
     }
 }
+
+// ---------------------------------------------------------------- R2, R3: rollback with --to
+
+use release_core::rollback::RollbackPlan;
+
+/// (rule, released, defective, --to, the aliases that move as "alias=to", the aliases kept)
+type ToRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const ROLLBACK_TO: &[ToRow] = &[
+    (
+        "R3",
+        "v1.1.0,v1.2.0,v1.2.1",
+        "1.2.1",
+        "1.1.0",
+        &["1=1.1.0", "latest=1.1.0"],
+        &["1.2"],
+    ),
+    (
+        "R2",
+        "v1.1.0,v1.2.0,v1.2.1",
+        "1.2.1",
+        "1.2.0",
+        &["1.2=1.2.0", "1=1.2.0", "latest=1.2.0"],
+        &[],
+    ),
+    (
+        "R3",
+        "v0.9.0,v1.0.0",
+        "1.0.0",
+        "0.9.0",
+        &["latest=0.9.0"],
+        &["1.0", "1"],
+    ),
+];
+
+#[test]
+fn rollback_to_moves_only_the_aliases_that_can_cover_it() {
+    let p = Policy::default();
+    let pointing = ["1.0", "1.2", "1", "latest"].map(String::from);
+    for (rule, released, defective, to, moves, kept) in ROLLBACK_TO {
+        let history = History::from_tags(released.split(','), &p);
+        let plan = RollbackPlan::compute(&v(defective), Some(&v(to)), &history, &[], &pointing, &p)
+            .unwrap();
+        let got: Vec<String> = plan
+            .moves
+            .iter()
+            .map(|m| format!("{}={}", m.alias, m.to))
+            .collect();
+        assert_eq!(got, *moves, "{rule}: {defective} --to {to}");
+        let got: Vec<&str> = plan.kept.iter().map(|k| k.alias.as_str()).collect();
+        assert_eq!(got, *kept, "{rule}: {defective} --to {to}");
+        assert!(
+            plan.kept.iter().all(|k| k.reason.contains("(R3)")),
+            "{rule}: kept aliases say why"
+        );
+        assert_eq!(plan.replacement, Some(v(to)), "{rule}");
+    }
+}
+
+// ---------------------------------------------------------------- rules as values
+
+#[test]
+fn a_rule_equals_its_id_only() {
+    for rule in Rule::ALL {
+        for other in Rule::ALL {
+            assert_eq!(*rule == other.id(), rule == other, "{rule} vs {other}");
+        }
+        assert!(*rule != "", "{rule}");
+    }
+}
