@@ -51,7 +51,8 @@ mkdir -p "$out_root" docs/mutants
 # Mutants are only compiled to be tested: no debug info makes each build and link faster.
 export CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
 
-count() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
+# Lines in a result file (grep -c prints 0 for an empty file, and exits 1).
+count() { if [ -f "$1" ]; then grep -c . "$1" || true; else echo 0; fi; }
 
 status=0
 summary=()
@@ -89,6 +90,10 @@ for target in "${targets[@]}"; do
   pct=$(awk -v c=$((caught + timeout)) -v v="$viable" 'BEGIN { if (v) printf "%.1f", 100 * c / v; else print "-" }')
   { [ -f "$dir/missed.txt" ] && sort "$dir/missed.txt" || true; } >"docs/mutants/$target-missed.txt"
   summary+=("$(printf '%-10s %7s %7s %8s %9s %8s' "$target" "$caught" "$missed" "$timeout" "$unviable" "$pct%")")
+  # With --iterate only what was not caught before is tested again: say how much was skipped.
+  if [ -f "$dir/previously_caught.txt" ]; then
+    summary+=("  ($target: --iterate skipped $(count "$dir/previously_caught.txt") mutants caught or unviable before)")
+  fi
 done
 
 echo
