@@ -156,7 +156,13 @@ pub fn place_aliases(
     }
     let mut history = history.clone();
     history.insert(version.clone());
-    let excluded = history.is_yanked(version) || bad.contains(version);
+    // Why the version itself holds no alias: yanked in the record (R5), or named bad by the
+    // caller (a rollback in progress, R3).
+    let why = if history.is_yanked(version) {
+        "yanked (R5)"
+    } else {
+        "rolled back (R3)"
+    };
     Alias::of(version, policy)
         .into_iter()
         .map(|alias| {
@@ -172,16 +178,13 @@ pub fn place_aliases(
                     )),
                 ),
                 Some(t) => (
-                    Some(Rule::R5),
-                    Some(format!(
-                        "`{alias}` stays on {t}: {version} is {} (R5)",
-                        if excluded { "yanked" } else { "not a good release" }
-                    )),
+                    Some(if history.is_yanked(version) { Rule::R5 } else { Rule::R3 }),
+                    Some(format!("`{alias}` stays on {t}: {version} is {why}")),
                 ),
                 None => (
-                    Some(Rule::R5),
+                    Some(if history.is_yanked(version) { Rule::R5 } else { Rule::R3 }),
                     Some(format!(
-                        "`{alias}` has no good release {}: {version} is yanked (R5)",
+                        "`{alias}` has no good release {}: {version} is {why}",
                         alias.scope()
                     )),
                 ),

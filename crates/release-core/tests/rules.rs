@@ -1091,3 +1091,36 @@ fn reconcile_puts_aliases_where_t6_and_the_yanks_say_latest_last() {
     assert_eq!(batches.len(), 1);
     assert_eq!(batches[0].1, [1, 2]);
 }
+
+#[test]
+fn a_version_named_bad_by_a_rollback_is_not_called_yanked() {
+    let p = policy();
+    let history = History::from_tags(["v0.1.1", "v0.2.0"], &p);
+    let bad = ReleaseVersion::parse_version("0.2.0", &p).unwrap();
+    let placed =
+        release_core::rollback::place_aliases(&bad, &history, std::slice::from_ref(&bad), &p);
+    let latest = placed
+        .iter()
+        .find(|a| a.alias.to_string() == "latest")
+        .unwrap();
+    assert_eq!(latest.rule.map(|r| r.id()), Some("R3"));
+    assert!(
+        latest
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("rolled back (R3)"),
+        "{latest:?}"
+    );
+    let yanked = history.clone().with_yanked([bad.clone()]);
+    let placed = release_core::rollback::place_aliases(&bad, &yanked, &[], &p);
+    let latest = placed
+        .iter()
+        .find(|a| a.alias.to_string() == "latest")
+        .unwrap();
+    assert_eq!(latest.rule.map(|r| r.id()), Some("R5"));
+    assert!(
+        latest.reason.as_deref().unwrap().contains("yanked (R5)"),
+        "{latest:?}"
+    );
+}

@@ -4,7 +4,7 @@
 //! repository with gpg-signed tags. Every row names the rule it checks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use release_testkit::git as support;
 
 use release_core::policy::Policy;
 use release_git::repo::Repo;
