@@ -1,5 +1,6 @@
 //! The changelog document: the original text plus byte spans of its parts.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -111,11 +112,24 @@ pub(crate) fn has_content(blocks: &Blocks, range: Range<usize>) -> bool {
 
 /// An ASCII label whose normal form is just its lower case (no whitespace to collapse).
 pub(crate) fn simple_label(raw: &str) -> bool {
+    // Every ASCII character `split_whitespace` splits on but the single space.
     raw.is_ascii()
-        && !raw.starts_with([' ', '\t'])
-        && !raw.ends_with([' ', '\t'])
-        && !raw.contains(['\t', '\n', '\r'])
+        && !raw.starts_with(' ')
+        && !raw.ends_with(' ')
+        && !raw.contains(['\t', '\n', '\r', '\x0b', '\x0c'])
         && !raw.contains("  ")
+}
+
+/// A label's normal form ([`normalize_label`]), borrowed when the label already is in it: the
+/// common case, so that looking up every `[label]` of a large file allocates almost nothing.
+pub(crate) fn label_key(raw: &str) -> Cow<'_, str> {
+    if !simple_label(raw) {
+        Cow::Owned(normalize_label(raw))
+    } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(raw.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(raw)
+    }
 }
 
 /// Whether a raw label normalises to `normalized`, without allocating for plain ASCII labels.
@@ -403,12 +417,17 @@ impl Changelog {
         self.link_index.get_or_init(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, d) in self.blocks.links.iter().enumerate() {
-                map.entry(normalize_label(&self.text[d.label.clone()]))
+                map.entry(label_key(&self.text[d.label.clone()]).into_owned())
                     .or_default()
                     .push(i);
             }
             map
         });
+    }
+
+    /// The line index, built on first use.
+    pub(crate) fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// 1-based line of an offset.

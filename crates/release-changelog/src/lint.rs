@@ -1,15 +1,16 @@
 //! `lint`: what breaks releases, and what drifts from Keep a Changelog. It reports; it never
 //! refuses to read a file.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use release_core::policy::{CompareBase, DateMissing, Policy};
 use release_core::version::ReleaseVersion;
 use serde::Serialize;
 
-use crate::doc::{normalize_label, Changelog};
+use crate::doc::{label_key, Changelog};
 use crate::links;
-use crate::notes::used_labels;
+use crate::notes::bracketed;
 use crate::scan::LineIndex;
 use crate::title;
 
@@ -42,7 +43,7 @@ pub struct Diagnostic {
 
 struct Sink<'a> {
     text: &'a str,
-    index: LineIndex,
+    index: &'a LineIndex,
     out: Vec<Diagnostic>,
 }
 
@@ -74,7 +75,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
     doc.index_links();
     let mut sink = Sink {
         text,
-        index: LineIndex::new(text),
+        index: doc.line_index(),
         out: Vec::new(),
     };
     let b = &doc.blocks;
@@ -367,13 +368,19 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
     }
 
     // Links.
-    let mut def_labels: HashMap<String, usize> = HashMap::new();
-    let mut def_urls: HashMap<String, &str> = HashMap::new();
-    for d in &b.links {
-        let label = normalize_label(&text[d.label.clone()]);
-        if let Some(&line) = def_labels.get(&label) {
+    // Each definition's normal label, computed once (borrowed from the text when it already is
+    // normal); the first definition of a label wins: its line and URL.
+    let keys: Vec<Cow<'_, str>> = b
+        .links
+        .iter()
+        .map(|d| label_key(&text[d.label.clone()]))
+        .collect();
+    let mut defs: HashMap<&str, (usize, &str)> = HashMap::with_capacity(keys.len());
+    for (d, key) in b.links.iter().zip(&keys) {
+        let url = &text[d.url.clone()];
+        if let Some(&(line, first_url)) = defs.get(key.as_ref()) {
             // The same URL again (per-release definition blocks, axum) changes nothing.
-            if def_urls.get(&label) == Some(&&text[d.url.clone()]) {
+            if first_url == url {
                 continue;
             }
             sink.push(
@@ -387,8 +394,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                 "remove one of the definitions",
             );
         } else {
-            def_urls.insert(label.clone(), &text[d.url.clone()]);
-            def_labels.insert(label, doc.line_of(d.span.start));
+            defs.insert(key, (doc.line_of(d.span.start), url));
         }
     }
     let any_version_defs = doc.sections.iter().any(|s| {
@@ -397,22 +403,22 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         } else {
             s.version(text)
         };
-        def_labels.contains_key(&normalize_label(l))
+        defs.contains_key(label_key(l).as_ref())
     });
     let sections: Vec<_> = doc.sections.iter().collect();
-    let mut checked = std::collections::HashSet::new();
+    let mut checked = HashSet::new();
     for (i, s) in sections.iter().enumerate() {
         let label = if s.is_unreleased() {
-            "unreleased".to_string()
+            Cow::Borrowed("unreleased")
         } else {
-            normalize_label(s.version(text))
+            label_key(s.version(text))
         };
         if !checked.insert(label.clone()) {
             continue; // duplicates are reported once, by their own rules
         }
         if s.parts.bracketed
             && s.parts.link.is_none()
-            && !def_labels.contains_key(&label)
+            && !defs.contains_key(label.as_ref())
             && any_version_defs
         {
             sink.push(
@@ -495,10 +501,9 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
     }
     // Unused definitions: labels nothing refers to. Only checked for version-like labels and
     // when the file is small enough that the scan is cheap relative to the rest.
-    let used = used_labels_outside_defs(doc);
-    for d in &b.links {
-        let label = normalize_label(&text[d.label.clone()]);
-        if used.binary_search(&label).is_err() {
+    let used = used_definitions(doc, &defs);
+    for (d, key) in b.links.iter().zip(&keys) {
+        if !used.contains(key.as_ref()) {
             sink.push(
                 "link-unused",
                 Warning,
@@ -657,17 +662,34 @@ fn lenient_date(d: &str) -> bool {
         || check(parts[2], parts[0], parts[1])
 }
 
-/// Every bracketed label in the text outside link definitions, sorted.
-fn used_labels_outside_defs(doc: &Changelog) -> Vec<String> {
+/// The defined labels that something outside the link definitions refers to (`[label]`,
+/// `[text][label]`, `[label][]`). One pass over the text; only labels that are defined are
+/// kept, so nothing is collected per reference.
+fn used_definitions<'a>(
+    doc: &Changelog,
+    defs: &HashMap<&'a str, (usize, &str)>,
+) -> HashSet<&'a str> {
     let text = &doc.text;
-    let mut all = Vec::new();
+    let mut used = HashSet::with_capacity(defs.len());
     let mut pos = 0;
-    for d in &doc.blocks.links {
-        all.extend(used_labels(&text[pos..d.span.start]));
-        pos = d.span.end;
+    let gaps = doc
+        .blocks
+        .links
+        .iter()
+        .map(|d| {
+            let gap = pos..d.span.start;
+            pos = d.span.end;
+            gap
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .chain(std::iter::once_with(|| pos..text.len()));
+    for gap in gaps {
+        for raw in bracketed(&text[gap]) {
+            if let Some((&defined, _)) = defs.get_key_value(label_key(raw).as_ref()) {
+                used.insert(defined);
+            }
+        }
     }
-    all.extend(used_labels(&text[pos..]));
-    all.sort();
-    all.dedup();
-    all
+    used
 }

@@ -118,23 +118,30 @@ pub fn body_range(doc: &Changelog, section: &Section) -> std::ops::Range<usize> 
 /// Labels used in `text` as `[label]`, `[text][label]` or `[label][]` (a superset is fine:
 /// only labels that have definitions are kept).
 pub fn used_labels(text: &str) -> Vec<String> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(p) = memchr::memchr(b'[', &b[i..]) {
-        let s = i + p + 1;
-        let mut j = s;
-        while j < b.len() && b[j] != b']' && b[j] != b'[' && b[j] != b'\n' {
-            j += 1;
-        }
-        if j < b.len() && b[j] == b']' && j > s {
-            out.push(normalize_label(&text[s..j]));
-        }
-        i = s;
-    }
+    let mut out: Vec<String> = bracketed(text).map(normalize_label).collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// Every non-empty `[...]` on one line, as written (not normalised), in order.
+pub(crate) fn bracketed(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(p) = memchr::memchr(b'[', &b[i..]) {
+            let s = i + p + 1;
+            let mut j = s;
+            while j < b.len() && b[j] != b']' && b[j] != b'[' && b[j] != b'\n' {
+                j += 1;
+            }
+            i = s;
+            if j < b.len() && b[j] == b']' && j > s {
+                return Some(&text[s..j]);
+            }
+        }
+        None
+    })
 }
 
 /// The notes of one section. A version that appears in two headings is an error naming both.

@@ -46,7 +46,7 @@ pub fn is_remote(check: &Check) -> bool {
 pub struct Local<'a> {
     ctx: &'a Context,
     policy: &'a Policy,
-    repo: Result<Repo, String>,
+    repo: Result<&'a Repo, String>,
     history: Result<History, String>,
 }
 
@@ -74,7 +74,7 @@ impl<'a> Local<'a> {
 
     /// The repository, if it could be opened.
     pub fn repo(&self) -> Result<&Repo, &str> {
-        self.repo.as_ref().map_err(String::as_str)
+        self.repo.as_ref().copied().map_err(String::as_str)
     }
 
     /// The release history, if it could be read.

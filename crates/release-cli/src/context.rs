@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use release_core::identity::{Derivation, RepoFacts, PROJECT_FILES};
 use release_core::policy::Policy;
+use release_git::repo::Repo;
 
 use crate::error::CliError;
 
@@ -34,6 +35,10 @@ pub struct Context {
     pub trust_ref: Option<String>,
     /// `--json`: machine-readable output.
     pub json: bool,
+    /// The repository around `cwd`, opened once for the whole command (opening one reads every
+    /// git config file: a sixth of `verify-tag`'s work when it was done twice), or why there is
+    /// none.
+    repo: Result<Repo, String>,
 }
 
 impl Context {
@@ -50,8 +55,9 @@ impl Context {
             None => find_upwards(cwd, POLICY_FILE),
         };
         let top = repo_top.clone().unwrap_or_else(|| cwd.to_path_buf());
+        let repo = Repo::discover(cwd).map_err(|e| e.to_string());
         let resolve = |policy: Policy| {
-            let resolved = policy.resolve(&repo_facts(cwd, &top));
+            let resolved = policy.resolve(&repo_facts(repo.as_ref().ok(), &top));
             (resolved.policy, resolved.derived)
         };
         match found {
@@ -68,6 +74,7 @@ impl Context {
                     policy_outside: false,
                     trust_ref: None,
                     json,
+                    repo,
                 })
             }
             Some(path) => {
@@ -104,6 +111,7 @@ impl Context {
                     policy_outside,
                     trust_ref: None,
                     json,
+                    repo,
                 })
             }
         }
@@ -115,6 +123,12 @@ impl Context {
             Some(path) => path.display().to_string(),
             None => format!("built-in (no {POLICY_FILE} found)"),
         }
+    }
+
+    /// The repository around the current directory, or an environment error saying why there
+    /// is none.
+    pub fn repo(&self) -> Result<&Repo, CliError> {
+        self.repo.as_ref().map_err(|e| CliError::env(e.clone()))
     }
 
     /// A path from the policy, resolved against the policy's root.
@@ -133,7 +147,7 @@ pub fn load_policy_file(path: &Path) -> Result<Policy, CliError> {
 /// What the built-in policy derives the project's identity from: the `origin` remote of the
 /// repository around `cwd`, `GITHUB_REPOSITORY`/`GITHUB_SERVER_URL`, and the project files at
 /// the repository's top.
-fn repo_facts(cwd: &Path, top: &Path) -> RepoFacts {
+fn repo_facts(repo: Option<&Repo>, top: &Path) -> RepoFacts {
     let env = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let project_files = PROJECT_FILES
         .iter()
@@ -146,9 +160,7 @@ fn repo_facts(cwd: &Path, top: &Path) -> RepoFacts {
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|v| v.get("scripts")?.get("test")?.as_str().map(str::to_string));
     RepoFacts {
-        origin_url: release_git::repo::Repo::discover(cwd)
-            .ok()
-            .and_then(|r| r.origin_url()),
+        origin_url: repo.and_then(Repo::origin_url),
         github_repository: env("GITHUB_REPOSITORY"),
         github_server_url: env("GITHUB_SERVER_URL"),
         project_files,

@@ -11,8 +11,8 @@ use crate::error::{CliError, CliResult};
 use crate::released::ReleasedArgs;
 
 /// Opens the repository around the current directory (wherever the policy file is).
-pub fn open_repo(ctx: &Context) -> Result<Repo, CliError> {
-    Repo::discover(&ctx.cwd).map_err(CliError::env)
+pub fn open_repo(ctx: &Context) -> Result<&Repo, CliError> {
+    ctx.repo()
 }
 
 /// The history from `--released`/`--released-file` when given, else from the repository's
@@ -21,12 +21,13 @@ pub fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliErr
     if released.given() {
         return released.history(&ctx.policy);
     }
-    let repo = Repo::discover(&ctx.cwd).map_err(|e| {
+    let repo = ctx.repo().map_err(|e| {
         CliError::env(format!(
-            "{e}; the release history comes from the repository's tags, or give it with --released/--released-file (--released '' when nothing has been released)"
+            "{}; the release history comes from the repository's tags, or give it with --released/--released-file (--released '' when nothing has been released)",
+            e.message
         ))
     })?;
-    history_of(ctx, &repo, released)
+    history_of(ctx, repo, released)
 }
 
 /// The history for a command that already has the repository open.

@@ -8,6 +8,7 @@ mod commands;
 mod context;
 mod error;
 mod gitctx;
+mod lazy;
 mod output;
 mod progress;
 mod released;
@@ -21,6 +22,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::context::Context;
 use crate::error::{CliError, Outcome};
+use crate::lazy::Lazy;
 
 /// Runs a project's release process from one policy: versions, release candidates, the Docker
 /// tag matrix, changelog, signed tags, publishing checks, hotfixes and rollbacks.
@@ -50,13 +52,13 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Where the repository stands: releases, Unreleased changes, the next step.
-    Status(commands::status::StatusArgs),
+    Status(Lazy<commands::status::StatusArgs>),
     /// Prepare a stable release: lint, changelog section, upgrading notes, optional commit.
-    Prepare(commands::prepare::PrepareArgs),
+    Prepare(Lazy<commands::prepare::PrepareArgs>),
     /// The Docker tag plan for a CI event (T1-T10).
-    Plan(commands::plan::PlanArgs),
+    Plan(Lazy<commands::plan::PlanArgs>),
     /// The gate a release workflow calls: verify the tag, refuse a re-release, plan, notes.
-    Ci(commands::ci::CiArgs),
+    Ci(Lazy<commands::ci::CiArgs>),
     /// The next version, and whether a version may be released (V4-V8).
     #[command(subcommand)]
     Version(commands::version::VersionCommand),
@@ -64,9 +66,9 @@ enum Command {
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
     /// Create a signed annotated release tag on HEAD (dry run without --execute).
-    Tag(commands::tag::TagArgs),
+    Tag(Lazy<commands::tag::TagArgs>),
     /// Verify a release tag strictly (G1-G4): exit 0 only when it passes.
-    VerifyTag(commands::verify_tag::VerifyTagArgs),
+    VerifyTag(Lazy<commands::verify_tag::VerifyTagArgs>),
     /// Release candidates: the next candidate tag, and cutting it (V7, P1).
     #[command(subcommand)]
     Rc(commands::rc::RcCommand),
@@ -74,23 +76,23 @@ enum Command {
     #[command(subcommand)]
     Hotfix(commands::hotfix::HotfixCommand),
     /// Check what was published: tags on one digest, SBOM and provenance, GitHub Release (A1-A3).
-    Verify(commands::verify::VerifyArgs),
+    Verify(Lazy<commands::verify::VerifyArgs>),
     /// Registry tags: list, resolve, re-tag byte-for-byte, reconcile aliases, push a sample.
     #[command(subcommand)]
     Registry(commands::registry::RegistryCommand),
     /// Roll back a defective release: move its aliases, mark its GitHub Release and changelog (R1-R4).
-    Rollback(commands::rollback::RollbackArgs),
+    Rollback(Lazy<commands::rollback::RollbackArgs>),
     /// Announce a stable release on the policy's channels (N1), or send the deprecation notice
     /// of a rolled-back one (R6); a dry run without --execute.
-    Announce(commands::announce::AnnounceArgs),
+    Announce(Lazy<commands::announce::AnnounceArgs>),
     /// Ship a tested release candidate's image as the stable version.
-    Promote(commands::promote::PromoteArgs),
+    Promote(Lazy<commands::promote::PromoteArgs>),
     /// Set a repository up: policy, changelog, upgrading guide, release workflows.
-    Init(commands::init::InitArgs),
+    Init(Lazy<commands::init::InitArgs>),
     /// Print the shell completion script.
-    Completions(commands::completions::CompletionsArgs),
+    Completions(Lazy<commands::completions::CompletionsArgs>),
     /// Print the man page (or write all pages with --dir).
-    Man(commands::completions::ManArgs),
+    Man(Lazy<commands::completions::ManArgs>),
     /// The changelog: lint, prepare a release, notes, add, yank, next version (C1-C6, R4).
     #[command(subcommand)]
     Changelog(commands::changelog::ChangelogCommand),
@@ -98,17 +100,17 @@ enum Command {
     #[command(subcommand)]
     Upgrading(commands::upgrading::UpgradingCommand),
     /// A procedure (P1-P4) as a checklist for a tracking issue; --check ticks what passed.
-    Checklist(commands::checklist::ChecklistArgs),
+    Checklist(Lazy<commands::checklist::ChecklistArgs>),
     /// Every check that can run before tagging; exit 1 naming the failing items.
-    Preflight(commands::preflight::PreflightArgs),
+    Preflight(Lazy<commands::preflight::PreflightArgs>),
     /// Run the policy's checks on HEAD and record the result (tests, smoke, restore drill), or
     /// check this machine's signing setup.
-    Check(commands::check::CheckArgs),
+    Check(Lazy<commands::check::CheckArgs>),
 }
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -139,30 +141,49 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
     let mut ctx = Context::load(cli.policy.as_deref(), &cwd, cli.json)?;
     ctx.trust_ref = cli.trust_ref;
     match cli.command {
-        Command::Status(args) => commands::status::run(&ctx, args),
-        Command::Prepare(args) => commands::prepare::run(&ctx, args),
-        Command::Plan(args) => commands::plan::run(&ctx, args),
-        Command::Ci(args) => commands::ci::run(&ctx, args),
+        Command::Status(Lazy(args)) => commands::status::run(&ctx, args),
+        Command::Prepare(Lazy(args)) => commands::prepare::run(&ctx, args),
+        Command::Plan(Lazy(args)) => commands::plan::run(&ctx, args),
+        Command::Ci(Lazy(args)) => commands::ci::run(&ctx, args),
         Command::Version(command) => commands::version::run(&ctx, command),
         Command::Policy(command) => commands::policy::run(&ctx, command),
-        Command::Tag(args) => commands::tag::run(&ctx, args),
-        Command::VerifyTag(args) => commands::verify_tag::run(&ctx, args),
+        Command::Tag(Lazy(args)) => commands::tag::run(&ctx, args),
+        Command::VerifyTag(Lazy(args)) => commands::verify_tag::run(&ctx, args),
         Command::Rc(command) => commands::rc::run(&ctx, command),
         Command::Hotfix(command) => commands::hotfix::run(&ctx, command),
-        Command::Verify(args) => commands::verify::run(&ctx, args),
+        Command::Verify(Lazy(args)) => commands::verify::run(&ctx, args),
         Command::Registry(command) => commands::registry::run(&ctx, command),
-        Command::Rollback(args) => commands::rollback::run(&ctx, args),
-        Command::Announce(args) => commands::announce::run(&ctx, args),
-        Command::Promote(args) => commands::promote::run(&ctx, args),
-        Command::Init(args) => commands::init::run(&ctx, args),
-        Command::Completions(args) => commands::completions::completions(Cli::command(), args),
-        Command::Man(args) => commands::completions::man(Cli::command(), args),
+        Command::Rollback(Lazy(args)) => commands::rollback::run(&ctx, args),
+        Command::Announce(Lazy(args)) => commands::announce::run(&ctx, args),
+        Command::Promote(Lazy(args)) => commands::promote::run(&ctx, args),
+        Command::Init(Lazy(args)) => commands::init::run(&ctx, args),
+        Command::Completions(Lazy(args)) => {
+            commands::completions::completions(Cli::command(), args)
+        }
+        Command::Man(Lazy(args)) => commands::completions::man(Cli::command(), args),
         Command::Changelog(command) => commands::changelog::run(&ctx, command),
         Command::Upgrading(command) => commands::upgrading::run(&ctx, command),
-        Command::Checklist(args) => commands::checklist::run(&ctx, args),
-        Command::Preflight(args) => commands::preflight::run(&ctx, args),
-        Command::Check(args) => commands::check::run(&ctx, args),
+        Command::Checklist(Lazy(args)) => commands::checklist::run(&ctx, args),
+        Command::Preflight(Lazy(args)) => commands::preflight::run(&ctx, args),
+        Command::Check(Lazy(args)) => commands::check::run(&ctx, args),
     }
+}
+
+/// `Cli::try_parse`, without dropping clap's command tree: the process is about to run one
+/// command and exit, and freeing the tree (every command, argument and help text, one
+/// allocation each) was a tenth of `release --version`'s work (issue 14). The memory goes back
+/// to the system at exit, as it would at any exit.
+fn parse_args() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            // As `try_parse` does: the error carries the command's usage.
+            Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+        });
+    std::mem::forget(command);
+    parsed
 }
 
 /// `release status | head -3`: the reader closed the pipe, which is not an error of ours. The

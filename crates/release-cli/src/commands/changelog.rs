@@ -1,5 +1,6 @@
 //! `release changelog ...`: lint, prepare, notes, add, yank, next (C1-C4, C6, R4).
 
+use crate::lazy::Lazy;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -25,20 +26,20 @@ pub(crate) use say;
 #[derive(Debug, Subcommand)]
 pub enum ChangelogCommand {
     /// Check the changelog: rule ids, line:column, severity, fix hints. Exit 1 on errors.
-    Lint(FileArgs),
+    Lint(Lazy<FileArgs>),
     /// Cut the release section: Unreleased entries move under `## [VERSION] - DATE` (C2, C3).
-    Prepare(PrepareArgs),
+    Prepare(Lazy<PrepareArgs>),
     /// Print one version's notes (C6).
-    Notes(NotesArgs),
+    Notes(Lazy<NotesArgs>),
     /// Add an entry under a category of Unreleased.
-    Add(AddArgs),
+    Add(Lazy<AddArgs>),
     /// Mark a version `[YANKED]` with the reason and the replacement (R4).
-    Yank(YankArgs),
+    Yank(Lazy<YankArgs>),
     /// Suggest the next version from Unreleased's categories (V4). Exit 1 when there is
     /// nothing to release.
-    Next(NextArgs),
+    Next(Lazy<NextArgs>),
     /// List the sections: version, date, yanked, line.
-    List(FileArgs),
+    List(Lazy<FileArgs>),
 }
 
 /// The file to work on.
@@ -138,13 +139,13 @@ pub struct NextArgs {
 /// Runs `release changelog ...`.
 pub fn run(ctx: &Context, command: ChangelogCommand) -> CliResult {
     match command {
-        ChangelogCommand::Lint(args) => lint(ctx, args),
-        ChangelogCommand::Prepare(args) => prepare(ctx, args),
-        ChangelogCommand::Notes(args) => notes(ctx, args),
-        ChangelogCommand::Add(args) => add(ctx, args),
-        ChangelogCommand::Yank(args) => yank(ctx, args),
-        ChangelogCommand::Next(args) => next(ctx, args),
-        ChangelogCommand::List(args) => list(ctx, args),
+        ChangelogCommand::Lint(Lazy(args)) => lint(ctx, args),
+        ChangelogCommand::Prepare(Lazy(args)) => prepare(ctx, args),
+        ChangelogCommand::Notes(Lazy(args)) => notes(ctx, args),
+        ChangelogCommand::Add(Lazy(args)) => add(ctx, args),
+        ChangelogCommand::Yank(Lazy(args)) => yank(ctx, args),
+        ChangelogCommand::Next(Lazy(args)) => next(ctx, args),
+        ChangelogCommand::List(Lazy(args)) => list(ctx, args),
     }
 }
 

@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> CliResult {
     if timeout_seconds == 0 {
         return Err(CliError::input("--timeout must be at least 1 second"));
     }
-    let (standing, head) = records::standing(&repo, kind, &commands).map_err(CliError::env)?;
+    let (standing, head) = records::standing(repo, kind, &commands).map_err(CliError::env)?;
     let mut report = CheckReport {
         check: kind,
         dry_run: !args.execute,
@@ -248,10 +248,10 @@ pub fn run(ctx: &Context, args: CheckArgs) -> CliResult {
                 )
             }),
         };
-        records::write_record(&repo, &record).map_err(CliError::env)?;
+        records::write_record(repo, &record).map_err(CliError::env)?;
         report.recorded = true;
     }
-    report.standing = records::standing(&repo, kind, &commands)
+    report.standing = records::standing(repo, kind, &commands)
         .map(|(s, _)| s)
         .unwrap_or(Standing::Missing);
     if ctx.json {
@@ -319,7 +319,7 @@ fn signing(ctx: &Context, for_version: Option<&str>) -> CliResult {
         Some(v) => crate::commands::registry::parse_version_arg(v, &ctx.policy)?.tag(&ctx.policy),
         None => format!("{}0.0.0", ctx.policy.tag_prefix),
     };
-    let setup = signing_setup(ctx, &repo, &tag)?;
+    let setup = signing_setup(ctx, repo, &tag)?;
     if ctx.json {
         output::print_json(&setup)?;
     } else {

@@ -120,10 +120,10 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
         fetch_tag(&repo.root(), tag)?;
     }
     let verification = release_git::verify::verify_tag(
-        &repo,
+        repo,
         tag,
         policy,
-        &gitctx::trust(ctx, &repo)?,
+        &gitctx::trust(ctx, repo)?,
         Some(event.sha.as_str()),
     )
     .map_err(|e| CliError::env(e.message))?;
@@ -198,7 +198,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
             None => "absent",
         },
     };
-    let history = gitctx::history_of(ctx, &repo, &Default::default())?;
+    let history = gitctx::history_of(ctx, repo, &Default::default())?;
     let plan = TagPlan::compute(&event, &history, policy).map_err(CliError::input)?;
     let notes = match release_notes(ctx, &version) {
         Ok(n) => n,
@@ -220,7 +220,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
     let notes_file = args
         .notes_file
         .clone()
-        .unwrap_or_else(|| default_notes_file(&repo));
+        .unwrap_or_else(|| default_notes_file(repo));
     release_changelog::save::save_atomic(&notes_file, &notes).map_err(|e| {
         CliError::env(format!(
             "cannot write the release notes to {}: {e}",
@@ -229,7 +229,7 @@ pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
     })?;
     let (promote_from, promote_note) = match (&verification.commit, version.is_stable()) {
         (Some(commit), true) => {
-            match release_git::history::promotion_source(&repo, &version, commit, &history, policy)
+            match release_git::history::promotion_source(repo, &version, commit, &history, policy)
                 .map_err(|e| CliError::env(e.message))?
             {
                 Ok(candidate) => (Some(candidate.tag(policy)), None),

@@ -50,13 +50,13 @@ pub fn run(ctx: &Context, command: HotfixCommand) -> CliResult {
 
 fn start(ctx: &Context, args: StartArgs) -> CliResult {
     let repo = gitctx::open_repo(ctx)?;
-    let history = gitctx::history_of(ctx, &repo, &args.released)?;
-    let plan = match hotfix::plan_hotfix(&repo, &ctx.policy, &history, args.from.as_deref()) {
+    let history = gitctx::history_of(ctx, repo, &args.released)?;
+    let plan = match hotfix::plan_hotfix(repo, &ctx.policy, &history, args.from.as_deref()) {
         Ok(p) => p,
         Err(e) => return gitctx::fail(ctx, e),
     };
     if args.execute {
-        if let Err(e) = hotfix::create_branch(&repo, &plan) {
+        if let Err(e) = hotfix::create_branch(repo, &plan) {
             return gitctx::fail(ctx, e);
         }
     }
@@ -94,9 +94,9 @@ fn status(ctx: &Context, args: StatusArgs) -> CliResult {
             let v = ReleaseVersion::parse_version(&t, policy).map_err(CliError::input)?;
             v.tag(policy)
         }
-        None => default_tag(ctx, &repo)?,
+        None => default_tag(ctx, repo)?,
     };
-    let s = match hotfix::hotfix_status(&repo, policy, &tag) {
+    let s = match hotfix::hotfix_status(repo, policy, &tag) {
         Ok(s) => s,
         Err(e) => return gitctx::fail(ctx, e),
     };

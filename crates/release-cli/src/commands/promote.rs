@@ -83,12 +83,16 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
     }
     let stable = candidate.base();
     let stable_tag = stable.tag(policy);
+    let named;
     let git = match &args.repo {
-        Some(path) => Repo::discover(path).map_err(CliError::env)?,
+        Some(path) => {
+            named = Repo::discover(path).map_err(CliError::env)?;
+            &named
+        }
         None => gitctx::open_repo(ctx)?,
     };
     let commit_of = |tag: &str| -> Result<Option<String>, CliError> {
-        match tag_commit(&git, tag) {
+        match tag_commit(git, tag) {
             Ok(id) => Ok(id.map(|o| o.to_string())),
             Err(e) => Err(CliError::env(e.message)),
         }
@@ -109,10 +113,10 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
         ));
     };
     // The release history: --released, else the repository's tags (with the yanked record).
-    let mut history = gitctx::history_of(ctx, &git, &args.released)?;
+    let mut history = gitctx::history_of(ctx, git, &args.released)?;
     // P1 -> P2: the stable commit ships this candidate's image when they are the same commit
     // or differ only in documentation, and it is the newest candidate (release_core::promote).
-    match release_git::history::promotion_source(&git, &stable, &stable_commit, &history, policy)
+    match release_git::history::promotion_source(git, &stable, &stable_commit, &history, policy)
         .map_err(|e| CliError::env(e.message))?
     {
         Ok(source) if source == candidate => {}

@@ -1,6 +1,7 @@
 //! `release registry tags|digest|retag|reconcile|push-sample`, and the registry/GitHub options the
 //! publishing commands (`verify`, `rollback`, `promote`) share.
 
+use crate::lazy::Lazy;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Read;
@@ -215,7 +216,7 @@ pub fn yanked_versions(
 ) -> Result<Vec<ReleaseVersion>, CliError> {
     let mut yanked = parse_yanked(list, policy)?;
     match crate::gitctx::open_repo(ctx) {
-        Ok(repo) => match crate::gitctx::yanked_record(ctx, &repo) {
+        Ok(repo) => match crate::gitctx::yanked_record(ctx, repo) {
             Ok(record) => {
                 for v in record {
                     if !yanked.contains(&v) {
@@ -238,17 +239,17 @@ pub fn yanked_versions(
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
     /// List an image's tags (follows pagination).
-    Tags(TagsArgs),
+    Tags(Lazy<TagsArgs>),
     /// The digest a tag points at.
-    Digest(DigestArgs),
+    Digest(Lazy<DigestArgs>),
     /// Point target tags at the source's manifest, byte for byte (dry run unless --execute).
-    Retag(RetagArgs),
+    Retag(Lazy<RetagArgs>),
     /// Recompute where every alias (`latest`, `X`, `X.Y`) belongs from the registry's own tags,
     /// and fix what is wrong (dry run unless --execute).
-    Reconcile(ReconcileArgs),
+    Reconcile(Lazy<ReconcileArgs>),
     /// Push a tiny sample image (two platforms, an SBOM and provenance) under tags, to try
     /// `promote`, `verify` and `rollback` without a Docker engine (dry run unless --execute).
-    PushSample(crate::commands::sample::PushSampleArgs),
+    PushSample(Lazy<crate::commands::sample::PushSampleArgs>),
 }
 
 /// Arguments of `release registry tags`.
@@ -309,11 +310,11 @@ pub struct ReconcileArgs {
 /// Runs `release registry ...`.
 pub fn run(ctx: &Context, command: RegistryCommand) -> CliResult {
     match command {
-        RegistryCommand::Tags(a) => tags(ctx, a),
-        RegistryCommand::Digest(a) => digest(ctx, a),
-        RegistryCommand::Retag(a) => retag(ctx, a),
-        RegistryCommand::Reconcile(a) => reconcile(ctx, a),
-        RegistryCommand::PushSample(a) => crate::commands::sample::run(ctx, a),
+        RegistryCommand::Tags(Lazy(a)) => tags(ctx, a),
+        RegistryCommand::Digest(Lazy(a)) => digest(ctx, a),
+        RegistryCommand::Retag(Lazy(a)) => retag(ctx, a),
+        RegistryCommand::Reconcile(Lazy(a)) => reconcile(ctx, a),
+        RegistryCommand::PushSample(Lazy(a)) => crate::commands::sample::run(ctx, a),
     }
 }
 

@@ -152,7 +152,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
         changelog,
         changelog_note,
         next,
-        checks: super::check::status_lines(ctx, repo.as_ref()),
+        checks: super::check::status_lines(ctx, repo),
     };
     if ctx.json {
         output::print_json(&report)?;

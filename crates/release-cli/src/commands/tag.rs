@@ -108,24 +108,24 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
             .find_reference(&format!("refs/tags/{name}"))
             .is_ok()
     {
-        return push_existing(ctx, &repo, &name, flags.execute);
+        return push_existing(ctx, repo, &name, flags.execute);
     }
-    let history = gitctx::history_of(ctx, &repo, &flags.released)?;
+    let history = gitctx::history_of(ctx, repo, &flags.released)?;
     // The tests gate is decided first (a skip reason goes into the message) and refuses last,
     // after the refusals that say more about the tag itself.
-    let (gate, message) = tests_gate(ctx, &repo, version, flags)?;
+    let (gate, message) = tests_gate(ctx, repo, version, flags)?;
     let options = TagOptions {
         message,
         no_sign: flags.no_sign,
         time: None,
     };
-    let plan = match create::plan_tag(&repo, &name, &ctx.policy, &history, &options) {
+    let plan = match create::plan_tag(repo, &name, &ctx.policy, &history, &options) {
         Ok((plan, _)) => plan,
         Err(err) => return gitctx::fail(ctx, err),
     };
     // What `release ci` would refuse after the push is refused here, before anything is
     // written: a version of another line (V8), a stable version without its changelog notes.
-    let line = release_git::history::line_facts(&repo, &ctx.policy).map_err(CliError::env)?;
+    let line = release_git::history::line_facts(repo, &ctx.policy).map_err(CliError::env)?;
     if let Err(refusal) = line.check(version, &history, &ctx.policy) {
         return gitctx::fail(ctx, release_git::GitError::from(refusal));
     }
@@ -165,7 +165,7 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
     if !flags.execute {
         return print_dry_run(ctx, &plan, flags.push, &gate);
     }
-    let created = match create::create_tag(&repo, &plan, &ctx.policy, &gitctx::trust(ctx, &repo)?) {
+    let created = match create::create_tag(repo, &plan, &ctx.policy, &gitctx::trust(ctx, repo)?) {
         Ok(created) => created,
         Err(err) => return gitctx::fail(ctx, err),
     };
@@ -176,7 +176,7 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         );
     }
     let push = if flags.push {
-        Some(do_push(ctx, &repo, &name)?)
+        Some(do_push(ctx, repo, &name)?)
     } else {
         None
     };

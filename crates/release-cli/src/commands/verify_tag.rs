@@ -24,10 +24,10 @@ pub struct VerifyTagArgs {
 pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
     let repo = gitctx::open_repo(ctx)?;
     let v = match verify::verify_tag(
-        &repo,
+        repo,
         &args.name,
         &ctx.policy,
-        &gitctx::trust(ctx, &repo)?,
+        &gitctx::trust(ctx, repo)?,
         args.expect_sha.as_deref(),
     ) {
         Ok(v) => v,
