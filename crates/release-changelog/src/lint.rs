@@ -72,7 +72,6 @@ impl Sink<'_> {
 pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
     use Severity::{Error, Warning};
     let text = doc.text.as_str();
-    doc.index_links();
     let mut sink = Sink {
         text,
         index: doc.line_index(),
@@ -369,20 +368,22 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
 
     // Links.
     // Each definition's normal label, computed once (borrowed from the text when it already is
-    // normal); the first definition of a label wins: its line and URL.
+    // normal); the first definition of a label wins. This map (label -> index of its first
+    // definition) is the only label index lint builds.
     let keys: Vec<Cow<'_, str>> = b
         .links
         .iter()
         .map(|d| label_key(&text[d.label.clone()]))
         .collect();
-    let mut defs: HashMap<&str, (usize, &str)> = HashMap::with_capacity(keys.len());
-    for (d, key) in b.links.iter().zip(&keys) {
-        let url = &text[d.url.clone()];
-        if let Some(&(line, first_url)) = defs.get(key.as_ref()) {
+    let mut defs: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+    for (i, (d, key)) in b.links.iter().zip(&keys).enumerate() {
+        if let Some(&first) = defs.get(key.as_ref()) {
+            let first = &b.links[first];
             // The same URL again (per-release definition blocks, axum) changes nothing.
-            if first_url == url {
+            if text[first.url.clone()] == text[d.url.clone()] {
                 continue;
             }
+            let line = doc.line_of(first.span.start);
             sink.push(
                 "link-duplicate",
                 Warning,
@@ -394,7 +395,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
                 "remove one of the definitions",
             );
         } else {
-            defs.insert(key, (doc.line_of(d.span.start), url));
+            defs.insert(key, i);
         }
     }
     let any_version_defs = doc.sections.iter().any(|s| {
@@ -439,10 +440,10 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
         // Stale: the compare URL must end at this version and start at the one below.
         let url = match &s.parts.link {
             Some(l) => Some((&text[l.clone()], l.start)),
-            None => doc
-                .links_for(&label)
-                .first()
-                .map(|d| (&text[d.url.clone()], d.span.start)),
+            None => defs.get(label.as_ref()).map(|&first| {
+                let d = &b.links[first];
+                (&text[d.url.clone()], d.span.start)
+            }),
         };
         let Some((url, at)) = url else { continue };
         let Some((from, to)) = links::compare_ends(url) else {
@@ -503,7 +504,7 @@ pub fn lint(doc: &Changelog, policy: &Policy) -> Vec<Diagnostic> {
     // when the file is small enough that the scan is cheap relative to the rest.
     let used = used_definitions(doc, &defs);
     for (d, key) in b.links.iter().zip(&keys) {
-        if !used.contains(key.as_ref()) {
+        if !defs.get(key.as_ref()).is_some_and(|&first| used[first]) {
             sink.push(
                 "link-unused",
                 Warning,
@@ -662,34 +663,24 @@ fn lenient_date(d: &str) -> bool {
         || check(parts[2], parts[0], parts[1])
 }
 
-/// The defined labels that something outside the link definitions refers to (`[label]`,
-/// `[text][label]`, `[label][]`). One pass over the text; only labels that are defined are
-/// kept, so nothing is collected per reference.
-fn used_definitions<'a>(
-    doc: &Changelog,
-    defs: &HashMap<&'a str, (usize, &str)>,
-) -> HashSet<&'a str> {
+/// Which definitions something outside the link definitions refers to (`[label]`,
+/// `[text][label]`, `[label][]`), by the index of a label's first definition. One pass over the
+/// text; nothing is collected per reference.
+fn used_definitions(doc: &Changelog, defs: &HashMap<&str, usize>) -> Vec<bool> {
     let text = &doc.text;
-    let mut used = HashSet::with_capacity(defs.len());
-    let mut pos = 0;
-    let gaps = doc
-        .blocks
-        .links
-        .iter()
-        .map(|d| {
-            let gap = pos..d.span.start;
-            pos = d.span.end;
-            gap
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .chain(std::iter::once_with(|| pos..text.len()));
-    for gap in gaps {
-        for raw in bracketed(&text[gap]) {
-            if let Some((&defined, _)) = defs.get_key_value(label_key(raw).as_ref()) {
-                used.insert(defined);
+    let mut used = vec![false; doc.blocks.links.len()];
+    let mut mark = |gap: &str| {
+        for raw in bracketed(gap) {
+            if let Some(&first) = defs.get(label_key(raw).as_ref()) {
+                used[first] = true;
             }
         }
+    };
+    let mut pos = 0;
+    for d in &doc.blocks.links {
+        mark(&text[pos..d.span.start]);
+        pos = d.span.end;
     }
+    mark(&text[pos..]);
     used
 }
