@@ -163,10 +163,10 @@ pub(crate) fn verify(payload: &[u8], signature: &[u8], keyring: &Keyring, now: i
         }
         // A good signature: now the state of the key that made it.
         let primary = fingerprint_of(&key.primary_key);
-        primary_state(key, &issuer, created, now)?;
+        let binding = primary_state(key, &issuer, created, now)?;
         if let Some(sub) = sub {
             subkey_state(key, sub, &issuer, created, now)?;
-        } else if primary_flags_forbid_signing(key) {
+        } else if primary_flags_forbid_signing(binding) {
             return Err(format!(
                 "signed by key {issuer}, whose self-signature does not allow signing (key flags without \"sign\")"
             ));
@@ -258,13 +258,15 @@ fn expired_at(expires: Option<i64>, created: i64, now: i64) -> Option<i64> {
     expires.filter(|e| *e <= now || *e <= created)
 }
 
-/// The primary key's state: self-signed, not revoked, not expired (now or at `created`).
-fn primary_state(
-    key: &SignedPublicKey,
+/// The primary key's state: self-signed, not revoked, not expired (now or at `created`). Gives
+/// the self-signature that says so (each self-signature is verified once: an Ed25519
+/// verification is most of the gate's own work).
+fn primary_state<'k>(
+    key: &'k SignedPublicKey,
     issuer: &str,
     created: i64,
     now: i64,
-) -> Result<(), String> {
+) -> Result<&'k Signature, String> {
     let primary = &key.primary_key;
     let revoked = key.details.revocation_signatures.iter().any(|sig| {
         sig.typ() == Some(SignatureType::KeyRevocation) && sig.verify_key(primary).is_ok()
@@ -293,14 +295,11 @@ fn primary_state(
             day(at)
         ));
     }
-    Ok(())
+    Ok(binding)
 }
 
 /// Whether the primary key's self-signature carries key flags without the sign flag.
-fn primary_flags_forbid_signing(key: &SignedPublicKey) -> bool {
-    let Some(binding) = primary_binding(key) else {
-        return true;
-    };
+fn primary_flags_forbid_signing(binding: &Signature) -> bool {
     let has_flags = binding.config().is_some_and(|c| {
         c.hashed_subpackets()
             .any(|p| matches!(p.data, SubpacketData::KeyFlags(_)))
