@@ -11,9 +11,13 @@
 #                        parse), the largest file
 #   prepare              `release changelog prepare` vs `cp` + `sync` of the same file   <= 1.5
 #                        (the I/O floor: the atomic save writes and fsyncs it once)
-#   peak memory          max RSS of lint and prepare / the file size                     <= 3.0
+#   peak memory          the heap lint and prepare allocate at their peak / the file     <= 3.0
+#                        size (valgrind massif, when valgrind is there); max RSS too, which
+#                        also counts the mapped binary and libc
 #
 # Usage: scripts/bench-peers.sh [CORPUS_DIR]   (default ../shared/corpus/changelogs; RUNS=20)
+#   BIN=PATH   measure that `release` binary instead of the cargo release build, e.g. the
+#              static one the project ships (scripts/build-binaries.sh x86_64-unknown-linux-musl)
 # gpg is needed to make the signed tag (git tag -v uses it too); the gate itself does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +39,13 @@ PATH="$PATH:$HOME/.cargo/bin"
 command -v parse-changelog >/dev/null 2>&1 || cargo install --quiet parse-changelog --locked
 PC="$(command -v parse-changelog)"
 
-cargo build --quiet --release --locked -p release-cli
-REL="$root/target/release/release"
+if [ -n "${BIN:-}" ]; then
+  REL="$(realpath "$BIN")"
+else
+  cargo build --quiet --release --locked -p release-cli
+  REL="$root/target/release/release"
+fi
+echo "release: $REL ($(file -b "$REL" | cut -d, -f1-2 | sed 's/ELF 64-bit LSB //'))"
 
 work="$(mktemp -d /tmp/rgp-XXXXXX)"
 cleanup() {
@@ -132,5 +141,24 @@ cp "$work/src.md" "$work/work.md"
 m_prep=$(maxrss "$REL" changelog prepare 99.0.0 --date 2026-01-01 --repo-url https://github.com/acme/big --file "$work/work.md")
 m_pc=$(maxrss "$PC" --json "$big")
 echo
-echo "peak memory on the ${kb} KB file: lint ${m_lint} KB ($(ratio "$m_lint" "$kb")x the file, goal <= 3.0), prepare ${m_prep} KB ($(ratio "$m_prep" "$kb")x), parse-changelog --json ${m_pc} KB ($(ratio "$m_pc" "$kb")x)"
+echo "max RSS on the ${kb} KB file: lint ${m_lint} KB ($(ratio "$m_lint" "$kb")x the file), prepare ${m_prep} KB ($(ratio "$m_prep" "$kb")x), parse-changelog --json ${m_pc} KB ($(ratio "$m_pc" "$kb")x)"
+# The heap at its peak: what the command itself holds (the file, the scan, the findings), which
+# is what grows with the file; RSS adds the mapped binary and libc, a constant.
+heap() { # command... -> peak heap bytes
+  valgrind --tool=massif --massif-out-file="$work/massif.out" "$@" >/dev/null 2>&1 || true
+  grep -o 'mem_heap_B=[0-9]*' "$work/massif.out" | cut -d= -f2 | sort -n | tail -n 1
+}
+if command -v valgrind >/dev/null 2>&1; then
+  h_lint=$(heap "$REL" changelog lint --file "$big")
+  cp "$work/src.md" "$work/work.md"
+  h_prep=$(heap "$REL" changelog prepare 99.0.0 --date 2026-01-01 --repo-url https://github.com/acme/big --file "$work/work.md")
+  h_pc=$(heap "$PC" --json "$big")
+fi
+if [ -n "${h_lint:-}" ] && [ "${h_lint:-0}" -gt 0 ] && [ -n "${h_prep:-}" ] && [ -n "${h_pc:-}" ]; then
+  h_lint=$((h_lint / 1024)) h_prep=$((h_prep / 1024)) h_pc=$((h_pc / 1024))
+  echo "peak heap on the ${kb} KB file: lint ${h_lint} KB ($(ratio "$h_lint" "$kb")x the file, goal <= 3.0), prepare ${h_prep} KB ($(ratio "$h_prep" "$kb")x, goal <= 3.0), parse-changelog --json ${h_pc} KB ($(ratio "$h_pc" "$kb")x)"
+else
+  # massif replaces malloc by preloading: a static binary has no malloc to replace.
+  echo "peak heap: NOT MEASURED (needs valgrind and a dynamically linked binary)"
+fi
 echo "medians of $RUNS runs after 3 warm-ups; each pair ran in one hyperfine invocation."
