@@ -130,3 +130,30 @@ fn release_notes_of_a_candidate_fall_back_to_its_version_then_unreleased() {
         "a stable version needs its own section"
     );
 }
+
+/// Link labels match as CommonMark matches them (case-folded, any whitespace run one space),
+/// whether a label is looked up with the index lint builds or without it: a vertical tab or a
+/// form feed inside a label is whitespace too (it was compared byte for byte).
+#[test]
+fn link_labels_match_with_any_whitespace() {
+    let text = "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n- First [Big\u{0b}Thing].\n\n[1.0.0]: https://example.org/1.0.0\n[Big\u{0b}Thing]: https://example.org/big\n[Form\u{0c}Feed]: https://example.org/ff\n";
+    let doc = Changelog::parse(text);
+    for (label, url) in [
+        ("big thing", "https://example.org/big"),
+        ("BIG   THING", "https://example.org/big"),
+        ("form feed", "https://example.org/ff"),
+        ("1.0.0", "https://example.org/1.0.0"),
+    ] {
+        let found = doc.links_for(label);
+        assert_eq!(found.len(), 1, "{label:?}");
+        assert_eq!(&text[found[0].url.clone()], url, "{label:?}");
+    }
+    // The used one is not reported unused; the one nothing refers to is.
+    let unused: Vec<_> = lint(&doc, &Policy::default())
+        .into_iter()
+        .filter(|d| d.rule == "link-unused")
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert!(unused[0].contains("Form"), "{unused:?}");
+}

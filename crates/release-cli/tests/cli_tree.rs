@@ -87,7 +87,10 @@ fn every_command_opens_its_help_with_the_description_it_is_listed_with() {
         "hotfix",
         "upgrading",
     ] {
-        assert!(each_listed_command_opens_with_its_listing(&[group]) >= 2, "{group}");
+        assert!(
+            each_listed_command_opens_with_its_listing(&[group]) >= 2,
+            "{group}"
+        );
     }
 }
 
