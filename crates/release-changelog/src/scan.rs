@@ -466,16 +466,25 @@ fn link_def(rest: &[u8]) -> Option<(Range<usize>, Range<usize>)> {
     if j >= rest.len() {
         return None; // destination on the next line: not recorded (rare in changelogs)
     }
-    let url = if rest[j] == b'<' {
+    let (url, after) = if rest[j] == b'<' {
         let end = rest[j + 1..].iter().position(|&b| b == b'>')? + j + 1;
-        j + 1..end
+        (j + 1..end, end + 1)
     } else {
         let end = rest[j..]
             .iter()
             .position(|&b| b == b' ' || b == b'\t')
             .map_or(rest.len(), |p| p + j);
-        j..end
+        (j..end, end)
     };
+    // After the destination: nothing, or a title (`"..."`, `'...'`, `(...)`). Other text makes
+    // the line a paragraph, not a definition.
+    let tail = &rest[after.min(rest.len())..];
+    let title = tail.iter().position(|&b| b != b' ' && b != b'\t');
+    match title.map(|p| tail[p]) {
+        None => {}
+        Some(b'"' | b'\'' | b'(') if title.is_some_and(|p| p > 0) => {}
+        Some(_) => return None,
+    }
     Some((label, url))
 }
 
@@ -616,7 +625,12 @@ pub fn scan_until(
                 true // lazy continuation of the item's paragraph
             }
             Some(_) => {
+                // The line closes the item, and with it the item's paragraph: a list marker
+                // here starts a sibling item whatever its number (`1. a` then `2) b`).
                 item = None;
+                if para.is_some_and(|p| p.2 == ParaKind::Nested) {
+                    para = None;
+                }
                 false
             }
             None => false,

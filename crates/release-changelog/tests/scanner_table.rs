@@ -1,0 +1,339 @@
+//! The block scanner, row by row: which lines are top-level headings (and their level and
+//! title), which are link reference definitions, and which start list items, for the CommonMark
+//! block rules a changelog tool meets. Each row is written out by hand and, for headings and
+//! list items, also checked against pulldown-cmark (the reference parser), so a row cannot
+//! encode a mistake of ours. Found missing by mutation testing (issue 16): the property test
+//! generates changelog-shaped text and rarely reaches these edges.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use release_changelog::Changelog;
+
+/// (case, markdown, the top-level headings as (line, level, title))
+const HEADINGS: &[(&str, &str, &[(usize, u8, &str)])] = &[
+    (
+        "atx",
+        "# Changelog\n\n## [1.0.0] - 2026-01-01\n",
+        &[(1, 1, "Changelog"), (3, 2, "[1.0.0] - 2026-01-01")],
+    ),
+    ("atx, closing sequence", "## 1.0.0 ##\n", &[(1, 2, "1.0.0")]),
+    (
+        "atx, closing sequence and spaces",
+        "## 1.0.0 ##   \n",
+        &[(1, 2, "1.0.0")],
+    ),
+    (
+        "atx, hashes glued to the title stay",
+        "## 1.0.0#\n",
+        &[(1, 2, "1.0.0#")],
+    ),
+    ("atx, only a closing sequence", "## ##\n", &[(1, 2, "")]),
+    ("atx, empty", "##\n", &[(1, 2, "")]),
+    (
+        "atx, tab after the marks",
+        "##\t1.0.0\n",
+        &[(1, 2, "1.0.0")],
+    ),
+    (
+        "atx, three spaces of indent",
+        "   ## 1.0.0\n",
+        &[(1, 2, "1.0.0")],
+    ),
+    ("atx, four spaces of indent is code", "    ## 1.0.0\n", &[]),
+    ("atx, a tab of indent is code", "\t## 1.0.0\n", &[]),
+    ("atx, two spaces and a tab is code", "  \t## 1.0.0\n", &[]),
+    ("atx, seven marks is text", "####### 1.0.0\n", &[]),
+    ("atx, no space after the marks is text", "##1.0.0\n", &[]),
+    (
+        "setext, level 1",
+        "Changelog\n=========\n",
+        &[(1, 1, "Changelog")],
+    ),
+    ("setext, level 2", "1.0.0\n-----\n", &[(1, 2, "1.0.0")]),
+    (
+        "setext, after a blank line",
+        "Intro.\n\n1.0.0\n---\n",
+        &[(3, 2, "1.0.0")],
+    ),
+    (
+        "a rule after a blank line is no heading",
+        "Text\n\n---\n",
+        &[],
+    ),
+    (
+        "fenced code hides headings",
+        "```\n# not\n```\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "a longer closing fence",
+        "````\n# not\n```\n# still code\n````\n# yes\n",
+        &[(6, 1, "yes")],
+    ),
+    ("tilde fence", "~~~\n# not\n~~~\n", &[]),
+    (
+        "html block hides headings until a blank line",
+        "<div>\n# not\n\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "html tag names are case-insensitive",
+        "<DIV>\n# not\n\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "an html comment hides headings until it ends",
+        "<!--\n# not\n-->\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "a processing instruction",
+        "<?php\n# not\n?>\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "a declaration",
+        "<!DOCTYPE html\n# not\n>\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    ("cdata", "<![CDATA[\n# not\n]]>\n# yes\n", &[(4, 1, "yes")]),
+    (
+        "script is raw html",
+        "<script>\n# not\n\n# still\n</script>\n# yes\n",
+        &[(6, 1, "yes")],
+    ),
+    (
+        "a list item's heading is not top level",
+        "- # nested\n# top\n",
+        &[(2, 1, "top")],
+    ),
+    (
+        "a list item's continuation is not top level",
+        "- item\n\n  # nested\n\n# top\n",
+        &[(5, 1, "top")],
+    ),
+    (
+        "an ordered item's heading is not top level",
+        "1. # nested\n10) # nested too\n",
+        &[],
+    ),
+    ("ten digits is no list marker", "1234567890. # text\n", &[]),
+    (
+        "a block quote's heading is not top level",
+        "> # quoted\n# top\n",
+        &[(2, 1, "top")],
+    ),
+    (
+        "front matter is skipped",
+        "---\ntitle: x\n---\n# Changelog\n",
+        &[(4, 1, "Changelog")],
+    ),
+];
+
+/// Top-level headings according to pulldown-cmark: (line, level).
+fn reference(text: &str) -> Vec<(usize, u8)> {
+    let mut depth = 0i32;
+    let mut out = Vec::new();
+    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => depth -= 1,
+            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                out.push((text[..range.start].matches('\n').count() + 1, level as u8))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn top_level_headings() {
+    for (case, text, want) in HEADINGS {
+        let doc = Changelog::parse(*text);
+        let ours: Vec<(usize, u8, &str)> = doc
+            .blocks
+            .headings
+            .iter()
+            .map(|h| (doc.line_of(h.span.start), h.level, &text[h.title.clone()]))
+            .collect();
+        assert_eq!(&ours, want, "{case}: {text:?}");
+        let lines: Vec<(usize, u8)> = want.iter().map(|&(l, lv, _)| (l, lv)).collect();
+        assert_eq!(
+            reference(text),
+            lines,
+            "{case}: the row disagrees with pulldown-cmark"
+        );
+    }
+}
+
+/// (case, markdown, the link reference definitions as (label, url))
+const DEFINITIONS: &[(&str, &str, &[(&str, &str)])] = &[
+    (
+        "plain",
+        "[1.0.0]: https://example.org/v1\n",
+        &[("1.0.0", "https://example.org/v1")],
+    ),
+    (
+        "a tab after the colon",
+        "[1.0.0]:\thttps://example.org/v1\n",
+        &[("1.0.0", "https://example.org/v1")],
+    ),
+    (
+        "no space after the colon",
+        "[1.0.0]:https://example.org/v1\n",
+        &[("1.0.0", "https://example.org/v1")],
+    ),
+    (
+        "angle brackets",
+        "[a]: <https://example.org/a b>\n",
+        &[("a", "https://example.org/a b")],
+    ),
+    (
+        "text after angle brackets is a paragraph",
+        "[a]: <https://example.org/a> b\n",
+        &[],
+    ),
+    (
+        "a title in single quotes",
+        "[a]: https://example.org/a 'T'\n",
+        &[("a", "https://example.org/a")],
+    ),
+    (
+        "a title in parentheses",
+        "[a]: https://example.org/a (T)\n",
+        &[("a", "https://example.org/a")],
+    ),
+    (
+        "a title after the url",
+        "[a]: https://example.org/a \"Title\"\n",
+        &[("a", "https://example.org/a")],
+    ),
+    (
+        "three spaces of indent",
+        "   [a]: https://example.org/a\n",
+        &[("a", "https://example.org/a")],
+    ),
+    (
+        "four spaces of indent is code",
+        "    [a]: https://example.org/a\n",
+        &[],
+    ),
+    ("an empty label is text", "[]: https://example.org/a\n", &[]),
+    ("no destination is text", "[a]:\n", &[]),
+    (
+        "a colon missing is text",
+        "[a] https://example.org/a\n",
+        &[],
+    ),
+    (
+        "text after the destination is a paragraph",
+        "[a]: https://example.org/a b\n",
+        &[],
+    ),
+    (
+        "inside fenced code",
+        "```\n[a]: https://example.org/a\n```\n",
+        &[],
+    ),
+    (
+        "two in a row",
+        "[a]: https://a.example\n[b]: https://b.example\n",
+        &[("a", "https://a.example"), ("b", "https://b.example")],
+    ),
+];
+
+#[test]
+fn link_definitions() {
+    for (case, text, want) in DEFINITIONS {
+        let doc = Changelog::parse(*text);
+        let ours: Vec<(&str, &str)> = doc
+            .blocks
+            .links
+            .iter()
+            .map(|d| (&text[d.label.clone()], &text[d.url.clone()]))
+            .collect();
+        assert_eq!(&ours, want, "{case}: {text:?}");
+    }
+}
+
+/// (case, markdown, the lines that start top-level list items)
+const ITEMS: &[(&str, &str, &[usize])] = &[
+    ("dash, star, plus", "- a\n* b\n+ c\n", &[1, 2, 3]),
+    ("ordered, dot and paren", "1. a\n2) b\n", &[1, 2]),
+    ("a bullet after an ordered item", "1. a\n- b\n", &[1, 2]),
+    (
+        "an ordered list from 0 (clap's upgrade steps)",
+        "0. a\n1. b\n2. c\n3. d\n",
+        &[1, 2, 3, 4],
+    ),
+    ("an ordered item after a bullet", "- a\n2. b\n", &[1, 2]),
+    (
+        "a nested 2. inside an item continues its paragraph",
+        "1. a\n   2. b\n",
+        &[1],
+    ),
+    (
+        "a top-level paragraph is continued by 2.",
+        "Text\n2. b\n",
+        &[],
+    ),
+    (
+        "a top-level paragraph is interrupted by 1.",
+        "Text\n1. b\n",
+        &[2],
+    ),
+    ("nine digits", "123456789. a\n", &[1]),
+    ("ten digits is text", "1234567890. a\n", &[]),
+    ("an empty item", "-\n- b\n", &[1, 2]),
+    ("a marker needs a space", "-a\n", &[]),
+    (
+        "indented continuation is no new item",
+        "- a\n  - nested\n- b\n",
+        &[1, 3],
+    ),
+    ("in fenced code", "```\n- a\n```\n", &[]),
+];
+
+/// Top-level list item lines according to pulldown-cmark.
+fn reference_items(text: &str) -> Vec<usize> {
+    let mut depth = 0i32;
+    let mut out = Vec::new();
+    for (ev, range) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Item) => {
+                if depth == 1 {
+                    out.push(text[..range.start].matches('\n').count() + 1);
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Item) => depth -= 1,
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth -= 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn list_items_at_the_top_level() {
+    for (case, text, want) in ITEMS {
+        let doc = Changelog::parse(*text);
+        let ours: Vec<usize> = doc
+            .blocks
+            .items
+            .iter()
+            .filter(|i| i.indent == 0)
+            .map(|i| doc.line_of(i.start))
+            .collect();
+        assert_eq!(&ours, want, "{case}: {text:?}");
+        assert_eq!(
+            &reference_items(text),
+            want,
+            "{case}: the row disagrees with pulldown-cmark"
+        );
+    }
+}
