@@ -10,8 +10,11 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use release_changelog::Changelog;
 
-/// (case, markdown, the top-level headings as (line, level, title))
-const HEADINGS: &[(&str, &str, &[(usize, u8, &str)])] = &[
+/// A top-level heading: (line, level, title).
+type HeadingRow = (usize, u8, &'static str);
+
+/// (case, markdown, the top-level headings)
+const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
     (
         "atx",
         "# Changelog\n\n## [1.0.0] - 2026-01-01\n",
@@ -169,8 +172,11 @@ fn top_level_headings() {
     }
 }
 
-/// (case, markdown, the link reference definitions as (label, url))
-const DEFINITIONS: &[(&str, &str, &[(&str, &str)])] = &[
+/// A link reference definition: (label, url).
+type DefinitionRow = (&'static str, &'static str);
+
+/// (case, markdown, the link reference definitions)
+const DEFINITIONS: &[(&str, &str, &[DefinitionRow])] = &[
     (
         "plain",
         "[1.0.0]: https://example.org/v1\n",
