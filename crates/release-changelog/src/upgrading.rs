@@ -77,13 +77,15 @@ pub struct UpgradeNotes {
     pub none: bool,
 }
 
-/// The first `X.Y.Z[-pre]` in a text.
+/// The first `X.Y.Z[-pre]` in a text, also when written as a tag (`v2.0.0`).
 pub fn find_version(text: &str) -> Option<&str> {
     let b = text.as_bytes();
+    // A version starts a word, or follows a `v` that does.
+    let word_start = |at: usize| at == 0 || !b[at - 1].is_ascii_alphanumeric() && b[at - 1] != b'.';
     let mut i = 0;
     while i < b.len() {
         if b[i].is_ascii_digit()
-            && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.')
+            && (word_start(i) || matches!(b[i - 1], b'v' | b'V') && word_start(i - 1))
         {
             let start = i;
             let mut dots = 0;
