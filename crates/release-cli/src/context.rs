@@ -1,5 +1,6 @@
 //! What every command gets: the effective policy and the global flags.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use release_core::identity::{Derivation, RepoFacts, PROJECT_FILES};
@@ -14,11 +15,14 @@ pub const POLICY_FILE: &str = "release-policy.toml";
 /// Global state handed to every command.
 #[derive(Debug)]
 pub struct Context {
-    /// The effective policy (a file's, or the built-in one), with the values it leaves out
-    /// derived from the repository.
-    pub policy: Policy,
-    /// Where each derived value of the policy came from (`release status`, `policy show`).
-    pub derived: Vec<Derivation>,
+    /// The policy as written (a file's, or the built-in one), validated; [`Context::policy`]
+    /// is the effective one.
+    written: Policy,
+    /// The effective policy and where each derived value came from, resolved on first use:
+    /// resolving derives the project's identity from the repository, which a command such as
+    /// `changelog notes --file` never needs (issue 14: opening a repository reads every git
+    /// config file).
+    resolved: OnceCell<(Policy, Vec<Derivation>)>,
     /// Where the policy came from; `None` for the built-in policy.
     pub policy_path: Option<PathBuf>,
     /// The directory the policy's relative paths (changelog, upgrading guide) are resolved
@@ -28,6 +32,8 @@ pub struct Context {
     pub root: PathBuf,
     /// The current directory: the repository is the one around it, wherever the policy is.
     pub cwd: PathBuf,
+    /// The top of the repository around `cwd` (where `.git` is), else `cwd`.
+    top: PathBuf,
     /// Whether the policy file lies outside the current directory's repository: an
     /// operator-supplied trust root, used as given (G6).
     pub policy_outside: bool,
@@ -35,10 +41,9 @@ pub struct Context {
     pub trust_ref: Option<String>,
     /// `--json`: machine-readable output.
     pub json: bool,
-    /// The repository around `cwd`, opened once for the whole command (opening one reads every
-    /// git config file: a sixth of `verify-tag`'s work when it was done twice), or why there is
-    /// none.
-    repo: Result<Repo, String>,
+    /// The repository around `cwd`, opened once, on first use, for the whole command, or why
+    /// there is none.
+    repo: OnceCell<Result<Repo, String>>,
 }
 
 impl Context {
@@ -55,30 +60,25 @@ impl Context {
             None => find_upwards(cwd, POLICY_FILE),
         };
         let top = repo_top.clone().unwrap_or_else(|| cwd.to_path_buf());
-        let repo = Repo::discover(cwd).map_err(|e| e.to_string());
-        let resolve = |policy: Policy| {
-            let resolved = policy.resolve(&repo_facts(repo.as_ref().ok(), &top));
-            (resolved.policy, resolved.derived)
-        };
         match found {
             None => {
-                let (policy, derived) = resolve(Policy::default());
                 Ok(Self {
-                    policy,
-                    derived,
+                    written: Policy::default(),
+                    resolved: OnceCell::new(),
                     policy_path: None,
                     // The built-in policy's paths are relative to the repository's top, wherever in
                     // it the command runs.
                     root: repo_top.unwrap_or_else(|| cwd.to_path_buf()),
                     cwd: cwd.to_path_buf(),
+                    top,
                     policy_outside: false,
                     trust_ref: None,
                     json,
-                    repo,
+                    repo: OnceCell::new(),
                 })
             }
             Some(path) => {
-                let (policy, derived) = resolve(load_policy_file(&path)?);
+                let written = load_policy_file(&path)?;
                 let folder = path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -103,15 +103,16 @@ impl Context {
                     _ => folder,
                 };
                 Ok(Self {
-                    policy,
-                    derived,
+                    written,
+                    resolved: OnceCell::new(),
                     policy_path: Some(path),
                     root,
                     cwd: cwd.to_path_buf(),
+                    top,
                     policy_outside,
                     trust_ref: None,
                     json,
-                    repo,
+                    repo: OnceCell::new(),
                 })
             }
         }
@@ -125,10 +126,32 @@ impl Context {
         }
     }
 
-    /// The repository around the current directory, or an environment error saying why there
-    /// is none.
+    /// The effective policy: the written one with the values it leaves out derived from the
+    /// repository (resolved on first use).
+    pub fn policy(&self) -> &Policy {
+        &self.resolution().0
+    }
+
+    /// Where each derived value of the policy came from (`release status`, `policy show`).
+    pub fn derived(&self) -> &[Derivation] {
+        &self.resolution().1
+    }
+
+    fn resolution(&self) -> &(Policy, Vec<Derivation>) {
+        self.resolved.get_or_init(|| {
+            let facts = repo_facts(self.repo().ok(), &self.top);
+            let resolved = self.written.resolve(&facts);
+            (resolved.policy, resolved.derived)
+        })
+    }
+
+    /// The repository around the current directory (opened on first use), or an environment
+    /// error saying why there is none.
     pub fn repo(&self) -> Result<&Repo, CliError> {
-        self.repo.as_ref().map_err(|e| CliError::env(e.clone()))
+        self.repo
+            .get_or_init(|| Repo::discover(&self.cwd).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| CliError::env(e.clone()))
     }
 
     /// A path from the policy, resolved against the policy's root.

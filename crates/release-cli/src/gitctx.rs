@@ -19,7 +19,7 @@ pub fn open_repo(ctx: &Context) -> Result<&Repo, CliError> {
 /// tags (a shallow or tagless clone is an environment error, exit 3).
 pub fn history(ctx: &Context, released: &ReleasedArgs) -> Result<History, CliError> {
     if released.given() {
-        return released.history(&ctx.policy);
+        return released.history(ctx.policy());
     }
     let repo = ctx.repo().map_err(|e| {
         CliError::env(format!(
@@ -37,10 +37,10 @@ pub fn history_of(
     released: &ReleasedArgs,
 ) -> Result<History, CliError> {
     if released.given() {
-        return released.history(&ctx.policy);
+        return released.history(ctx.policy());
     }
     let history =
-        release_git::history::release_history(repo, &ctx.policy).map_err(CliError::env)?;
+        release_git::history::release_history(repo, ctx.policy()).map_err(CliError::env)?;
     Ok(match yanked_record(ctx, repo) {
         Ok(yanked) => history.with_yanked(yanked),
         Err(why) => {
@@ -57,11 +57,11 @@ pub fn yanked_record(
     ctx: &Context,
     repo: &Repo,
 ) -> Result<Vec<release_core::version::ReleaseVersion>, String> {
-    let path = repo_relative(ctx, repo, &ctx.resolve(&ctx.policy.changelog.path))
-        .unwrap_or_else(|| ctx.policy.changelog.path.clone());
+    let path = repo_relative(ctx, repo, &ctx.resolve(&ctx.policy().changelog.path))
+        .unwrap_or_else(|| ctx.policy().changelog.path.clone());
     // A yank only ever adds: the marks of the pushed main branch and of the local one (a
     // rollback just committed there) together, or of the trust ref when one is named.
-    let main = &ctx.policy.main_branch;
+    let main = &ctx.policy().main_branch;
     let refs: Vec<String> = match &ctx.trust_ref {
         Some(r) => vec![r.clone()],
         None => vec![
@@ -89,7 +89,7 @@ pub fn yanked_record(
         for s in doc.versions().filter(|s| s.parts.yanked.is_some()) {
             if let Ok(v) = release_core::version::ReleaseVersion::parse_version(
                 s.version(&doc.text),
-                &ctx.policy,
+                ctx.policy(),
             ) {
                 if !yanked.contains(&v) {
                     yanked.push(v);
@@ -132,11 +132,11 @@ pub fn trust(ctx: &Context, repo: &Repo) -> Result<Trust, CliError> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map(std::path::Path::to_path_buf)
                 .unwrap_or_else(|| ctx.cwd.clone());
-            Ok(Trust::from_files(&ctx.policy, path, &folder))
+            Ok(Trust::from_files(ctx.policy(), path, &folder))
         }
         _ => {
             let in_repo = policy_path_in_repo(ctx, repo);
-            Trust::from_ref(repo, &ctx.policy, &in_repo, ctx.trust_ref.as_deref())
+            Trust::from_ref(repo, ctx.policy(), &in_repo, ctx.trust_ref.as_deref())
                 .map_err(|e| CliError::env(e.message))
         }
     }

@@ -90,7 +90,7 @@ pub struct AnnounceReport {
 
 /// Runs `release announce`.
 pub fn run(ctx: &Context, args: AnnounceArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let version = parse_version_arg(&args.version, policy)?;
     release_core::announce::announceable(&version).map_err(CliError::input)?;
     let channels = policy
@@ -186,7 +186,7 @@ pub fn deprecation_messages(
 /// The project's name in messages: `announce.project`, else the GitHub repository's name,
 /// else the folder's.
 fn project(ctx: &Context) -> String {
-    let p = &ctx.policy;
+    let p = &ctx.policy();
     if !p.announce.project.is_empty() {
         return p.announce.project.clone();
     }
@@ -216,7 +216,7 @@ fn release_url(policy: &Policy, tag: &str) -> Option<String> {
 
 /// Everything an announcement is made of, read from the changelog and the guide.
 fn release_notes(ctx: &Context, version: &ReleaseVersion) -> Result<ReleaseNotes, CliError> {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let path = ctx.resolve(&policy.changelog.path);
     let name = policy.changelog.path.as_str();
     let doc = cl::Changelog::parse(crate::commands::changelog::read_text(&path)?);
@@ -287,7 +287,7 @@ pub fn deprecation(
     reason: &str,
     plan: Option<&RollbackPlan>,
 ) -> Result<Deprecation, CliError> {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let computed;
     let plan = match plan {
         Some(p) => p,

@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, command: ChangelogCommand) -> CliResult {
 fn path(ctx: &Context, file: &FileArgs) -> PathBuf {
     file.file
         .clone()
-        .unwrap_or_else(|| ctx.resolve(&ctx.policy.changelog.path))
+        .unwrap_or_else(|| ctx.resolve(&ctx.policy().changelog.path))
 }
 
 /// Reads a text file; a file that is not UTF-8 is bad input naming the file.
@@ -184,7 +184,7 @@ struct LintReport<'a> {
 fn lint(ctx: &Context, args: FileArgs) -> CliResult {
     let path = path(ctx, &args);
     let doc = Changelog::parse(read_text(&path)?);
-    let diags = cl::lint(&doc, &ctx.policy);
+    let diags = cl::lint(&doc, ctx.policy());
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -298,7 +298,7 @@ fn prepare(ctx: &Context, args: PrepareArgs) -> CliResult {
     let remote = release_git::repo::Repo::discover(&ctx.root)
         .ok()
         .and_then(|r| r.origin_web_url());
-    let mut opts = cl::PrepareOptions::new(&args.release, &date, &ctx.policy);
+    let mut opts = cl::PrepareOptions::new(&args.release, &date, ctx.policy());
     opts.repo_url = args.repo_url.as_deref();
     opts.remote_url = remote.as_deref();
     let planned = cl::plan_prepare(&doc, &opts).map_err(|e| lib_err(&path, e))?;
@@ -355,7 +355,7 @@ fn add(ctx: &Context, args: AddArgs) -> CliResult {
     let path = path(ctx, &args.file);
     let old = read_text(&path)?;
     let doc = Changelog::parse(old.clone());
-    let edit = cl::add_with(&doc, &args.category, &args.text, &ctx.policy)
+    let edit = cl::add_with(&doc, &args.category, &args.text, ctx.policy())
         .map_err(|e| lib_err(&path, e))?;
     finish_edit(ctx, &path, &old, edit, args.dry_run)
 }
@@ -369,7 +369,7 @@ fn yank(ctx: &Context, args: YankArgs) -> CliResult {
         &args.release,
         &args.reason,
         args.replacement.as_deref(),
-        &ctx.policy,
+        ctx.policy(),
     )
     .map_err(|e| lib_err(&path, e))?;
     finish_edit(ctx, &path, &old, edit, args.dry_run)
@@ -386,18 +386,18 @@ fn next(ctx: &Context, args: NextArgs) -> CliResult {
     let doc = Changelog::parse(read_text(&path)?);
     let released: Option<ReleaseVersion> =
         if args.released.given() {
-            let history = args.released.history(&ctx.policy)?;
+            let history = args.released.history(ctx.policy())?;
             Some(history.newest_stable().cloned().ok_or_else(|| {
                 CliError::input("--released names no stable release to bump from")
             })?)
         } else {
             None
         };
-    let next = cl::next(&doc, released.as_ref(), &ctx.policy).map_err(|e| lib_err(&path, e))?;
+    let next = cl::next(&doc, released.as_ref(), ctx.policy()).map_err(|e| lib_err(&path, e))?;
     let tag = next.as_ref().and_then(|n| {
-        ReleaseVersion::parse_version(&n.version, &ctx.policy)
+        ReleaseVersion::parse_version(&n.version, ctx.policy())
             .ok()
-            .map(|v| v.tag(&ctx.policy))
+            .map(|v| v.tag(ctx.policy()))
     });
     let outcome = if next.is_some() {
         Outcome::Ok

@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> CliResult {
         Which::Signing => return signing(ctx, args.for_version.as_deref()),
     };
     let repo = gitctx::open_repo(ctx)?;
-    let commands = kind.commands(&ctx.policy);
+    let commands = kind.commands(ctx.policy());
     if commands.is_empty() {
         // Nothing is required either (the gate and the checklists treat the check as not
         // applicable), so a documented procedure runs the same in a project without tests.
@@ -115,7 +115,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> CliResult {
             Invocation::parse(c).map_err(|e| CliError::input(format!("{}: {e}", kind.policy_key())))
         })
         .collect::<Result<_, _>>()?;
-    let timeout_seconds = args.timeout.unwrap_or(ctx.policy.checks.timeout_seconds);
+    let timeout_seconds = args.timeout.unwrap_or(ctx.policy().checks.timeout_seconds);
     if timeout_seconds == 0 {
         return Err(CliError::input("--timeout must be at least 1 second"));
     }
@@ -316,8 +316,8 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 fn signing(ctx: &Context, for_version: Option<&str>) -> CliResult {
     let repo = gitctx::open_repo(ctx)?;
     let tag = match for_version {
-        Some(v) => crate::commands::registry::parse_version_arg(v, &ctx.policy)?.tag(&ctx.policy),
-        None => format!("{}0.0.0", ctx.policy.tag_prefix),
+        Some(v) => crate::commands::registry::parse_version_arg(v, ctx.policy())?.tag(ctx.policy()),
+        None => format!("{}0.0.0", ctx.policy().tag_prefix),
     };
     let setup = signing_setup(ctx, repo, &tag)?;
     if ctx.json {
@@ -331,7 +331,7 @@ fn signing(ctx: &Context, for_version: Option<&str>) -> CliResult {
 /// The signing setup check for a tag named `tag` (shared with `release preflight`).
 pub fn signing_setup(ctx: &Context, repo: &Repo, tag: &str) -> Result<SigningSetup, CliError> {
     let trust = gitctx::trust(ctx, repo)?;
-    setup::check_signing(repo, tag, &ctx.policy, &trust).map_err(|e| match e.kind {
+    setup::check_signing(repo, tag, ctx.policy(), &trust).map_err(|e| match e.kind {
         release_git::ErrorKind::Input => CliError::input(e.message),
         _ => CliError::env(e.message),
     })
@@ -405,7 +405,7 @@ pub fn status_lines(ctx: &Context, repo: Option<&Repo>) -> Vec<String> {
     CheckKind::ALL
         .into_iter()
         .filter_map(|kind| {
-            let commands = kind.commands(&ctx.policy);
+            let commands = kind.commands(ctx.policy());
             if commands.is_empty() {
                 return None;
             }

@@ -108,7 +108,7 @@ pub struct ChecklistReport<'a> {
 
 /// Runs `release checklist`.
 pub fn run(ctx: &Context, args: ChecklistArgs) -> CliResult {
-    let mut policy = ctx.policy.clone();
+    let mut policy = ctx.policy().clone();
     if let Some(image) = &args.image {
         if image.trim().is_empty() {
             return Err(CliError::input("--image must name an image"));

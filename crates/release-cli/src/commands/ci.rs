@@ -84,7 +84,7 @@ struct CiReport<'a> {
 
 /// Runs `release ci`.
 pub fn run(ctx: &Context, args: CiArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let time = plan::run_time(args.time.as_deref(), None)?;
     let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
         .map_err(CliError::input)?;
@@ -297,7 +297,7 @@ fn default_notes_file(repo: &release_git::repo::Repo) -> PathBuf {
 /// The notes for the GitHub Release (C6, `release_changelog::release_notes`); a stable version
 /// without a section is refused (C2).
 pub(crate) fn release_notes(ctx: &Context, version: &ReleaseVersion) -> Result<String, String> {
-    let path = ctx.resolve(&ctx.policy.changelog.path);
+    let path = ctx.resolve(&ctx.policy().changelog.path);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read the changelog {}: {e} (C6)", path.display()))?;
     let doc = Changelog::parse(text);
@@ -381,10 +381,10 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
         "promote_from",
         report.promote_from.clone().unwrap_or_default(),
     ));
-    let smoke = smoke_due(report, &ctx.policy.checks.smoke_command);
+    let smoke = smoke_due(report, &ctx.policy().checks.smoke_command);
     pairs.push(("smoke", smoke.to_string()));
-    pairs.push(("smoke_command", ctx.policy.checks.smoke_command.clone()));
-    pairs.push(("assets", assets_json(&ctx.policy.github.assets)?));
+    pairs.push(("smoke_command", ctx.policy().checks.smoke_command.clone()));
+    pairs.push(("assets", assets_json(&ctx.policy().github.assets)?));
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
         output::append_github_output(path.as_ref(), &output::github_output_blocks(&pairs))?;
     }
@@ -396,7 +396,7 @@ fn finish(ctx: &Context, report: &CiReport<'_>, outcome: Outcome) -> CliResult {
             promote_from: report.promote_from.as_deref(),
             promote_note: report.promote_note.as_deref(),
             github_release: report.github_release,
-            smoke: smoke.then_some(ctx.policy.checks.smoke_command.as_str()),
+            smoke: smoke.then_some(ctx.policy().checks.smoke_command.as_str()),
             notes: report.notes.as_deref(),
         });
         output::append_file(path.as_ref(), "GITHUB_STEP_SUMMARY", &text)?;

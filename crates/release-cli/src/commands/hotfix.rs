@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, command: HotfixCommand) -> CliResult {
 fn start(ctx: &Context, args: StartArgs) -> CliResult {
     let repo = gitctx::open_repo(ctx)?;
     let history = gitctx::history_of(ctx, repo, &args.released)?;
-    let plan = match hotfix::plan_hotfix(repo, &ctx.policy, &history, args.from.as_deref()) {
+    let plan = match hotfix::plan_hotfix(repo, ctx.policy(), &history, args.from.as_deref()) {
         Ok(p) => p,
         Err(e) => return gitctx::fail(ctx, e),
     };
@@ -88,7 +88,7 @@ fn start(ctx: &Context, args: StartArgs) -> CliResult {
 
 fn status(ctx: &Context, args: StatusArgs) -> CliResult {
     let repo = gitctx::open_repo(ctx)?;
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let tag = match args.tag {
         Some(t) => {
             let v = ReleaseVersion::parse_version(&t, policy).map_err(CliError::input)?;
@@ -117,7 +117,7 @@ fn status(ctx: &Context, args: StatusArgs) -> CliResult {
 }
 
 fn default_tag(ctx: &Context, repo: &release_git::repo::Repo) -> Result<String, CliError> {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     if let Some(branch) = repo.current_branch().map_err(CliError::env)? {
         let (before, after) = policy
             .hotfix_branch

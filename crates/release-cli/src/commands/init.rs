@@ -122,8 +122,8 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
     // The images: --image, else an existing policy file's, else ghcr.io/OWNER/NAME.
     let images: Vec<String> = match &args.image {
         Some(image) => vec![image.clone()],
-        None if ctx.policy_path.is_some() && !ctx.policy.docker.images().is_empty() => {
-            ctx.policy.docker.images().to_vec()
+        None if ctx.policy_path.is_some() && !ctx.policy().docker.images().is_empty() => {
+            ctx.policy().docker.images().to_vec()
         }
         None => vec![format!("ghcr.io/{}", repository.to_ascii_lowercase())],
     };
@@ -158,7 +158,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> CliResult {
         ("{image}", image.as_str()),
         ("{web_url}", web_url.as_str()),
         ("{main_branch}", main_branch.as_str()),
-        ("{tag_prefix}", ctx.policy.tag_prefix.as_str()),
+        ("{tag_prefix}", ctx.policy().tag_prefix.as_str()),
     ];
     let mut reports = Vec::new();
     let mut refused = false;

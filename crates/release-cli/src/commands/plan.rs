@@ -128,7 +128,7 @@ pub fn run_time(time: Option<&str>, date: Option<&str>) -> Result<RunTime, CliEr
 
 /// Runs `release plan`.
 pub fn run(ctx: &Context, args: PlanArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let time = run_time(args.time.as_deref(), args.date.as_deref())?;
     let event = Event::parse(&args.event, &args.git_ref, &args.sha, time, policy)
         .map_err(CliError::input)?;

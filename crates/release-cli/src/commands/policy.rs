@@ -69,16 +69,16 @@ pub fn run(ctx: &Context, command: PolicyCommand) -> CliResult {
             if ctx.json {
                 output::print_json(&ShowReport {
                     source: ctx.policy_origin(),
-                    policy: &ctx.policy,
-                    derived: &ctx.derived,
+                    policy: ctx.policy(),
+                    derived: ctx.derived(),
                 })?;
             } else {
                 match &ctx.policy_path {
                     Some(path) => println!("# effective policy from {}", path.display()),
                     None => println!("# the built-in policy (no release-policy.toml found)"),
                 }
-                print!("{}", derived_comment(&ctx.derived));
-                print!("{}", ctx.policy.to_toml());
+                print!("{}", derived_comment(ctx.derived()));
+                print!("{}", ctx.policy().to_toml());
             }
             Ok(Outcome::Ok)
         }

@@ -74,7 +74,7 @@ pub struct PreflightReport {
 
 /// Runs `release preflight`.
 pub fn run(ctx: &Context, args: PreflightArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let version = parse_version_arg(&args.release, policy)?;
     let procedure = match (version.is_stable(), args.hotfix) {
         (true, false) => Procedure::Stable,
@@ -292,12 +292,12 @@ fn version_allowed(local: &Local<'_>, version: &ReleaseVersion) -> CheckResult {
 }
 
 fn changelog_lint(ctx: &Context) -> CheckResult {
-    let rel = &ctx.policy.changelog.path;
+    let rel = &ctx.policy().changelog.path;
     let text = match read(&ctx.resolve(rel)) {
         Ok(t) => t,
         Err(e) => return CheckResult::fail(format!("{rel}: {e}")),
     };
-    let diags = lint(&Changelog::parse(text), &ctx.policy);
+    let diags = lint(&Changelog::parse(text), ctx.policy());
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)

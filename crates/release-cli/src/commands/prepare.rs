@@ -81,7 +81,7 @@ struct PrepareReport {
 
 /// Runs `release prepare`.
 pub fn run(ctx: &Context, args: PrepareArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let changelog_path = ctx.resolve(&policy.changelog.path);
     let old_log = read_text(&changelog_path)?;
     let doc = Changelog::parse(old_log.clone());

@@ -73,7 +73,7 @@ fn refuse(ctx: &Context, reason: String) -> CliResult {
 
 /// Runs `release promote`.
 pub fn run(ctx: &Context, args: PromoteArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let candidate = ReleaseVersion::parse_tag(&args.candidate, policy).map_err(CliError::input)?;
     if candidate.is_stable() {
         return Err(CliError::input(format!(

@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, command: RcCommand) -> CliResult {
             };
             let report = NextReport {
                 version: candidate.to_string(),
-                tag: candidate.tag(&ctx.policy),
+                tag: candidate.tag(ctx.policy()),
                 number,
             };
             if ctx.json {
@@ -88,7 +88,7 @@ fn next(
     version: &str,
     released: &ReleasedArgs,
 ) -> Result<Result<ReleaseVersion, Outcome>, CliError> {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let base = ReleaseVersion::parse_version(version, policy).map_err(CliError::input)?;
     if !base.is_stable() {
         return Err(CliError::input(format!(

@@ -547,7 +547,7 @@ struct ReconcileReport {
 }
 
 fn reconcile(ctx: &Context, args: ReconcileArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let repo = image_repository(args.image.as_deref(), policy)?;
     let yanked = yanked_versions(ctx, &args.yanked, policy)?;
     let client = args.connect.connect()?;

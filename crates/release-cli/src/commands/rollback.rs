@@ -108,7 +108,7 @@ pub struct RollbackReport {
 
 /// Runs `release rollback`.
 pub fn run(ctx: &Context, args: RollbackArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let defective = parse_version_arg(&args.defective, policy)?;
     let to = args
         .to
@@ -396,7 +396,7 @@ fn notify_steps(
     execute: bool,
 ) -> Vec<Step> {
     use crate::commands::announce;
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let channels: Vec<&release_core::announce::Channel> = policy.announce.channels.iter().collect();
     let step = |channel: &str, status, detail: Option<String>| Step {
         kind: "announce",
@@ -489,7 +489,7 @@ fn changelog_step(
         &report.version,
         &report.reason,
         report.replacement.as_deref(),
-        &ctx.policy,
+        ctx.policy(),
     ) {
         Err(cl::Error::AlreadyYanked { .. }) => {
             step("unchanged", Some("already marked [YANKED]".into()), None)
@@ -515,7 +515,7 @@ fn record_yank(ctx: &Context, path: &std::path::Path, report: &RollbackReport) -
     let Ok(repo) = crate::gitctx::open_repo(ctx) else {
         return "not in a git repository: commit the mark on the main branch yourself (R5)".into();
     };
-    let main = &ctx.policy.main_branch;
+    let main = &ctx.policy().main_branch;
     if repo.current_branch().ok().flatten().as_deref() != Some(main.as_str()) {
         return format!("commit this mark on `{main}`: the yanked record is read from there (R5)");
     }
@@ -528,8 +528,8 @@ fn record_yank(ctx: &Context, path: &std::path::Path, report: &RollbackReport) -
                 .ok()
                 .map(|r| r.to_string_lossy().into_owned())
         })
-        .unwrap_or_else(|| ctx.policy.changelog.path.clone());
-    let tag = format!("{}{}", ctx.policy.tag_prefix, report.version);
+        .unwrap_or_else(|| ctx.policy().changelog.path.clone());
+    let tag = format!("{}{}", ctx.policy().tag_prefix, report.version);
     match release_git::commit::commit_paths(
         &root,
         &[relative.as_str()],

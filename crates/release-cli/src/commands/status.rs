@@ -68,7 +68,7 @@ struct StatusReport<'a> {
 
 /// Runs `release status`.
 pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let repo = gitctx::open_repo(ctx).ok();
     let repository = repo.as_ref().map(|r| RepoReport {
         root: r.root().display().to_string(),
@@ -141,7 +141,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> CliResult {
     let report = StatusReport {
         policy: PolicyReport {
             source: ctx.policy_origin(),
-            derived: &ctx.derived,
+            derived: ctx.derived(),
         },
         repository,
         newest_stable,
@@ -168,7 +168,7 @@ fn changelog_facts(
     history: &History,
     path: &str,
 ) -> Result<(ChangelogReport, Facts), CliError> {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let text = &doc.text;
     let mut categories = BTreeMap::new();
     let mut unreleased = 0;

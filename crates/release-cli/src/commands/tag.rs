@@ -86,13 +86,13 @@ pub fn run(ctx: &Context, args: TagArgs) -> CliResult {
         )));
     }
     let version =
-        ReleaseVersion::parse_version(&args.target, &ctx.policy).map_err(CliError::input)?;
+        ReleaseVersion::parse_version(&args.target, ctx.policy()).map_err(CliError::input)?;
     tag_version(ctx, &version, &args.options)
 }
 
 /// Tags `version` (shared with `release rc tag`).
 pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) -> CliResult {
-    let name = version.tag(&ctx.policy);
+    let name = version.tag(ctx.policy());
     if flags.push && gitctx::in_ci() {
         return gitctx::fail(
             ctx,
@@ -119,14 +119,14 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
         no_sign: flags.no_sign,
         time: None,
     };
-    let plan = match create::plan_tag(repo, &name, &ctx.policy, &history, &options) {
+    let plan = match create::plan_tag(repo, &name, ctx.policy(), &history, &options) {
         Ok((plan, _)) => plan,
         Err(err) => return gitctx::fail(ctx, err),
     };
     // What `release ci` would refuse after the push is refused here, before anything is
     // written: a version of another line (V8), a stable version without its changelog notes.
-    let line = release_git::history::line_facts(repo, &ctx.policy).map_err(CliError::env)?;
-    if let Err(refusal) = line.check(version, &history, &ctx.policy) {
+    let line = release_git::history::line_facts(repo, ctx.policy()).map_err(CliError::env)?;
+    if let Err(refusal) = line.check(version, &history, ctx.policy()) {
         return gitctx::fail(ctx, release_git::GitError::from(refusal));
     }
     if let Err(why) = super::ci::release_notes(ctx, version) {
@@ -165,7 +165,7 @@ pub fn tag_version(ctx: &Context, version: &ReleaseVersion, flags: &TagFlags) ->
     if !flags.execute {
         return print_dry_run(ctx, &plan, flags.push, &gate);
     }
-    let created = match create::create_tag(repo, &plan, &ctx.policy, &gitctx::trust(ctx, repo)?) {
+    let created = match create::create_tag(repo, &plan, ctx.policy(), &gitctx::trust(ctx, repo)?) {
         Ok(created) => created,
         Err(err) => return gitctx::fail(ctx, err),
     };
@@ -239,16 +239,16 @@ fn tests_gate(
         ),
         None => None,
     };
-    let name = version.tag(&ctx.policy);
+    let name = version.tag(ctx.policy());
     let hotfix = version.is_stable()
         && repo.current_branch().map_err(CliError::env)?.as_deref()
-            == Some(ctx.policy.hotfix_branch_for(version.semver()).as_str());
-    let commands = CheckKind::Tests.commands(&ctx.policy);
+            == Some(ctx.policy().hotfix_branch_for(version.semver()).as_str());
+    let commands = CheckKind::Tests.commands(ctx.policy());
     let (standing, head) =
         release_git::checks::standing(repo, CheckKind::Tests, &commands).map_err(CliError::env)?;
     let gate = checks::tests_gate(
         version,
-        &ctx.policy,
+        ctx.policy(),
         &standing,
         &head,
         hotfix,
@@ -272,7 +272,7 @@ fn push_existing(ctx: &Context, repo: &Repo, name: &str, execute: bool) -> CliRe
     let v = match release_git::verify::verify_tag(
         repo,
         name,
-        &ctx.policy,
+        ctx.policy(),
         &gitctx::trust(ctx, repo)?,
         None,
     ) {

@@ -149,7 +149,7 @@ pub fn guide_edit(
     } else {
         old.clone()
     };
-    let mut edit = upgrading::add(&base, version, notes, &ctx.policy)
+    let mut edit = upgrading::add(&base, version, notes, ctx.policy())
         .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
     if old.is_empty() {
         edit.changes.insert(0, "created the guide".into());
@@ -161,7 +161,7 @@ fn add(ctx: &Context, args: AddArgs) -> CliResult {
     let path = args
         .file
         .clone()
-        .unwrap_or_else(|| ctx.resolve(&ctx.policy.changelog.upgrading));
+        .unwrap_or_else(|| ctx.resolve(&ctx.policy().changelog.upgrading));
     let notes = args.notes.notes()?;
     let (old, edit) = guide_edit(ctx, &path, &args.release, &notes)?;
     finish_edit(ctx, &path, &old, edit, args.dry_run)
@@ -171,7 +171,7 @@ fn check(ctx: &Context, args: CheckArgs) -> CliResult {
     let path = args
         .file
         .clone()
-        .unwrap_or_else(|| ctx.resolve(&ctx.policy.changelog.upgrading));
+        .unwrap_or_else(|| ctx.resolve(&ctx.policy().changelog.upgrading));
     let text = read_text(&path)?;
     let report = upgrading::check(&text, &args.release);
     if ctx.json {

@@ -71,7 +71,7 @@ pub struct VerifyReport {
 
 /// Runs `release verify`.
 pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let version = parse_version_arg(&args.release, policy)?;
     if args.image.is_none() && policy.docker.images().is_empty() {
         return verify_without_image(ctx, &args, &version);
@@ -123,7 +123,7 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> CliResult {
 /// `release verify` for a project that publishes no image: A1 and A2 do not apply, A3 is
 /// checked.
 fn verify_without_image(ctx: &Context, args: &VerifyArgs, version: &ReleaseVersion) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let github = args.github.client(policy, args.connect.retry())?;
     let tag = version.tag(policy);
     let na = |rule: Rule, item: &str| Check {

@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: VerifyTagArgs) -> CliResult {
     let v = match verify::verify_tag(
         repo,
         &args.name,
-        &ctx.policy,
+        ctx.policy(),
         &gitctx::trust(ctx, repo)?,
         args.expect_sha.as_deref(),
     ) {

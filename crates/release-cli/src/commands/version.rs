@@ -108,7 +108,7 @@ pub fn run(ctx: &Context, command: VersionCommand) -> CliResult {
 }
 
 fn next(ctx: &Context, args: NextArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     // Bad input is reported before the repository is read.
     let line = args.line.as_deref().map(parse_line).transpose()?;
     let history = history(ctx, &args.released)?;
@@ -177,7 +177,7 @@ fn refuse(
 }
 
 fn check(ctx: &Context, args: CheckArgs) -> CliResult {
-    let policy = &ctx.policy;
+    let policy = &ctx.policy();
     let version = ReleaseVersion::parse_version(&args.tag, policy).map_err(CliError::input)?;
     let history = history(ctx, &args.released)?;
     match history.check_new(&version) {
