@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
+mod reference;
+
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use release_changelog::Changelog;
 
@@ -134,24 +136,6 @@ const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
     ),
 ];
 
-/// Top-level headings according to pulldown-cmark: (line, level).
-fn reference(text: &str) -> Vec<(usize, u8)> {
-    let mut depth = 0i32;
-    let mut out = Vec::new();
-    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-    for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        match ev {
-            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => depth += 1,
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => depth -= 1,
-            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
-                out.push((text[..range.start].matches('\n').count() + 1, level as u8))
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 #[test]
 fn top_level_headings() {
     for (case, text, want) in HEADINGS {
@@ -165,7 +149,7 @@ fn top_level_headings() {
         assert_eq!(&ours, want, "{case}: {text:?}");
         let lines: Vec<(usize, u8)> = want.iter().map(|&(l, lv, _)| (l, lv)).collect();
         assert_eq!(
-            reference(text),
+            reference::headings(text),
             lines,
             "{case}: the row disagrees with pulldown-cmark"
         );
