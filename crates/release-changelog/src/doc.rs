@@ -441,11 +441,6 @@ impl Changelog {
             }
         }
     }
-
-    /// True when the text ends with a line ending (or is empty).
-    pub fn final_newline(&self) -> bool {
-        self.text.is_empty() || self.text.ends_with('\n')
-    }
 }
 
 /// Where a footer starts after the last version section: a heading of a higher level
