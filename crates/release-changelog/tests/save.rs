@@ -1,11 +1,10 @@
 //! Saving a changelog: the new text replaces the old one whole (written beside it, synced,
-//! renamed), the file keeps its permissions, no
-//! temporary file is left, and a failed write leaves the old file as it was. Found missing by
-//! mutation testing (issue 16): the CLI tests saw the saves, this crate's own tests did not.
+//! renamed), the file keeps its permissions, no temporary file is left, and a failed write
+//! leaves the old file as it was. Found missing by mutation testing (issue 16): the CLI tests
+//! saw the saves, this crate's own tests did not.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
-use std::io::Write;
 use std::path::Path;
 
 use release_changelog::save::{save_atomic, save_atomic_with};
