@@ -277,6 +277,13 @@ const ITEMS: &[(&str, &str, &[usize])] = &[
     ),
     ("nine digits", "123456789. a\n", &[1]),
     ("ten digits is text", "1234567890. a\n", &[]),
+    ("a tab after the marker", "-\ta\n-\tb\n", &[1, 2]),
+    (
+        "code after five spaces is inside the item",
+        "1.     code\n2. b\n",
+        &[1, 2],
+    ),
+    ("a thematic break is no item", "- - -\n- a\n", &[2]),
     ("an empty item", "-\n- b\n", &[1, 2]),
     ("a marker needs a space", "-a\n", &[]),
     (
