@@ -59,6 +59,9 @@ const TITLES: &[(&str, &str, Option<Read>)] = &[
         Some((false, "1.2.3+build.5", None, None, None, false)),
     ),
     ("V1", "1.2.3-rc.1.", None),
+    ("V1", "1.2.3+", None),
+    ("V1", "1.2.3+ build", None),
+    ("V1", "1.2.3-", None),
     (
         "V1",
         "1.2.3 - 2024-01-02",
