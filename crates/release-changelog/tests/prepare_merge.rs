@@ -1,0 +1,41 @@
+//! `prepare` into a prepared section that is not tagged yet (P1: fixes after a candidate go
+//! into the same release), and where new link definitions go when the file keeps other
+//! definitions. Found missing by mutation testing (issue 16).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use release_changelog::{prepare, Changelog, PrepareOptions};
+use release_core::policy::Policy;
+
+const PREPARED: &str = "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- Late fix.\n- Second late fix.\n\n### Security\n\n- Late security.\n\nA loose line.\n\n## [2.0.0] - 2026-01-01\n\n### Fixed\n\n- Fix.\n\n## [1.0.0] - 2025-01-01\n\n- Old.\n";
+
+#[test]
+fn new_entries_join_the_untagged_section() {
+    let policy = Policy::default();
+    let doc = Changelog::parse(PREPARED);
+    // Without leave to merge, the version has a section already (V5).
+    let err = prepare(&doc, &PrepareOptions::new("2.0.0", "2026-01-02", &policy)).unwrap_err();
+    assert!(err.to_string().contains("already has a section"), "{err}");
+
+    let mut opts = PrepareOptions::new("2.0.0", "2026-01-02", &policy);
+    opts.into_existing = true;
+    let out = prepare(&doc, &opts).unwrap().text;
+    assert_eq!(
+        out,
+        "# Changelog\n\n## [Unreleased]\n\n## [2.0.0] - 2026-01-02\n\n### Fixed\n\n- Fix.\n- Late fix.\n- Second late fix.\n\n### Security\n\n- Late security.\n\nA loose line.\n\n## [1.0.0] - 2025-01-01\n\n- Old.\n",
+        "P1: the release date is the new one; a category the section has gets the entries at its end; a new one and loose lines follow"
+    );
+}
+
+#[test]
+fn new_definitions_go_before_the_first_version_definition() {
+    let policy = Policy::default();
+    let text = "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [1.0.0] - 2025-01-01\n\n- Old.\n\n[docs]: https://docs.example.org\n[0.9.0]: https://github.com/acme/w/compare/v0.8.0...v0.9.0\n";
+    let mut opts = PrepareOptions::new("2.0.0", "2026-01-01", &policy);
+    opts.repo_url = Some("https://github.com/acme/w");
+    let out = prepare(&Changelog::parse(text), &opts).unwrap().text;
+    assert!(
+        out.ends_with("[docs]: https://docs.example.org\n[Unreleased]: https://github.com/acme/w/compare/v2.0.0...HEAD\n[2.0.0]: https://github.com/acme/w/compare/v1.0.0...v2.0.0\n[0.9.0]: https://github.com/acme/w/compare/v0.8.0...v0.9.0\n"),
+        "C3:\n{out}"
+    );
+}
