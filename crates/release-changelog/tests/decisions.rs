@@ -1,0 +1,660 @@
+//! Table rows for the changelog decisions the policy is built on, found by mutation testing
+//! (`scripts/mutants.sh changelog -- -f crates/release-changelog/src/next.rs ...`): the next
+//! version from the Unreleased categories (V4), the hosting services' compare and tag links
+//! (C3), whether a version is ready to release (C1, C2, R4) and the notes of one version (C6).
+//! Every row names the rule it checks.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use release_changelog::links::{compare_ends, normalize_repo, repo_of, tag_prefix, Host};
+use release_changelog::{next, notes, ready, release_notes, Changelog, Error, Which};
+use release_core::policy::Policy;
+use release_core::version::{Bump, ReleaseVersion};
+
+fn v(text: &str) -> ReleaseVersion {
+    ReleaseVersion::parse_version(text, &Policy::default()).unwrap()
+}
+
+// ---------------------------------------------------------------- V4: the next version
+
+/// A changelog with `unreleased` as its Unreleased body and `released` below it.
+fn changelog(unreleased: &str, released: &str) -> Changelog {
+    Changelog::parse(format!(
+        "# Changelog\n\n## [Unreleased]\n\n{unreleased}\n{released}"
+    ))
+}
+
+const RELEASED_1: &str = "## [1.2.3] - 2026-01-05\n\n### Fixed\n\n- Old.\n";
+const RELEASED_0: &str = "## [0.3.1] - 2026-01-05\n\n### Fixed\n\n- Old.\n\n## [0.3.0] - 2026-01-01\n\n### Added\n\n- Older.\n";
+
+/// (rule, Unreleased body, sections below it, the bump and version, or None when nothing is
+/// unreleased)
+type NextRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(Bump, &'static str)>,
+);
+
+const NEXT: &[NextRow] = &[
+    (
+        "V4",
+        "### Fixed\n\n- A bug.\n",
+        RELEASED_1,
+        Some((Bump::Fix, "1.2.4")),
+    ),
+    (
+        "V4",
+        "### Security\n\n- A hole.\n",
+        RELEASED_1,
+        Some((Bump::Fix, "1.2.4")),
+    ),
+    (
+        "V4",
+        "### Added\n\n- A thing.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### Deprecated\n\n- Old API.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### New Features\n\n- A thing.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### Additions\n\n- A thing.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### Changed\n\n- Faster.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### Changed\n\n- **Breaking**: the layout.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Changed\n\n- BREAKING: the layout.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Changed\n\n- [breaking] the layout.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Changed\n\n- ⚠ the layout.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Changed\n\n- The layout (a breaking change).\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    // "breaking" inside an entry is not a marker.
+    (
+        "V4",
+        "### Changed\n\n- Less code-breaking noise.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### Removed\n\n- Old API.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Breaking Changes\n\n- The layout.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Planned Removals\n\n- Old API.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    // A marker outside Changed does not make Fixed breaking.
+    (
+        "V4",
+        "### Fixed\n\n- **Breaking**: a bug.\n",
+        RELEASED_1,
+        Some((Bump::Fix, "1.2.4")),
+    ),
+    // The strongest category decides, whatever the order.
+    (
+        "V4",
+        "### Removed\n\n- Old API.\n\n### Added\n\n- A thing.\n\n### Fixed\n\n- A bug.\n",
+        RELEASED_1,
+        Some((Bump::Breaking, "2.0.0")),
+    ),
+    (
+        "V4",
+        "### Fixed\n\n- A bug.\n\n### Added\n\n- A thing.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "### Added\n\n- A thing.\n\n### Fixed\n\n- A bug.\n",
+        RELEASED_1,
+        Some((Bump::Feature, "1.3.0")),
+    ),
+    (
+        "V4",
+        "- A loose entry.\n",
+        RELEASED_1,
+        Some((Bump::Fix, "1.2.4")),
+    ),
+    // Pre-1.0: breaking bumps MINOR, a feature bumps MINOR, a fix PATCH.
+    (
+        "V4",
+        "### Removed\n\n- Old API.\n",
+        RELEASED_0,
+        Some((Bump::Breaking, "0.4.0")),
+    ),
+    (
+        "V4",
+        "### Added\n\n- A thing.\n",
+        RELEASED_0,
+        Some((Bump::Feature, "0.4.0")),
+    ),
+    (
+        "V4",
+        "### Fixed\n\n- A bug.\n",
+        RELEASED_0,
+        Some((Bump::Fix, "0.3.2")),
+    ),
+    // Nothing released: from 0.0.0.
+    (
+        "V4",
+        "### Added\n\n- A thing.\n",
+        "",
+        Some((Bump::Feature, "0.1.0")),
+    ),
+    // Nothing unreleased.
+    ("V4", "### Added\n\n", RELEASED_1, None),
+    ("V4", "", RELEASED_1, None),
+];
+
+#[test]
+fn the_strongest_change_decides_the_next_version() {
+    let policy = Policy::default();
+    for (rule, unreleased, released, expected) in NEXT {
+        let doc = changelog(unreleased, released);
+        let got = next(&doc, None, &policy).unwrap();
+        let label = format!("{rule}: {unreleased:?} after {released:?}");
+        assert_eq!(
+            got.as_ref().map(|n| (n.bump, n.version.as_str())),
+            *expected,
+            "{label}: {got:?}"
+        );
+        if let Some(n) = got {
+            let from = doc
+                .sections
+                .iter()
+                .find(|s| !s.is_unreleased())
+                .map(|s| s.version(&doc.text).to_string());
+            assert_eq!(n.from, from, "{label}");
+            assert!(!n.reasons.is_empty(), "{label}: says why");
+        }
+    }
+}
+
+#[test]
+fn next_names_each_deciding_category() {
+    let policy = Policy::default();
+    let doc = changelog(
+        "- Loose.\n\n### Changed\n\n- **Breaking**: layout.\n- Faster.\n\n### Fixed\n\n- A bug.\n",
+        RELEASED_1,
+    );
+    let n = next(&doc, None, &policy).unwrap().unwrap();
+    assert_eq!(
+        n.reasons,
+        [
+            "1 entries outside categories: fix",
+            "Changed (2, 1 marked breaking): breaking",
+            "Fixed (1): fix"
+        ],
+        "V4"
+    );
+    // The released version given wins over the changelog's newest.
+    let n = next(&doc, Some(&v("3.1.0")), &policy).unwrap().unwrap();
+    assert_eq!(
+        (n.from.as_deref(), n.version.as_str()),
+        (Some("3.1.0"), "4.0.0"),
+        "V4"
+    );
+    // The released versions are the ones below Unreleased, the newest by precedence.
+    let doc = Changelog::parse(
+        "# Changelog\n\n## [5.0.0] - TBD\n\n- Planned.\n\n## [Unreleased]\n\n### Fixed\n\n- A bug.\n\n## [1.0.0] - 2026-01-01\n\n- Old.\n\n## [1.10.0] - 2026-02-01\n\n- Newer.\n",
+    );
+    let n = next(&doc, None, &policy).unwrap().unwrap();
+    assert_eq!(
+        (n.from.as_deref(), n.version.as_str()),
+        (Some("1.10.0"), "1.10.1"),
+        "V4"
+    );
+}
+
+#[test]
+fn next_needs_exactly_one_unreleased_section() {
+    let policy = Policy::default();
+    let none = Changelog::parse("# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- Old.\n");
+    assert_eq!(next(&none, None, &policy), Err(Error::NoUnreleased), "C1");
+    let two =
+        Changelog::parse("# Changelog\n\n## [Unreleased]\n\n- A.\n\n## [Unreleased]\n\n- B.\n");
+    assert_eq!(
+        next(&two, None, &policy),
+        Err(Error::TwoUnreleased {
+            first: 3,
+            second: 7
+        }),
+        "C1"
+    );
+}
+
+// ---------------------------------------------------------------- C3: links of the hosting services
+
+/// (rule, repository URL, the service, compare v1.0.0...v1.1.0, compare v1.1.0...HEAD, tag v1.1.0)
+type HostRow = (
+    &'static str,
+    &'static str,
+    Host,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const HOSTS: &[HostRow] = &[
+    (
+        "C3",
+        "https://github.com/o/r",
+        Host::GitHub,
+        "https://github.com/o/r/compare/v1.0.0...v1.1.0",
+        "https://github.com/o/r/compare/v1.1.0...HEAD",
+        "https://github.com/o/r/releases/tag/v1.1.0",
+    ),
+    (
+        "C3",
+        "https://gitlab.com/o/r",
+        Host::GitLab,
+        "https://gitlab.com/o/r/-/compare/v1.0.0...v1.1.0",
+        "https://gitlab.com/o/r/-/compare/v1.1.0...HEAD",
+        "https://gitlab.com/o/r/-/tags/v1.1.0",
+    ),
+    (
+        "C3",
+        "https://git.example/o/-/r",
+        Host::GitLab,
+        "https://git.example/o/-/r/-/compare/v1.0.0...v1.1.0",
+        "https://git.example/o/-/r/-/compare/v1.1.0...HEAD",
+        "https://git.example/o/-/r/-/tags/v1.1.0",
+    ),
+    (
+        "C3",
+        "https://bitbucket.org/o/r",
+        Host::Bitbucket,
+        "https://bitbucket.org/o/r/branches/compare/v1.1.0..v1.0.0",
+        "https://bitbucket.org/o/r/branches/compare/HEAD..v1.1.0",
+        "https://bitbucket.org/o/r/src/v1.1.0",
+    ),
+    (
+        "C3",
+        "https://dev.azure.com/o/p/_git/r",
+        Host::Azure,
+        "https://dev.azure.com/o/p/_git/r/branchCompare?baseVersion=GTv1.0.0&targetVersion=GTv1.1.0",
+        "https://dev.azure.com/o/p/_git/r/branchCompare?baseVersion=GTv1.1.0&targetVersion=GBmain",
+        "https://dev.azure.com/o/p/_git/r?version=GTv1.1.0",
+    ),
+    (
+        "C3",
+        "https://o.visualstudio.com/p/_git/r",
+        Host::Azure,
+        "https://o.visualstudio.com/p/_git/r/branchCompare?baseVersion=GTv1.0.0&targetVersion=GTv1.1.0",
+        "https://o.visualstudio.com/p/_git/r/branchCompare?baseVersion=GTv1.1.0&targetVersion=GBmain",
+        "https://o.visualstudio.com/p/_git/r?version=GTv1.1.0",
+    ),
+    (
+        "C3",
+        "https://codeberg.org/o/r",
+        Host::GitHub,
+        "https://codeberg.org/o/r/compare/v1.0.0...v1.1.0",
+        "https://codeberg.org/o/r/compare/v1.1.0...HEAD",
+        "https://codeberg.org/o/r/releases/tag/v1.1.0",
+    ),
+];
+
+#[test]
+fn each_service_links_its_own_way() {
+    for (rule, repo, host, compare, head, tag) in HOSTS {
+        assert_eq!(Host::of(repo), *host, "{rule}: {repo}");
+        assert_eq!(host.compare(repo, "v1.0.0", "v1.1.0"), *compare, "{rule}");
+        assert_eq!(host.compare(repo, "v1.1.0", "HEAD"), *head, "{rule}");
+        assert_eq!(host.tag(repo, "v1.1.0"), *tag, "{rule}");
+        // Every link reads back: its repository, and the two ends of a compare.
+        for url in [compare, tag] {
+            assert_eq!(repo_of(url).as_deref(), Some(*repo), "{rule}: {url}");
+        }
+        assert_eq!(
+            compare_ends(compare),
+            Some(("v1.0.0".to_string(), "v1.1.0".to_string())),
+            "{rule}: {compare}"
+        );
+    }
+}
+
+/// (rule, a compare URL as found in a changelog, its ends)
+type EndsRow = (
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
+const ENDS: &[EndsRow] = &[
+    ("C3", "https://g.com/o/r/compare/v1.0.0...v1.1.0", Some(("v1.0.0", "v1.1.0"))),
+    ("C3", "https://g.com/o/r/compare/v1.0.0..v1.1.0", Some(("v1.0.0", "v1.1.0"))),
+    ("C3", "https://g.com/o/r/compare/v1.0.0", None),
+    ("C3", "https://g.com/o/r/releases/tag/v1.0.0", None),
+    (
+        "C3",
+        "https://bitbucket.org/o/r/branches/compare/v1.1.0%0Dv1.0.0#diff",
+        Some(("v1.0.0", "v1.1.0")),
+    ),
+    (
+        "C3",
+        "https://bitbucket.org/o/r/branches/compare/v1.1.0%0dv1.0.0?w=1",
+        Some(("v1.0.0", "v1.1.0")),
+    ),
+    ("C3", "https://bitbucket.org/o/r/branches/compare/v1.1.0", None),
+    (
+        "C3",
+        "https://dev.azure.com/o/p/_git/r/branchCompare?baseVersion=GTv1.0.0&targetVersion=GTv1.1.0&_a=files",
+        Some(("v1.0.0", "v1.1.0")),
+    ),
+    (
+        "C3",
+        "https://dev.azure.com/o/p/_git/r/branchCompare?baseVersion=v1.0.0&targetVersion=v1.1.0",
+        Some(("v1.0.0", "v1.1.0")),
+    ),
+    ("C3", "https://dev.azure.com/o/p/_git/r/branchCompare?baseVersion=GTv1.0.0", None),
+    (
+        "C3",
+        "https://dev.azure.com/o/p/_git/r/branchCompare?baseVersion=GTv1.0.0&x=1",
+        None,
+    ),
+];
+
+#[test]
+fn compare_links_read_back_their_ends() {
+    for (rule, url, expected) in ENDS {
+        let got = compare_ends(url);
+        assert_eq!(
+            got.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+            *expected,
+            "{rule}: {url}"
+        );
+    }
+}
+
+/// (rule, a link, its repository)
+const REPOS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "C3",
+        "https://g.com/o/r/tree/v1.0.0",
+        Some("https://g.com/o/r"),
+    ),
+    (
+        "C3",
+        "https://g.com/o/r/src/v1.0.0",
+        Some("https://g.com/o/r"),
+    ),
+    (
+        "C3",
+        "https://g.com/o/r/-/tags/v1.0.0",
+        Some("https://g.com/o/r"),
+    ),
+    ("C3", "https://g.com/o/r", None),
+    ("C3", "", None),
+];
+
+#[test]
+fn links_name_their_repository() {
+    for (rule, url, repo) in REPOS {
+        assert_eq!(repo_of(url).as_deref(), *repo, "{rule}: {url}");
+    }
+}
+
+/// (rule, repository URL as configured, normalised)
+const NORMALIZED: &[(&str, &str, &str)] = &[
+    ("C3", "https://github.com/o/r", "https://github.com/o/r"),
+    ("C3", " https://github.com/o/r/ ", "https://github.com/o/r"),
+    ("C3", "https://github.com/o/r.git", "https://github.com/o/r"),
+    ("C3", "git@github.com:o/r.git", "https://github.com/o/r"),
+    ("C3", "git@host.example:o/r:x", "https://host.example/o/r:x"),
+];
+
+#[test]
+fn repository_urls_are_normalised() {
+    for (rule, url, want) in NORMALIZED {
+        assert_eq!(normalize_repo(url), *want, "{rule}: {url}");
+    }
+    assert_eq!(tag_prefix("v1.2.3", "1.2.3"), Some("v"), "C3");
+    assert_eq!(tag_prefix("pkg-v1.2.3", "1.2.3"), Some("pkg-v"), "C3");
+    assert_eq!(tag_prefix("1.2.3", "1.2.3"), Some(""), "C3");
+    assert_eq!(tag_prefix("v1.2.3", "1.2.4"), None, "C3");
+}
+
+// ---------------------------------------------------------------- C1, C2, R4: ready to release
+
+const READY: &str = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Next.\n- And more.\n\n## [1.3.0] - 2026-03-01\n\n## [1.2.0]\n\n- No date.\n\n## [1.1.0] - 2026-02-30\n\n- Bad date.\n\n## [1.0.0] - 2026-01-05 [YANKED]\n\n### Fixed\n\n- A bug.\n\n## [0.9.0] - 2025-12-01\n\n### Fixed\n\n- Old.\n\n## [0.8.0] - 2025-11-01\n\n- Good.\n\n## [0.8.0] - 2025-10-01\n\n- Twice.\n\n## [0.7.0] - 2025-09-01\n\n- Linked.\n\n[Unreleased]: https://g.com/o/r/compare/v1.0.0...HEAD\n[1.3.0]: https://g.com/o/r/compare/v1.0.0...v1.3.0\n[1.0.0]: https://g.com/o/r/compare/v0.9.0...v1.0.0\n[0.7.0]: https://g.com/o/r/compare/v0.6.0...v0.7.0\n";
+
+/// (rule, version, Ok(substring of what was found) or Err(substring of what is missing))
+const PREPARED: &[(&str, &str, Result<&str, &str>)] = &[
+    ("C2", "0.7.0", Ok("`## [0.7.0] - 2025-09-01` at line 40")),
+    ("C2", "v0.7.0", Ok("`## [0.7.0] - 2025-09-01` at line 40")),
+    ("C2", "V0.7.0", Ok("`## [0.7.0] - 2025-09-01`")),
+    (
+        "C2",
+        "2.0.0",
+        Err("no `## [2.0.0] - YYYY-MM-DD` section yet"),
+    ),
+    (
+        "C2",
+        "1.3.0",
+        Err("the 1.3.0 section at line 10 has no entries (C2)"),
+    ),
+    (
+        "C2",
+        "1.2.0",
+        Err("the 1.2.0 heading at line 12 has no date (C2)"),
+    ),
+    ("C2", "1.1.0", Err("the 1.1.0 heading at line 16")),
+    ("R4", "1.0.0", Err("1.0.0 at line 20 is marked yanked")),
+    (
+        "C3",
+        "0.9.0",
+        Err("the 0.9.0 section at line 26 has no `[0.9.0]: …` compare link (C3)"),
+    ),
+    (
+        "C2",
+        "0.8.0",
+        Err("0.8.0 has two headings, at lines 32 and 36 (C2)"),
+    ),
+];
+
+#[test]
+fn a_prepared_version_has_a_dated_linked_section_with_entries() {
+    let doc = Changelog::parse(READY);
+    for (rule, version, expected) in PREPARED {
+        let got = ready::prepared(&doc, version);
+        match (expected, &got) {
+            (Ok(want), Ok(have)) | (Err(want), Err(have)) => {
+                assert!(have.contains(want), "{rule}: {version}: {have}")
+            }
+            _ => panic!("{rule}: {version}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
+/// (rule, changelog, Ok(what was found) or Err(substring of what is missing))
+const UNRELEASED: &[(&str, &str, Result<&str, &str>)] = &[
+    ("C1", READY, Ok("2 entries in `[Unreleased]`")),
+    (
+        "C1",
+        "# Changelog\n\n## [Unreleased]\n\n- One.\n",
+        Ok("1 entry in `[Unreleased]`"),
+    ),
+    (
+        "C1",
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n\n## [1.0.0] - 2026-01-01\n\n- Old.\n",
+        Err("`[Unreleased]` at line 3 has no entries"),
+    ),
+    (
+        "C1",
+        "# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- Old.\n",
+        Err("no `[Unreleased]` section"),
+    ),
+    (
+        "C1",
+        "# Changelog\n\n## [Unreleased]\n\n- A.\n\n## [Unreleased]\n\n- B.\n",
+        Err("two `[Unreleased]` sections, at lines 3 and 7"),
+    ),
+];
+
+#[test]
+fn unreleased_has_entries_once() {
+    for (rule, text, expected) in UNRELEASED {
+        let got = ready::unreleased_entries(&Changelog::parse(*text));
+        match (expected, &got) {
+            (Ok(want), Ok(have)) => assert_eq!(have, want, "{rule}"),
+            (Err(want), Err(have)) => assert!(have.contains(want), "{rule}: {have}"),
+            _ => panic!("{rule}: {text:?}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
+/// (rule, version, Ok(substring) when it is marked yanked, Err(substring) when not)
+const YANKED: &[(&str, &str, Result<&str, &str>)] = &[
+    ("R4", "1.0.0", Ok("1.0.0 is marked yanked at line 20")),
+    ("R4", "v1.0.0", Ok("1.0.0 is marked yanked at line 20")),
+    (
+        "R4",
+        "0.9.0",
+        Err("0.9.0 at line 26 is not marked `[YANKED]` yet (R4)"),
+    ),
+    ("R4", "3.0.0", Err("the changelog has no section for 3.0.0")),
+];
+
+#[test]
+fn a_rolled_back_version_is_marked_yanked() {
+    let doc = Changelog::parse(READY);
+    for (rule, version, expected) in YANKED {
+        let got = ready::yanked(&doc, version);
+        match (expected, &got) {
+            (Ok(want), Ok(have)) | (Err(want), Err(have)) => {
+                assert_eq!(have, want, "{rule}: {version}")
+            }
+            _ => panic!("{rule}: {version}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- C6: the notes of one version
+
+const NOTES: &str = "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- Next fix.\n\n## [1.1.0] - 2026-02-01\n\n### Added\n\n- Search ([#7]).\n\n## [1.1.0-rc.1] - 2026-01-20\n\n- Candidate only.\n\n## [1.0.0] - 2026-01-05\n\n- First [docs][d].\n\n[Unreleased]: https://g.com/o/r/compare/v1.1.0...HEAD\n[1.1.0]: https://g.com/o/r/compare/v1.0.0...v1.1.0\n[#7]: https://g.com/o/r/pull/7\n[d]: https://docs.example\n[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n";
+
+/// (rule, version released, the version whose notes it gets)
+const RELEASE_NOTES: &[(&str, &str, Result<&str, ()>)] = &[
+    ("C6", "1.1.0", Ok("1.1.0")),
+    ("C6", "1.1.0-rc.1", Ok("1.1.0-rc.1")),
+    // A candidate without a section of its own ships its prepared stable version's notes,
+    // else Unreleased.
+    ("C6", "1.1.0-rc.2", Ok("1.1.0")),
+    ("C6", "1.2.0-rc.1", Ok("Unreleased")),
+    ("C6", "1.0.0", Ok("1.0.0")),
+    ("C6", "1.2.0", Err(())),
+];
+
+#[test]
+fn a_release_gets_the_notes_of_what_it_ships() {
+    let doc = Changelog::parse(NOTES);
+    for (rule, version, expected) in RELEASE_NOTES {
+        let got = release_notes(&doc, &v(version));
+        match (expected, &got) {
+            (Ok(want), Ok(n)) => assert_eq!(n.version, *want, "{rule}: {version}"),
+            (Err(()), Err(Error::NoSuchVersion { version: asked, .. })) => {
+                assert_eq!(asked, version, "{rule}")
+            }
+            _ => panic!("{rule}: {version}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
+/// (rule, which notes, the body, the link definitions it uses)
+type NotesRow = (&'static str, Which, &'static str, &'static [&'static str]);
+
+fn notes_rows() -> Vec<NotesRow> {
+    vec![
+        (
+            "C6",
+            Which::Version("1.1.0".into()),
+            "### Added\n\n- Search ([#7]).\n",
+            &["[#7]: https://g.com/o/r/pull/7"],
+        ),
+        (
+            "C6",
+            Which::Version("v1.0.0".into()),
+            "- First [docs][d].\n",
+            &["[d]: https://docs.example"],
+        ),
+        (
+            "C6",
+            Which::Latest,
+            "### Added\n\n- Search ([#7]).\n",
+            &["[#7]: https://g.com/o/r/pull/7"],
+        ),
+        ("C6", Which::Unreleased, "### Fixed\n\n- Next fix.\n", &[]),
+    ]
+}
+
+#[test]
+fn notes_are_the_body_and_the_links_it_uses() {
+    let doc = Changelog::parse(NOTES);
+    for (rule, which, body, links) in notes_rows() {
+        let n = notes(&doc, &which).unwrap();
+        assert_eq!(n.body, body, "{rule}: {which:?}");
+        assert_eq!(n.links, links, "{rule}: {which:?}");
+        let rendered = n.render(true, true, "\n");
+        let mut want = format!("{}\n\n{body}", n.heading);
+        if !links.is_empty() {
+            want.push('\n');
+            for l in links {
+                want.push_str(l);
+                want.push('\n');
+            }
+        }
+        assert_eq!(rendered, want, "{rule}: {which:?}");
+        assert_eq!(n.render(false, false, "\n"), body, "{rule}: {which:?}");
+    }
+}
