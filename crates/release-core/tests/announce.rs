@@ -895,3 +895,259 @@ fn breaking_changes_come_first_with_their_migration() {
         .unwrap();
     assert_eq!(body.breaking, ["**Breaking**: sessions expire."], "N1");
 }
+
+// ---------------------------------------------------------------- N1: staying under the limit
+
+fn one_entry(text: &str) -> ReleaseNotes {
+    let mut n = notes();
+    n.categories = vec![Category {
+        name: "Added".into(),
+        entries: vec![Entry::new(text, false)],
+    }];
+    n
+}
+
+/// An entry of `a` letters, a separator, then `b` letters.
+fn words(a: usize, sep: &str, b: usize) -> String {
+    format!("{}{sep}{}", "a".repeat(a), "b".repeat(b))
+}
+
+/// (rule, entry, how Discord (200 characters an entry) shows it)
+fn shortened() -> Vec<(&'static str, String, String)> {
+    vec![
+        // Short enough: as it is.
+        ("N1", words(100, " ", 99), words(100, " ", 99)),
+        // One over: cut at the last space when it is in the second half, with `…`.
+        ("N1", words(150, " ", 100), format!("{}…", "a".repeat(150))),
+        ("N1", words(150, ", ", 100), format!("{}…", "a".repeat(150))),
+        // The last space in the first half: cut mid-word instead.
+        (
+            "N1",
+            words(50, " ", 200),
+            format!("{}…", words(50, " ", 148)),
+        ),
+        (
+            "N1",
+            words(99, " ", 150),
+            format!("{}…", words(99, " ", 99)),
+        ),
+        ("N1", words(100, " ", 150), format!("{}…", "a".repeat(100))),
+        ("N1", "c".repeat(201), format!("{}…", "c".repeat(199))),
+        ("N1", "c".repeat(200), "c".repeat(200)),
+    ]
+}
+
+#[test]
+fn long_entries_are_shortened_at_a_word() {
+    for (rule, entry, shown) in shortened() {
+        let m = compose(&one_entry(&entry), &Channel::new("d", ChannelKind::Discord)).unwrap();
+        let line = m
+            .text
+            .lines()
+            .find_map(|l| l.strip_prefix("- Added: "))
+            .unwrap_or_else(|| panic!("{rule}: no highlight in {}", m.text));
+        assert_eq!(line, shown, "{rule}: {} characters", entry.chars().count());
+        assert!(line.chars().count() <= 200, "{rule}");
+    }
+}
+
+fn many(n: usize, chars: usize) -> Vec<Entry> {
+    (0..n)
+        .map(|i| Entry::new(&format!("{i:02} {}", "x".repeat(chars - 3)), false))
+        .collect()
+}
+
+#[test]
+fn highlights_are_capped_then_dropped_only_as_needed() {
+    // Discord lists at most 10 highlights, and says how many more there are.
+    let mut n = notes();
+    n.categories = vec![Category {
+        name: "Added".into(),
+        entries: many(12, 20),
+    }];
+    let m = compose(&n, &Channel::new("d", ChannelKind::Discord)).unwrap();
+    assert_eq!(m.left_out, 2, "N1: {}", m.text);
+    assert_eq!(m.text.matches("\n- Added: ").count(), 10, "N1");
+    assert!(
+        m.text.contains("- Added: 09 ") && !m.text.contains("- Added: 10 "),
+        "N1"
+    );
+    assert!(
+        m.text.contains("…and 2 more in the release notes.\n"),
+        "N1: {}",
+        m.text
+    );
+    assert!(
+        m.text.contains("**What changed**: 12 added, including:"),
+        "N1"
+    );
+
+    // Ten long highlights do not fit in 2000 characters: as many as fit are kept.
+    n.categories[0].entries = many(10, 199);
+    let m = compose(&n, &Channel::new("d", ChannelKind::Discord)).unwrap();
+    let shown = m.text.matches("\n- Added: ").count();
+    assert!(shown > 0 && shown < 10, "N1: {shown}");
+    assert_eq!(m.left_out, 10 - shown, "N1");
+    assert!(m.chars <= 2000, "N1: {}", m.chars);
+    assert!(
+        m.chars + 209 > 2000,
+        "N1: one more would not fit ({})",
+        m.chars
+    );
+    assert!(
+        m.text
+            .contains(&format!("…and {} more in the release notes.", 10 - shown)),
+        "N1: {}",
+        m.text
+    );
+
+    // GitHub Discussions: no cap, but 65536 characters; the categories shown keep their
+    // headings, the ones left out entirely lose theirs.
+    n.categories = vec![
+        Category {
+            name: "Added".into(),
+            entries: many(70, 1000),
+        },
+        Category {
+            name: "Fixed".into(),
+            entries: many(20, 1000),
+        },
+    ];
+    let m = compose(&n, &Channel::new("gh", ChannelKind::GithubDiscussions)).unwrap();
+    let shown = m.text.matches("\n- ").count();
+    assert!(shown > 0 && shown < 70, "N1: {shown}");
+    assert_eq!(m.left_out, 90 - shown, "N1");
+    assert!(
+        m.chars <= 65_536 && m.chars + 1003 > 65_536,
+        "N1: {}",
+        m.chars
+    );
+    assert!(
+        m.text.contains("### Added") && !m.text.contains("### Fixed"),
+        "N1"
+    );
+    assert!(
+        m.text.contains(&format!(
+            "\n…and {} more in the release notes.\n",
+            90 - shown
+        )),
+        "N1"
+    );
+}
+
+#[test]
+fn breaking_changes_are_dropped_last_and_never_all() {
+    let mut n = notes();
+    n.categories.clear();
+    n.breaking = (0..10)
+        .map(|i| Breaking {
+            change: format!("{i} {}", "y".repeat(90)),
+            migration: String::new(),
+        })
+        .collect();
+    let m = compose(&n, &Channel::new("m", ChannelKind::Mastodon)).unwrap();
+    let shown = m.text.matches("\n- ").count();
+    assert!(shown > 0 && shown < 10, "N1: {shown}\n{}", m.text);
+    assert_eq!(m.left_out, 10 - shown, "N1");
+    assert!(m.chars <= 500, "N1");
+    assert!(
+        m.text
+            .contains(&format!("…and {} more in the upgrading notes.", 10 - shown)),
+        "N1: {}",
+        m.text
+    );
+    // The headline and the links always stay: too long even so is an error naming the limit.
+    n.project = "P".repeat(480);
+    let err = compose(&n, &Channel::new("m", ChannelKind::Mastodon)).unwrap_err();
+    assert_eq!(err.rule, Rule::N1);
+    assert!(
+        err.message
+            .contains("even without highlights; mastodon allows 500")
+            && !err.message.contains("template"),
+        "N1: {err}"
+    );
+}
+
+/// (rule, Discord template length, fits)
+const TEMPLATE_LENGTHS: &[(&str, usize, bool)] =
+    &[("N1", 1999, true), ("N1", 2000, true), ("N1", 2001, false)];
+
+#[test]
+fn a_template_fits_up_to_the_limit() {
+    for (rule, len, fits) in TEMPLATE_LENGTHS {
+        let mut c = Channel::new("d", ChannelKind::Discord);
+        c.template = Some("x".repeat(*len));
+        assert_eq!(compose(&notes(), &c).is_ok(), *fits, "{rule}: {len}");
+        let mut c = Channel::new("d", ChannelKind::Discord);
+        c.deprecation_template = Some("x".repeat(*len));
+        let got = compose_deprecation(&dep(), &c);
+        assert_eq!(got.is_ok(), *fits, "R6: {len}");
+        if let Err(e) = got {
+            assert_eq!(e.rule, Rule::R6);
+            assert!(
+                e.message
+                    .contains(&format!("is {len} characters; discord allows 2000")),
+                "R6: {e}"
+            );
+        }
+    }
+}
+
+/// (rule, the guide's change, its migration, the line Discord shows, or None)
+type BreakingRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+const BREAKING: &[BreakingRow] = &[
+    (
+        "N1",
+        "Layout changed.",
+        "Run `migrate`.",
+        Some("Layout changed. Migration: Run `migrate`."),
+    ),
+    ("N1", "Layout changed.", "", Some("Layout changed.")),
+    ("N1", "Layout changed.", " - ", Some("Layout changed.")),
+    ("N1", "Layout changed.", "—", Some("Layout changed.")),
+    ("N1", "Layout changed.", "None.", Some("Layout changed.")),
+    (
+        "N1",
+        "Layout changed.",
+        "No breaking changes",
+        Some("Layout changed."),
+    ),
+    (
+        "N1",
+        "Layout changed.",
+        "Nonetheless run it.",
+        Some("Layout changed. Migration: Nonetheless run it."),
+    ),
+    ("N1", "None", "", None),
+    ("N1", "-", "", None),
+    ("N1", "—", "", None),
+    ("N1", "", "Run it.", None),
+    ("N1", "No breaking changes in this release.", "", None),
+];
+
+#[test]
+fn placeholder_rows_of_the_guide_are_not_breaking_changes() {
+    for (rule, change, migration, shown) in BREAKING {
+        let mut n = notes();
+        n.breaking = vec![Breaking {
+            change: (*change).into(),
+            migration: (*migration).into(),
+        }];
+        let m = compose(&n, &Channel::new("d", ChannelKind::Discord)).unwrap();
+        let listed = m
+            .text
+            .split_once("⚠️ **Breaking changes**\n- ")
+            .map(|(_, rest)| rest.lines().next().unwrap_or_default());
+        assert_eq!(
+            listed, *shown,
+            "{rule}: {change:?} / {migration:?}\n{}",
+            m.text
+        );
+    }
+}
