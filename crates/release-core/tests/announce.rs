@@ -1056,6 +1056,22 @@ fn breaking_changes_are_dropped_last_and_never_all() {
         "N1: {}",
         m.text
     );
+    // The last breaking change is never dropped: a project name that leaves exactly the room
+    // of a message without breaking changes is refused, not announced without them.
+    let mut bare = n.clone();
+    bare.breaking.clear();
+    bare.project = "P".into();
+    let base = compose(&bare, &Channel::new("m", ChannelKind::Mastodon))
+        .unwrap()
+        .chars;
+    bare.project = "P".repeat(1 + 500 - base);
+    let fits = compose(&bare, &Channel::new("m", ChannelKind::Mastodon)).unwrap();
+    assert_eq!(fits.chars, 500, "N1: the room is exact");
+    n.project = bare.project.clone();
+    assert!(
+        compose(&n, &Channel::new("m", ChannelKind::Mastodon)).is_err(),
+        "N1: announced without its breaking changes"
+    );
     // The headline and the links always stay: too long even so is an error naming the limit.
     n.project = "P".repeat(480);
     let err = compose(&n, &Channel::new("m", ChannelKind::Mastodon)).unwrap_err();
