@@ -221,10 +221,10 @@ const SHAS: &[ShaRow] = &[
     (
         "T3",
         "0123456789abcdef0123456789abcdef0123456",
-        Err(&["39 characters", "abbreviation"]),
+        Err(&["39 characters, an abbreviation"]),
     ),
-    ("T3", "0123456", Err(&["7 characters", "abbreviation"])),
-    ("T3", "", Err(&["0 characters", "abbreviation"])),
+    ("T3", "0123456", Err(&["7 characters, an abbreviation"])),
+    ("T3", "", Err(&["0 characters, an abbreviation"])),
     (
         "T3",
         "0123456789abcdef0123456789abcdef012345678",
