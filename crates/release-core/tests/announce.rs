@@ -1167,3 +1167,74 @@ fn placeholder_rows_of_the_guide_are_not_breaking_changes() {
         );
     }
 }
+
+/// (rule, kind, changelog entry, the highlight as the kind shows it)
+const INLINE: &[(&str, ChannelKind, &str, &str)] = &[
+    (
+        "N1",
+        ChannelKind::Discord,
+        "- See [the docs](https://d.example).",
+        "See [the docs](https://d.example).",
+    ),
+    (
+        "N1",
+        ChannelKind::Slack,
+        "- See [the docs](https://d.example).",
+        "See <https://d.example|the docs>.",
+    ),
+    (
+        "N1",
+        ChannelKind::Mastodon,
+        "- See [the docs](https://d.example).",
+        "See the docs (https://d.example).",
+    ),
+    // Reference links keep their text: the definitions are not in the message.
+    (
+        "N1",
+        ChannelKind::Discord,
+        "- See [<docs> & more][r].",
+        "See <docs> & more.",
+    ),
+    (
+        "N1",
+        ChannelKind::Slack,
+        "- See [<docs> & more][r].",
+        "See &lt;docs&gt; &amp; more.",
+    ),
+    (
+        "N1",
+        ChannelKind::Slack,
+        "- See [<docs>].",
+        "See &lt;docs&gt;.",
+    ),
+    (
+        "N1",
+        ChannelKind::Mastodon,
+        "- See [docs][] now.",
+        "See docs now.",
+    ),
+    (
+        "N1",
+        ChannelKind::Slack,
+        "- A [broken link (x) & **bold**.",
+        "A [broken link (x) &amp; *bold*.",
+    ),
+];
+
+#[test]
+fn inline_markdown_is_rewritten_per_kind() {
+    for (rule, kind, entry, shown) in INLINE {
+        let m = compose(&one_entry(entry), &Channel::new("c", *kind)).unwrap();
+        let bullet = if *kind == ChannelKind::Slack {
+            "• "
+        } else {
+            "- "
+        };
+        let line = m
+            .text
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{bullet}Added: ")))
+            .unwrap_or_else(|| panic!("{rule}: no highlight in {}", m.text));
+        assert_eq!(line, *shown, "{rule}: {kind} {entry:?}");
+    }
+}
