@@ -1,13 +1,16 @@
 //! Table rows for the changelog decisions the policy is built on, found by mutation testing
 //! (`scripts/mutants.sh changelog -- -f crates/release-changelog/src/next.rs ...`): the next
 //! version from the Unreleased categories (V4), the hosting services' compare and tag links
-//! (C3), whether a version is ready to release (C1, C2, R4) and the notes of one version (C6).
+//! (C3), whether a version is ready to release (C1, C2, R4), the notes of one version (C6) and
+//! what `lint` reports (C1-C3, V1).
 //! Every row names the rule it checks.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
 use release_changelog::links::{compare_ends, normalize_repo, repo_of, tag_prefix, Host};
-use release_changelog::{next, notes, ready, release_notes, Changelog, Error, Which};
+use release_changelog::{
+    lint, next, notes, ready, release_notes, Changelog, Error, Severity, Which,
+};
 use release_core::policy::Policy;
 use release_core::version::{Bump, ReleaseVersion};
 
@@ -656,5 +659,341 @@ fn notes_are_the_body_and_the_links_it_uses() {
         }
         assert_eq!(rendered, want, "{rule}: {which:?}");
         assert_eq!(n.render(false, false, "\n"), body, "{rule}: {which:?}");
+    }
+}
+
+// ---------------------------------------------------------------- C1-C3, V1: what lint finds
+
+const GOOD: &str = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Next.\n\n## [1.1.0] - 2026-02-01\n\n### Fixed\n\n- A bug.\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n\n[Unreleased]: https://g.com/o/r/compare/v1.1.0...HEAD\n[1.1.0]: https://g.com/o/r/compare/v1.0.0...v1.1.0\n[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n";
+
+/// `GOOD` with each `(from, to)` replaced.
+fn good_with(edits: &[(&str, &str)]) -> String {
+    edits
+        .iter()
+        .fold(GOOD.to_string(), |text, (from, to)| text.replace(from, to))
+}
+
+/// (rule, changelog, policy, every finding as (lint rule, severity, line))
+type LintRow = (
+    &'static str,
+    String,
+    &'static str,
+    Vec<(&'static str, Severity, usize)>,
+);
+
+fn lint_rows() -> Vec<LintRow> {
+    use Severity::{Error, Warning};
+    vec![
+        ("C1", GOOD.into(), "", vec![]),
+        (
+            "C1",
+            good_with(&[("# Changelog\n\n", "")]),
+            "",
+            vec![("title", Warning, 1)],
+        ),
+        (
+            "C1",
+            "# Changelog\n\nNothing.\n".into(),
+            "",
+            vec![("no-versions", Warning, 1)],
+        ),
+        (
+            "C1",
+            good_with(&[
+                ("## [Unreleased]\n\n### Added\n\n- Next.\n\n", ""),
+                (
+                    "[Unreleased]: https://g.com/o/r/compare/v1.1.0...HEAD\n",
+                    "",
+                ),
+            ]),
+            "",
+            vec![("unreleased-missing", Warning, 3)],
+        ),
+        (
+            "C1",
+            good_with(&[("## [1.1.0]", "## [Unreleased]\n\n- More.\n\n## [1.1.0]")]),
+            "",
+            vec![("unreleased-duplicate", Error, 9)],
+        ),
+        (
+            "C1",
+            good_with(&[("### Added\n\n- Next.\n\n## [1.1.0]", "## [1.1.0]")]),
+            "",
+            vec![("unreleased-empty", Warning, 3)],
+        ),
+        (
+            "V1",
+            good_with(&[
+                ("[1.0.0] - 2026", "[1.0.0rc1] - 2026"),
+                ("[1.0.0]:", "[1.0.0rc1]:"),
+                ("v1.0.0...v1.1.0", "v1.0.0rc1...v1.1.0"),
+            ]),
+            "",
+            vec![("version-policy", Warning, 15)],
+        ),
+        // The newest version is what gets tagged next: an error there, a warning in history.
+        (
+            "V1",
+            good_with(&[
+                ("[1.1.0] - 2026", "[1.1] - 2026"),
+                ("[1.1.0]:", "[1.1]:"),
+                ("...v1.1.0\n", "...v1.1\n"),
+                ("v1.1.0...HEAD", "v1.1...HEAD"),
+            ]),
+            "",
+            vec![("version-invalid", Error, 9), ("link-stale", Warning, 21)],
+        ),
+        (
+            "V1",
+            good_with(&[
+                ("[1.0.0] - 2026", "[1.0] - 2026"),
+                ("[1.0.0]:", "[1.0]:"),
+                ("v1.0.0...v1.1.0", "v1.0...v1.1.0"),
+                ("tag/v1.0.0", "tag/v1.0"),
+            ]),
+            "",
+            vec![("version-invalid", Warning, 15)],
+        ),
+        (
+            "V2",
+            good_with(&[
+                ("[1.1.0] - 2026", "[1.1.0-beta.1] - 2026"),
+                ("[1.1.0]:", "[1.1.0-beta.1]:"),
+                ("...v1.1.0\n", "...v1.1.0-beta.1\n"),
+                ("v1.1.0...HEAD", "v1.1.0-beta.1...HEAD"),
+            ]),
+            "",
+            vec![("version-policy", Warning, 9)],
+        ),
+        (
+            "V5",
+            good_with(&[(
+                "## [1.0.0] - 2026-01-01",
+                "## [1.1.0] - 2026-01-15\n\n- Again.\n\n## [1.0.0] - 2026-01-01",
+            )]),
+            "",
+            vec![("version-duplicate", Error, 15)],
+        ),
+        // A missing date: as strict as the policy says, and nothing in a file that dates no
+        // release.
+        (
+            "C2",
+            good_with(&[("[1.1.0] - 2026-02-01", "[1.1.0]")]),
+            "",
+            vec![("date-missing", Warning, 9)],
+        ),
+        (
+            "C2",
+            good_with(&[("[1.1.0] - 2026-02-01", "[1.1.0]")]),
+            "[changelog]\ndate_missing = \"error\"\n",
+            vec![("date-missing", Error, 9)],
+        ),
+        (
+            "C2",
+            good_with(&[("[1.1.0] - 2026-02-01", "[1.1.0]")]),
+            "[changelog]\ndate_missing = \"ignore\"\n",
+            vec![],
+        ),
+        (
+            "C2",
+            good_with(&[
+                ("[1.1.0] - 2026-02-01", "[1.1.0]"),
+                ("[1.0.0] - 2026-01-01", "[1.0.0]"),
+            ]),
+            "",
+            vec![],
+        ),
+        (
+            "C2",
+            good_with(&[
+                ("[1.1.0] - 2026-02-01", "[1.1.0]"),
+                ("[1.0.0] - 2026-01-01", "[1.0.0]"),
+            ]),
+            "[changelog]\ndate_missing = \"warning\"\n",
+            vec![("date-missing", Warning, 9), ("date-missing", Warning, 15)],
+        ),
+        (
+            "C2",
+            good_with(&[("2026-01-01", "2026-03-01")]),
+            "",
+            vec![("date-order", Warning, 15)],
+        ),
+        // A hotfix of an older line is dated after the newer line above it by nature.
+        (
+            "C2",
+            good_with(&[
+                (
+                    "[1.1.0] - 2026-02-01",
+                    "[1.1.0] - 2026-02-01\n\n- x.\n\n## [1.0.1] - 2026-02-05",
+                ),
+                (
+                    "[1.0.0]: https",
+                    "[1.0.1]: https://g.com/o/r/compare/v1.0.0...v1.0.1\n[1.0.0]: https",
+                ),
+            ]),
+            "",
+            vec![],
+        ),
+        (
+            "C2",
+            good_with(&[("2026-02-01", "01 Feb 2026")]),
+            "",
+            vec![("date-format", Warning, 9)],
+        ),
+        (
+            "C2",
+            good_with(&[("2026-02-01", "2026-02-30")]),
+            "",
+            vec![("date-invalid", Error, 9)],
+        ),
+        (
+            "C1",
+            good_with(&[(
+                "## [1.1.0] - 2026-02-01\n\n",
+                "## [1.1.0] - 2026-02-01\n\nSome text.\n\n",
+            )]),
+            "",
+            vec![("text-outside-category", Warning, 11)],
+        ),
+        (
+            "R4",
+            good_with(&[(
+                "## [1.1.0] - 2026-02-01\n\n",
+                "## [1.1.0] - 2026-02-01\n\n> **Yanked:** no.\n\n",
+            )]),
+            "",
+            vec![],
+        ),
+        (
+            "C1",
+            good_with(&[(
+                "## [1.1.0] - 2026-02-01\n\n",
+                "## [1.1.0] - 2026-02-01\n\n- Loose.\n\n",
+            )]),
+            "",
+            vec![("text-outside-category", Warning, 11)],
+        ),
+        // Category names: the default list, or the file's own vocabulary; a configured list is
+        // strict.
+        (
+            "C1",
+            good_with(&[("### Fixed", "### Bugs")]),
+            "",
+            vec![("category-unknown", Warning, 11)],
+        ),
+        (
+            "C1",
+            good_with(&[
+                ("### Fixed", "### Bugs"),
+                ("### Added\n\n- First", "### Bugs\n\n- First"),
+            ]),
+            "",
+            vec![],
+        ),
+        (
+            "C1",
+            good_with(&[
+                ("### Fixed", "### Bugs"),
+                ("### Added\n\n- First", "### Bugs\n\n- First"),
+            ]),
+            "[changelog]\ncategories = [\"Added\", \"Fixed\"]\n",
+            vec![
+                ("category-unknown", Warning, 11),
+                ("category-unknown", Warning, 17),
+            ],
+        ),
+        (
+            "C1",
+            good_with(&[(
+                "### Fixed\n\n- A bug.\n",
+                "### Fixed\n\n- A bug.\n\n### fixed\n\n- B.\n",
+            )]),
+            "",
+            vec![("category-duplicate", Warning, 15)],
+        ),
+        (
+            "C1",
+            good_with(&[(
+                "### Fixed\n\n- A bug.\n",
+                "### Fixed\n\n### Added\n\n- A.\n",
+            )]),
+            "",
+            vec![("category-empty", Warning, 11)],
+        ),
+        (
+            "C3",
+            format!("{GOOD}[1.0.0]: https://x.example\n"),
+            "",
+            vec![("link-duplicate", Warning, 24)],
+        ),
+        (
+            "C3",
+            format!("{GOOD}[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n"),
+            "",
+            vec![],
+        ),
+        (
+            "C3",
+            good_with(&[("[1.1.0]: https://g.com/o/r/compare/v1.0.0...v1.1.0\n", "")]),
+            "",
+            vec![("link-missing", Warning, 9)],
+        ),
+        (
+            "C3",
+            good_with(&[("compare/v1.0.0...v1.1.0", "compare/v0.9.0...v1.1.0")]),
+            "",
+            vec![("link-stale", Warning, 22)],
+        ),
+        (
+            "C3",
+            good_with(&[("v1.1.0...HEAD", "v1.0.0...HEAD")]),
+            "",
+            vec![("link-stale", Warning, 21)],
+        ),
+        (
+            "C3",
+            good_with(&[("compare/v1.0.0...v1.1.0", "compare/v1.0.0...v11.1.0")]),
+            "",
+            vec![("link-stale", Warning, 22)],
+        ),
+        (
+            "C3",
+            good_with(&[("v1.1.0...HEAD", "v1.1.0...main")]),
+            "",
+            vec![],
+        ),
+        (
+            "C3",
+            format!("{GOOD}[0.9.0]: https://g.com/o/r/releases/tag/v0.9.0\n"),
+            "",
+            vec![("link-unused", Warning, 24)],
+        ),
+        (
+            "C1",
+            good_with(&[("- A bug.\n", "- A bug.\n\n```\ncode\n")]),
+            "",
+            vec![("fence-unclosed", Error, 15)],
+        ),
+        (
+            "C1",
+            good_with(&[(
+                "- A bug.\n",
+                "<<<<<<< HEAD\n- A bug.\n=======\n- B.\n>>>>>>> x\n",
+            )]),
+            "",
+            vec![("merge-conflict", Error, 13), ("merge-conflict", Error, 17)],
+        ),
+    ]
+}
+
+#[test]
+fn lint_finds_what_breaks_a_release_and_nothing_else() {
+    for (rule, text, toml, expected) in lint_rows() {
+        let policy = Policy::from_toml(toml).unwrap();
+        let found: Vec<(&str, Severity, usize)> = lint(&Changelog::parse(text.clone()), &policy)
+            .iter()
+            .map(|d| (d.rule, d.severity, d.line))
+            .collect();
+        assert_eq!(found, expected, "{rule}: {toml:?}\n{text}");
     }
 }
