@@ -865,6 +865,12 @@ fn breaking_changes_come_first_with_their_migration() {
         "N1: {}",
         m.text
     );
+    let m = compose(&n, &Channel::new("s", ChannelKind::Slack)).unwrap();
+    assert!(
+        m.text.contains("\n\n:warning: *Breaking changes*\n• The storage layout changed. Migration: Run `app migrate`.\n"),
+        "N1: {}",
+        m.text
+    );
     // A status has no room for the migration: the upgrading link carries it.
     let m = compose(&n, &Channel::new("m", ChannelKind::Mastodon)).unwrap();
     assert!(
