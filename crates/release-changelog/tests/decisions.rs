@@ -997,3 +997,225 @@ fn lint_finds_what_breaks_a_release_and_nothing_else() {
         assert_eq!(found, expected, "{rule}: {toml:?}\n{text}");
     }
 }
+
+/// One released version under Unreleased, no link definitions.
+fn released_as(version: &str, date: &str) -> String {
+    format!("# Changelog\n\n## [Unreleased]\n\n- Next.\n\n## [{version}] - {date}\n\n- First.\n")
+}
+
+/// (rule, version as the heading writes it, what lint says about it: (rule, severity) or none)
+const HEADING_VERSIONS: &[(&str, &str, Option<(&str, Severity)>)] = &[
+    ("V1", "1.2.3", None),
+    ("V1", "1.2", Some(("version-invalid", Severity::Error))),
+    ("V1", "1.2.3.4", Some(("version-invalid", Severity::Error))),
+    ("V1", "01.2.3", Some(("version-invalid", Severity::Error))),
+    ("V1", "1.02.3", Some(("version-invalid", Severity::Error))),
+    (
+        "V1",
+        "99999999999999999999.0.0",
+        Some(("version-invalid", Severity::Error)),
+    ),
+    ("V2", "1.2.3-rc.1", None),
+    (
+        "V1",
+        "1.2.3-rc.01",
+        Some(("version-invalid", Severity::Error)),
+    ),
+    (
+        "V1",
+        "1.2.3-rc..1",
+        Some(("version-invalid", Severity::Error)),
+    ),
+    // SemVer, but not a release version under the policy.
+    (
+        "V2",
+        "1.2.3-rc.10a",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    (
+        "V2",
+        "1.2.3-beta-2.1",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    ("V2", "1.2.3-0", Some(("version-policy", Severity::Warning))),
+    (
+        "V3",
+        "1.2.3+build.5",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    (
+        "V3",
+        "1.2.3-rc.1+b.01",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    // PEP 440 versions are a Python project's own: a warning, not an error.
+    (
+        "V1",
+        "1.0.0rc1",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    ("V1", "1.0rc1", Some(("version-policy", Severity::Warning))),
+    ("V1", "1.0.0rc", Some(("version-policy", Severity::Warning))),
+    (
+        "V1",
+        "1.0.0.post1",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    (
+        "V1",
+        "1.0.0b2.post1",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    ("V1", "1.0.0.0", Some(("version-invalid", Severity::Error))),
+    (
+        "V1",
+        "1.0.0.rc1",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    (
+        "V1",
+        "1.0.0post",
+        Some(("version-policy", Severity::Warning)),
+    ),
+    // A development snapshot is not released, so not tagged: nothing to say.
+    ("V1", "1.0.0.dev1", None),
+    // Not PEP 440 either: a `+` is no PEP 440 pre-, post- or dev-release.
+    (
+        "V1",
+        "1.0.0rc1+x",
+        Some(("version-invalid", Severity::Error)),
+    ),
+];
+
+#[test]
+fn heading_versions_are_semver_or_said_not_to_be() {
+    let policy = Policy::default();
+    for (rule, version, expected) in HEADING_VERSIONS {
+        let text = released_as(version, "2026-01-01");
+        let found: Vec<(&str, Severity, usize)> = lint(&Changelog::parse(text), &policy)
+            .iter()
+            .map(|d| (d.rule, d.severity, d.line))
+            .collect();
+        let want: Vec<(&str, Severity, usize)> =
+            expected.iter().map(|(r, s)| (*r, *s, 7)).collect();
+        assert_eq!(found, want, "{rule}: {version:?}");
+    }
+}
+
+/// (rule, date as the heading writes it, what lint says about it)
+const HEADING_DATES: &[(&str, &str, Option<(&str, Severity)>)] = &[
+    ("C2", "2026-02-01", None),
+    (
+        "C2",
+        "01 Feb 2026",
+        Some(("date-format", Severity::Warning)),
+    ),
+    (
+        "C2",
+        "31 Jan 2026",
+        Some(("date-format", Severity::Warning)),
+    ),
+    ("C2", "2026.02.01", Some(("date-format", Severity::Warning))),
+    (
+        "C2",
+        "February 1, 2026",
+        Some(("date-format", Severity::Warning)),
+    ),
+    ("C2", "2026-2-1", Some(("date-format", Severity::Warning))),
+    ("C2", "30 Feb 2026", Some(("date-invalid", Severity::Error))),
+    ("C2", "2026/02/30", Some(("date-invalid", Severity::Error))),
+    ("C2", "1 Feb 999", Some(("date-invalid", Severity::Error))),
+    (
+        "C2",
+        "1 Smarch 2026",
+        Some(("date-invalid", Severity::Error)),
+    ),
+    ("C2", "2026-02", Some(("date-invalid", Severity::Error))),
+];
+
+#[test]
+fn heading_dates_are_iso_or_said_not_to_be() {
+    let policy = Policy::default();
+    for (rule, date, expected) in HEADING_DATES {
+        let text = released_as("1.2.3", date);
+        let found: Vec<(&str, Severity, usize)> = lint(&Changelog::parse(text), &policy)
+            .iter()
+            .map(|d| (d.rule, d.severity, d.line))
+            .collect();
+        let want: Vec<(&str, Severity, usize)> =
+            expected.iter().map(|(r, s)| (*r, *s, 7)).collect();
+        assert_eq!(found, want, "{rule}: {date:?}");
+    }
+}
+
+/// (rule, the section above and its date, the section below and its date, date-order found)
+const DATE_ORDER: &[(&str, &str, &str, &str, &str, bool)] = &[
+    ("C2", "1.1.0", "2026-02-01", "1.0.0", "2026-01-01", false),
+    ("C2", "1.1.0", "2026-02-01", "1.0.0", "2026-02-01", false),
+    ("C2", "1.1.0", "2026-02-01", "1.0.0", "2026-02-02", true),
+    // A hotfix of an older line (a later patch) is dated after the newer line above it.
+    ("C2", "1.1.0", "2026-02-01", "1.0.1", "2026-02-05", false),
+    ("C2", "2.0.0", "2026-02-01", "1.9.3", "2026-02-05", false),
+    // Not a hotfix: the line's first release, the same line, or a greater version below.
+    ("C2", "1.1.0", "2026-02-01", "1.0.0", "2026-02-05", true),
+    ("C2", "1.1.1", "2026-02-01", "1.1.0", "2026-02-05", true),
+    ("C2", "1.0.0", "2026-02-01", "1.1.1", "2026-02-05", true),
+];
+
+#[test]
+fn sections_go_newest_first_except_older_line_hotfixes() {
+    let policy = Policy::default();
+    for (rule, above, above_date, below, below_date, order) in DATE_ORDER {
+        let text = format!(
+            "# Changelog\n\n## [Unreleased]\n\n- Next.\n\n## [{above}] - {above_date}\n\n- A.\n\n## [{below}] - {below_date}\n\n- B.\n"
+        );
+        let found: Vec<(&str, Severity, usize)> = lint(&Changelog::parse(text), &policy)
+            .iter()
+            .map(|d| (d.rule, d.severity, d.line))
+            .collect();
+        let want = if *order {
+            vec![("date-order", Severity::Warning, 11)]
+        } else {
+            vec![]
+        };
+        assert_eq!(
+            found, want,
+            "{rule}: {above} {above_date} above {below} {below_date}"
+        );
+    }
+}
+
+/// (rule, the 1.1.0 compare link, stale)
+const COMPARE_LINKS: &[(&str, &str, bool)] = &[
+    ("C3", "https://g.com/o/r/compare/v1.0.0...v1.1.0", false),
+    // A start between the base and this version names a release the file leaves out.
+    ("C3", "https://g.com/o/r/compare/v1.0.5...v1.1.0", false),
+    ("C3", "https://g.com/o/r/compare/v1.1.0...v1.1.0", true),
+    ("C3", "https://g.com/o/r/compare/v1.2.0...v1.1.0", true),
+    ("C3", "https://g.com/o/r/compare/v0.9.0...v1.1.0", true),
+    ("C3", "https://g.com/o/r/compare/v1.0.0...v1.2.0", true),
+    ("C3", "https://g.com/o/r/compare/v1.0.0...v21.1.0", true),
+    (
+        "C3",
+        "https://g.com/o/r/compare/v1.0.0...v1.1.0.1.1.0",
+        true,
+    ),
+];
+
+#[test]
+fn compare_links_start_at_the_release_below() {
+    let policy = Policy::default();
+    for (rule, link, stale) in COMPARE_LINKS {
+        let text = good_with(&[("https://g.com/o/r/compare/v1.0.0...v1.1.0", link)]);
+        let found: Vec<(&str, Severity, usize)> = lint(&Changelog::parse(text), &policy)
+            .iter()
+            .map(|d| (d.rule, d.severity, d.line))
+            .collect();
+        let want = if *stale {
+            vec![("link-stale", Severity::Warning, 22)]
+        } else {
+            vec![]
+        };
+        assert_eq!(found, want, "{rule}: {link}");
+    }
+}
