@@ -1003,8 +1003,11 @@ fn released_as(version: &str, date: &str) -> String {
     format!("# Changelog\n\n## [Unreleased]\n\n- Next.\n\n## [{version}] - {date}\n\n- First.\n")
 }
 
-/// (rule, version as the heading writes it, what lint says about it: (rule, severity) or none)
-const HEADING_VERSIONS: &[(&str, &str, Option<(&str, Severity)>)] = &[
+/// (rule, as the heading writes it, what lint says about it: (rule, severity) or none)
+type HeadingRow = (&'static str, &'static str, Option<(&'static str, Severity)>);
+
+/// (rule, version as the heading writes it, what lint says about it)
+const HEADING_VERSIONS: &[HeadingRow] = &[
     ("V1", "1.2.3", None),
     ("V1", "1.2", Some(("version-invalid", Severity::Error))),
     ("V1", "1.2.3.4", Some(("version-invalid", Severity::Error))),
@@ -1103,7 +1106,7 @@ fn heading_versions_are_semver_or_said_not_to_be() {
 }
 
 /// (rule, date as the heading writes it, what lint says about it)
-const HEADING_DATES: &[(&str, &str, Option<(&str, Severity)>)] = &[
+const HEADING_DATES: &[HeadingRow] = &[
     ("C2", "2026-02-01", None),
     (
         "C2",
