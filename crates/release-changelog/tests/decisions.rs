@@ -920,6 +920,20 @@ fn lint_rows() -> Vec<LintRow> {
             "",
             vec![("category-empty", Warning, 11)],
         ),
+        // Prose under a category is content: the heading is not empty.
+        (
+            "C1",
+            good_with(&[("### Fixed\n\n- A bug.\n", "### Fixed\n\nSee the notes.\n")]),
+            "",
+            vec![],
+        ),
+        // Versions as level-1 headings: the file has no title level above them to miss.
+        (
+            "C1",
+            "# [Unreleased]\n\n- Next.\n\n# [1.0.0] - 2026-01-01\n\n- First.\n".into(),
+            "",
+            vec![],
+        ),
         (
             "C3",
             format!("{GOOD}[1.0.0]: https://x.example\n"),
