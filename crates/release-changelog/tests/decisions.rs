@@ -1236,3 +1236,42 @@ fn compare_links_start_at_the_release_below() {
         assert_eq!(found, want, "{rule}: {link}");
     }
 }
+
+/// (rule, the 1.0.0 section's body as the file has it (it is the last section), the notes)
+const NOTE_BODIES: &[(&str, &str, &str)] = &[
+    ("C6", "\n- A.\n\n", "- A.\n"),
+    ("C6", "\n\n\n- A.\n- B.\n", "- A.\n- B.\n"),
+    ("C6", "\n- A.\n\n<!-- next-url -->\n\n", "- A.\n"),
+    ("C6", "\n- A.\n<!--\nnote\n-->\n", "- A.\n"),
+    ("C6", "\n- A.\n<!-- c -->\n- B.\n", "- A.\n<!-- c -->\n- B.\n"),
+    ("C6", "\n- A.\n\n[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n<!-- x -->\n", "- A.\n"),
+    (
+        "C6",
+        "\n- A.\n\n<!-- x -->\n[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n[a]: https://a.example\n",
+        "- A.\n",
+    ),
+    ("C6", "\n- A. <!-- inline -->\n", "- A. <!-- inline -->\n"),
+    ("C6", "\n- A.\n  \t\n", "- A.\n"),
+    ("C6", "\n- A.", "- A.\n"),
+    ("C6", "\n\n  \n", ""),
+];
+
+#[test]
+fn notes_drop_what_trails_the_body() {
+    for (rule, body, notes_body) in NOTE_BODIES {
+        let text = format!("# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n{body}");
+        let n = notes(&Changelog::parse(text), &Which::Version("1.0.0".into())).unwrap();
+        assert_eq!(n.body, *notes_body, "{rule}: {body:?}");
+        assert_eq!(n.line, 5, "{rule}");
+        assert_eq!(n.date.as_deref(), Some("2026-01-01"), "{rule}");
+    }
+    // Line endings stay as written.
+    let crlf = "# Changelog\r\n\r\n## [1.0.0] - 2026-01-01\r\n\r\n- A.\r\n\r\n<!-- x -->\r\n";
+    let n = notes(&Changelog::parse(crlf), &Which::Version("1.0.0".into())).unwrap();
+    assert_eq!(n.body, "- A.\r\n", "C6");
+    assert_eq!(
+        n.render(true, false, "\r\n"),
+        "## [1.0.0] - 2026-01-01\r\n\r\n- A.\r\n",
+        "C6"
+    );
+}
