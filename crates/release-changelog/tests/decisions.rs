@@ -9,7 +9,7 @@
 
 use release_changelog::links::{compare_ends, normalize_repo, repo_of, tag_prefix, Host};
 use release_changelog::{
-    lint, next, notes, ready, release_notes, Changelog, Error, Severity, Which,
+    announce_categories, lint, next, notes, ready, release_notes, Changelog, Error, Severity, Which,
 };
 use release_core::policy::Policy;
 use release_core::version::{Bump, ReleaseVersion};
@@ -470,11 +470,13 @@ fn repository_urls_are_normalised() {
 
 // ---------------------------------------------------------------- C1, C2, R4: ready to release
 
-const READY: &str = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Next.\n- And more.\n\n## [1.3.0] - 2026-03-01\n\n## [1.2.0]\n\n- No date.\n\n## [1.1.0] - 2026-02-30\n\n- Bad date.\n\n## [1.0.0] - 2026-01-05 [YANKED]\n\n### Fixed\n\n- A bug.\n\n## [0.9.0] - 2025-12-01\n\n### Fixed\n\n- Old.\n\n## [0.8.0] - 2025-11-01\n\n- Good.\n\n## [0.8.0] - 2025-10-01\n\n- Twice.\n\n## [0.7.0] - 2025-09-01\n\n- Linked.\n\n[Unreleased]: https://g.com/o/r/compare/v1.0.0...HEAD\n[1.3.0]: https://g.com/o/r/compare/v1.0.0...v1.3.0\n[1.0.0]: https://g.com/o/r/compare/v0.9.0...v1.0.0\n[0.7.0]: https://g.com/o/r/compare/v0.6.0...v0.7.0\n";
+const READY: &str = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Next.\n- And more.\n\n## [1.3.0] - 2026-03-01\n\n## [1.2.0]\n\n- No date.\n\n## [1.1.0] - 2026-02-30\n\n- Bad date.\n\n## [1.0.0] - 2026-01-05 [YANKED]\n\n### Fixed\n\n- A bug.\n\n## [0.9.0] - 2025-12-01\n\n### Fixed\n\n- Old.\n\n## [0.8.0] - 2025-11-01\n\n- Good.\n\n## [0.8.0] - 2025-10-01\n\n- Twice.\n\n## [0.7.0] - 2025-09-01\n\n- Linked.\n\n## [0.6.0](https://g.com/o/r/compare/v0.5.0...v0.6.0) - 2025-08-01\n\n- Inline link.\n\n[Unreleased]: https://g.com/o/r/compare/v1.0.0...HEAD\n[1.3.0]: https://g.com/o/r/compare/v1.0.0...v1.3.0\n[1.0.0]: https://g.com/o/r/compare/v0.9.0...v1.0.0\n[0.7.0]: https://g.com/o/r/compare/v0.6.0...v0.7.0\n";
 
 /// (rule, version, Ok(substring of what was found) or Err(substring of what is missing))
 const PREPARED: &[(&str, &str, Result<&str, &str>)] = &[
     ("C2", "0.7.0", Ok("`## [0.7.0] - 2025-09-01` at line 40")),
+    // A link in the heading itself is the section's link.
+    ("C3", "0.6.0", Ok("`## [0.6.0] - 2025-08-01` at line 44")),
     ("C2", "v0.7.0", Ok("`## [0.7.0] - 2025-09-01` at line 40")),
     ("C2", "V0.7.0", Ok("`## [0.7.0] - 2025-09-01`")),
     (
@@ -1274,4 +1276,41 @@ fn notes_drop_what_trails_the_body() {
         "## [1.0.0] - 2026-01-01\r\n\r\n- A.\r\n",
         "C6"
     );
+}
+
+#[test]
+fn notes_take_the_definitions_of_closed_labels_only() {
+    let text = "# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- See [docs\n  and [more][m].\n\n[docs]: https://d.example\n[m]: https://m.example\n";
+    let n = notes(&Changelog::parse(text), &Which::Version("1.0.0".into())).unwrap();
+    assert_eq!(n.links, ["[m]: https://m.example"], "C6");
+}
+
+/// (rule, entry as the changelog has it, the category it is announced under, breaking)
+type AnnouncedRow = (&'static str, &'static str, &'static str, bool);
+
+const ANNOUNCED: &[AnnouncedRow] = &[
+    ("N1", "Loose entry.", "Changes", false),
+    ("N1", "**Breaking**: the layout.", "Added", true),
+    ("N1", "Search.", "Added", false),
+    ("N1", "BREAKING: old flag gone.", "Removed", true),
+];
+
+#[test]
+fn announcements_read_entries_by_category() {
+    let text = "# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- Loose entry.\n\n### Added\n\n- **Breaking**: the layout.\n- Search.\n\n### Fixed\n\n### Removed\n\n- BREAKING: old flag gone.\n";
+    let doc = Changelog::parse(text);
+    let section = doc.find("1.0.0")[0];
+    let got: Vec<(String, String, bool)> = announce_categories(&doc, section)
+        .into_iter()
+        .flat_map(|c| {
+            c.entries
+                .into_iter()
+                .map(move |e| (c.name.clone(), e.text, e.breaking))
+        })
+        .collect();
+    let want: Vec<(String, String, bool)> = ANNOUNCED
+        .iter()
+        .map(|(_, text, category, breaking)| (category.to_string(), text.to_string(), *breaking))
+        .collect();
+    assert_eq!(got, want, "N1: empty categories are left out");
 }
