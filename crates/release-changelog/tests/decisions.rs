@@ -1254,6 +1254,8 @@ const NOTE_BODIES: &[(&str, &str, &str)] = &[
     ),
     ("C6", "\n- A. <!-- inline -->\n", "- A. <!-- inline -->\n"),
     ("C6", "\n- A.\n  \t\n", "- A.\n"),
+    // The last line is kept as written, trailing blanks and line ending included.
+    ("C6", "\n- A.  \n\n", "- A.  \n"),
     ("C6", "\n- A.", "- A.\n"),
     ("C6", "\n\n  \n", ""),
 ];
