@@ -1116,3 +1116,84 @@ fn a_rule_equals_its_id_only() {
         assert!(*rule != "", "{rule}");
     }
 }
+
+// ---------------------------------------------------------------- T6, R3: reconcile, one re-tag per target
+
+/// (rule, the registry's digest of each tag, the re-tags: (target, the aliases moved to it))
+type BatchRow = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+const BATCHES: &[BatchRow] = &[
+    // Everything where T6 puts it: nothing to do.
+    (
+        "T6",
+        &[
+            ("0.1.1", "sha256:a"),
+            ("0.1", "sha256:a"),
+            ("0.2.0", "sha256:b"),
+            ("0.2", "sha256:b"),
+            ("0", "sha256:b"),
+            ("latest", "sha256:b"),
+        ],
+        &[],
+    ),
+    // Two targets: one re-tag each, `latest` in the last.
+    (
+        "T6",
+        &[
+            ("0.1.1", "sha256:a"),
+            ("0.1", "sha256:b"),
+            ("0.2.0", "sha256:b"),
+            ("0.2", "sha256:a"),
+            ("0", "sha256:a"),
+            ("latest", "sha256:a"),
+        ],
+        &[("0.1.1", &["0.1"]), ("0.2.0", &["0.2", "0", "latest"])],
+    ),
+    // A missing alias is created with the others of its target.
+    (
+        "T6",
+        &[
+            ("0.1.1", "sha256:a"),
+            ("0.2.0", "sha256:b"),
+            ("0.2", "sha256:a"),
+            ("latest", "sha256:b"),
+        ],
+        &[("0.1.1", &["0.1"]), ("0.2.0", &["0.2", "0"])],
+    ),
+];
+
+#[test]
+fn reconciling_re_tags_once_per_target() {
+    use release_core::rollback::ReconcilePlan;
+    use std::collections::BTreeMap;
+    let p = Policy::default();
+    let history = History::from_tags(["v0.1.1", "v0.2.0"], &p);
+    for (rule, registry, expected) in BATCHES {
+        let digest_of: BTreeMap<String, String> = registry
+            .iter()
+            .map(|(t, d)| (t.to_string(), d.to_string()))
+            .collect();
+        let tags: Vec<String> = digest_of.keys().cloned().collect();
+        let plan = ReconcilePlan::compute(&history, &[], &tags, &digest_of, &p);
+        let got: Vec<(String, Vec<&str>)> = plan
+            .batches()
+            .into_iter()
+            .map(|(target, idx)| {
+                let names = idx
+                    .iter()
+                    .map(|&i| plan.aliases[i].alias.as_str())
+                    .collect();
+                (target.to_string(), names)
+            })
+            .collect();
+        let want: Vec<(String, Vec<&str>)> = expected
+            .iter()
+            .map(|(t, a)| (t.to_string(), a.to_vec()))
+            .collect();
+        assert_eq!(got, want, "{rule}: {registry:?}");
+    }
+}
