@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::scan::{self, Blocks, Heading, LineIndex, LinkDef};
@@ -61,8 +60,6 @@ pub struct Changelog {
     pub sections: Vec<Section>,
     /// The line ending new lines get: the file's first one (`\n` when it has none).
     pub newline: &'static str,
-    /// Link definitions by normalised label, built on first use.
-    link_index: OnceCell<HashMap<String, Vec<usize>>>,
     /// Line starts, built on first use.
     line_index: OnceCell<LineIndex>,
 }
@@ -261,7 +258,6 @@ impl Changelog {
             level,
             sections,
             newline,
-            link_index: OnceCell::new(),
             line_index: OnceCell::new(),
         }
     }
@@ -392,37 +388,15 @@ impl Changelog {
             .collect()
     }
 
-    /// Link definitions whose normalised label is `label`'s.
+    /// Link definitions whose normalised label is `label`'s, in file order. A scan: callers
+    /// that look up many labels build their own map (lint's first definitions).
     pub fn links_for(&self, label: &str) -> Vec<&LinkDef> {
         let want = normalize_label(label);
-        // A few lookups (prepare) scan; many (lint) build the index first with `index_links`.
-        let Some(index) = self.link_index.get() else {
-            return self
-                .blocks
-                .links
-                .iter()
-                .filter(|d| label_is(&self.text[d.label.clone()], &want))
-                .collect();
-        };
-        index
-            .get(&want)
-            .map(|v| v.iter().map(|&i| &self.blocks.links[i]).collect())
-            .unwrap_or_default()
-    }
-
-    /// Builds the label index and the line index, for callers that look up many labels and
-    /// lines (lint).
-    pub fn index_links(&self) {
-        self.line_index.get_or_init(|| LineIndex::new(&self.text));
-        self.link_index.get_or_init(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, d) in self.blocks.links.iter().enumerate() {
-                map.entry(label_key(&self.text[d.label.clone()]).into_owned())
-                    .or_default()
-                    .push(i);
-            }
-            map
-        });
+        self.blocks
+            .links
+            .iter()
+            .filter(|d| label_is(&self.text[d.label.clone()], &want))
+            .collect()
     }
 
     /// The line index, built on first use.
