@@ -113,6 +113,11 @@ else
 fi
 for f in "${pick[@]}"; do
   kb=$(($(stat -c %s "$f") / 1024))
+  if ! "$PC" "$f" >/dev/null 2>&1; then
+    # clap's and textual's changelogs repeat a version: parse-changelog refuses them.
+    printf '| %-44s | %9s | %9s | %5s | %-6s |\n' "notes --latest, $(basename "$f" | sed 's/__CHANGELOG.md//; s/__/\//') (${kb} KB)" "-" "refuses" "-" "<= 1.0"
+    continue
+  fi
   row "notes --latest, $(basename "$f" | sed 's/__CHANGELOG.md//; s/__/\//') (${kb} KB)" "<= 1.0" \
     "$REL changelog notes --latest --file $f" "$PC $f"
 done

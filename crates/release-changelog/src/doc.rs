@@ -117,6 +117,22 @@ pub(crate) fn simple_label(raw: &str) -> bool {
         && !raw.contains("  ")
 }
 
+/// [`label_key`] without an allocation per label: a label that needs lower-casing is
+/// lower-cased into `buf`, which the caller reuses for the next one (lint looks up every
+/// `[label]` of a file; most are plain, thousands are not).
+pub(crate) fn label_key_in<'a>(raw: &'a str, buf: &'a mut String) -> &'a str {
+    if !simple_label(raw) {
+        *buf = normalize_label(raw);
+    } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        buf.clear();
+        buf.push_str(raw);
+        buf.make_ascii_lowercase();
+    } else {
+        return raw;
+    }
+    buf
+}
+
 /// A label's normal form ([`normalize_label`]), borrowed when the label already is in it: the
 /// common case, so that looking up every `[label]` of a large file allocates almost nothing.
 pub(crate) fn label_key(raw: &str) -> Cow<'_, str> {

@@ -8,7 +8,7 @@ use release_core::policy::{CompareBase, DateMissing, Policy};
 use release_core::version::ReleaseVersion;
 use serde::Serialize;
 
-use crate::doc::{label_key, Changelog};
+use crate::doc::{label_key, label_key_in, Changelog};
 use crate::links;
 use crate::notes::bracketed;
 use crate::scan::LineIndex;
@@ -669,9 +669,10 @@ fn lenient_date(d: &str) -> bool {
 fn used_definitions(doc: &Changelog, defs: &HashMap<&str, usize>) -> Vec<bool> {
     let text = &doc.text;
     let mut used = vec![false; doc.blocks.links.len()];
+    let mut buf = String::new();
     let mut mark = |gap: &str| {
         for raw in bracketed(gap) {
-            if let Some(&first) = defs.get(label_key(raw).as_ref()) {
+            if let Some(&first) = defs.get(label_key_in(raw, &mut buf)) {
                 used[first] = true;
             }
         }
