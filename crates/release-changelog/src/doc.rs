@@ -136,12 +136,12 @@ pub(crate) fn label_key_in<'a>(raw: &'a str, buf: &'a mut String) -> &'a str {
 /// A label's normal form ([`normalize_label`]), borrowed when the label already is in it: the
 /// common case, so that looking up every `[label]` of a large file allocates almost nothing.
 pub(crate) fn label_key(raw: &str) -> Cow<'_, str> {
-    if !simple_label(raw) {
-        Cow::Owned(normalize_label(raw))
-    } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(raw.to_ascii_lowercase())
-    } else {
+    // One decision, `label_key_in`'s: it hands back `raw` itself when nothing changes.
+    let mut buf = String::new();
+    if std::ptr::eq(label_key_in(raw, &mut buf), raw) {
         Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(buf)
     }
 }
 
