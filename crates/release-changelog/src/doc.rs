@@ -107,28 +107,61 @@ pub(crate) fn has_content(blocks: &Blocks, range: Range<usize>) -> bool {
     blocks.content.get(i).is_some_and(|&s| s < range.end)
 }
 
+/// What a raw label needs to reach its normal form ([`normalize_label`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum LabelForm {
+    /// Already normal: ASCII, no upper case, single spaces between words only.
+    Normal,
+    /// ASCII with single spaces, but with upper case to lower.
+    Upper,
+    /// Whitespace to collapse or non-ASCII text: the full normalisation.
+    Other,
+}
+
+/// One pass over the bytes: lint classifies every `[label]` of a file, so this stays a plain
+/// loop (no substring searcher, no second scan for upper case).
+fn label_form(raw: &str) -> LabelForm {
+    let mut form = LabelForm::Normal;
+    // Whether the previous byte was a space, or we are at the start: a space there is a
+    // leading or a double space, both collapsed by normalisation.
+    let mut after_space = true;
+    for &b in raw.as_bytes() {
+        match b {
+            b' ' if after_space => return LabelForm::Other,
+            b' ' => after_space = true,
+            // Every ASCII character `split_whitespace` splits on but the single space.
+            b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' => return LabelForm::Other,
+            0x80.. => return LabelForm::Other,
+            b'A'..=b'Z' => {
+                form = LabelForm::Upper;
+                after_space = false;
+            }
+            _ => after_space = false,
+        }
+    }
+    if after_space && !raw.is_empty() {
+        return LabelForm::Other; // a trailing space
+    }
+    form
+}
+
 /// An ASCII label whose normal form is just its lower case (no whitespace to collapse).
 pub(crate) fn simple_label(raw: &str) -> bool {
-    // Every ASCII character `split_whitespace` splits on but the single space.
-    raw.is_ascii()
-        && !raw.starts_with(' ')
-        && !raw.ends_with(' ')
-        && !raw.contains(['\t', '\n', '\r', '\x0b', '\x0c'])
-        && !raw.contains("  ")
+    label_form(raw) != LabelForm::Other
 }
 
 /// [`label_key`] without an allocation per label: a label that needs lower-casing is
 /// lower-cased into `buf`, which the caller reuses for the next one (lint looks up every
 /// `[label]` of a file; most are plain, thousands are not).
 pub(crate) fn label_key_in<'a>(raw: &'a str, buf: &'a mut String) -> &'a str {
-    if !simple_label(raw) {
-        *buf = normalize_label(raw);
-    } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-        buf.clear();
-        buf.push_str(raw);
-        buf.make_ascii_lowercase();
-    } else {
-        return raw;
+    match label_form(raw) {
+        LabelForm::Normal => return raw,
+        LabelForm::Upper => {
+            buf.clear();
+            buf.push_str(raw);
+            buf.make_ascii_lowercase();
+        }
+        LabelForm::Other => *buf = normalize_label(raw),
     }
     buf
 }
@@ -509,7 +542,8 @@ fn fill_section(text: &str, blocks: &Blocks, level: u8, section: &mut Section) {
 /// the range end), with trailing blank lines, comments and definitions left out.
 fn entries_in(text: &str, blocks: &Blocks, range: Range<usize>) -> Vec<Range<usize>> {
     let i = blocks.items.partition_point(|it| it.start < range.start);
-    let mut starts = Vec::new();
+    // One vector: each entry's start first, its end once the next start is known.
+    let mut out: Vec<Range<usize>> = Vec::new();
     let mut open_content: Option<usize> = None;
     for it in blocks.items[i..]
         .iter()
@@ -520,17 +554,16 @@ fn entries_in(text: &str, blocks: &Blocks, range: Range<usize>) -> Vec<Range<usi
             Some(c) => it.indent < c,
         };
         if top {
-            starts.push(it.start);
+            out.push(it.start..it.start);
             open_content = Some(it.content);
         }
     }
     // An item ends at the next item, a heading, or at the first non-blank line that is not
     // part of it; approximating: the next top-level item or the end of the range, trimmed back
     // to the last content line.
-    let mut out = Vec::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let limit = starts.get(k + 1).copied().unwrap_or(range.end);
-        out.push(s..trim_block_end(text, blocks, s, limit));
+    for k in 0..out.len() {
+        let limit = out.get(k + 1).map_or(range.end, |next| next.start);
+        out[k].end = trim_block_end(text, blocks, out[k].start, limit);
     }
     out
 }
@@ -543,5 +576,64 @@ pub(crate) fn trim_block_end(text: &str, blocks: &Blocks, start: usize, limit: u
     match memchr::memchr(b'\n', &text.as_bytes()[last..limit]) {
         Some(p) => last + p + 1,
         None => limit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast paths of label matching against the one definition of a label's normal form:
+    /// same key for every label, borrowed exactly when an ASCII label is already normal, so a
+    /// wrong fast path shows as a different key, and a lost one as an allocation.
+    #[test]
+    fn label_keys_agree_with_normalize_label() {
+        let rows = [
+            "",
+            "a",
+            "1.2.0",
+            "unreleased",
+            "Unreleased",
+            "FOO bar",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "  ",
+            " ",
+            "a\tb",
+            "a\nb",
+            "a\rb",
+            "a\u{b}b",
+            "a\u{c}b",
+            "\tA",
+            "Ä",
+            "straße",
+            "x y z",
+            "x  Y",
+            "#123",
+            "v1.0.0-RC.1",
+        ];
+        for raw in rows {
+            let want = normalize_label(raw);
+            let key = label_key(raw);
+            assert_eq!(key, want, "label_key({raw:?})");
+            let mut buf = String::from("stale");
+            assert_eq!(label_key_in(raw, &mut buf), want, "label_key_in({raw:?})");
+            assert!(label_is(raw, &want), "label_is({raw:?}, {want:?})");
+            assert!(!label_is(raw, "something else"), "label_is({raw:?}, other)");
+            if raw.is_ascii() {
+                assert_eq!(
+                    matches!(key, Cow::Borrowed(_)),
+                    want == raw,
+                    "label_key({raw:?}) borrows exactly when the label is already normal"
+                );
+                assert_eq!(
+                    simple_label(raw),
+                    want.len() == raw.len() && want.eq_ignore_ascii_case(raw),
+                    "simple_label({raw:?})"
+                );
+            }
+        }
     }
 }

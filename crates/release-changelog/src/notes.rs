@@ -131,10 +131,8 @@ pub(crate) fn bracketed(text: &str) -> impl Iterator<Item = &str> {
     std::iter::from_fn(move || {
         while let Some(p) = memchr::memchr(b'[', &b[i..]) {
             let s = i + p + 1;
-            let mut j = s;
-            while j < b.len() && b[j] != b']' && b[j] != b'[' && b[j] != b'\n' {
-                j += 1;
-            }
+            // The label ends at the first `]`; a `[` or a line end before it means no label.
+            let j = memchr::memchr3(b']', b'[', b'\n', &b[s..]).map_or(b.len(), |q| s + q);
             i = s;
             if j < b.len() && b[j] == b']' && j > s {
                 return Some(&text[s..j]);

@@ -467,13 +467,10 @@ fn link_def(rest: &[u8]) -> Option<(Range<usize>, Range<usize>)> {
         return None; // destination on the next line: not recorded (rare in changelogs)
     }
     let (url, after) = if rest[j] == b'<' {
-        let end = rest[j + 1..].iter().position(|&b| b == b'>')? + j + 1;
+        let end = memchr::memchr(b'>', &rest[j + 1..])? + j + 1;
         (j + 1..end, end + 1)
     } else {
-        let end = rest[j..]
-            .iter()
-            .position(|&b| b == b' ' || b == b'\t')
-            .map_or(rest.len(), |p| p + j);
+        let end = memchr::memchr2(b' ', b'\t', &rest[j..]).map_or(rest.len(), |p| p + j);
         (j..end, end)
     };
     // After the destination: nothing, or a title (`"..."`, `'...'`, `(...)`). Other text makes
