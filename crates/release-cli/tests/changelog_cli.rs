@@ -151,6 +151,31 @@ fn prepare_refuses_bad_input_with_exit_2() {
     assert!(stderr(&out).contains("has no entries"), "{}", stderr(&out));
 }
 
+/// Lint's findings quote the file (labels, headings): control bytes in them are escaped in the
+/// human report, so a changelog cannot drive the terminal; the JSON keeps the exact text.
+#[test]
+fn lint_escapes_the_file_text_it_quotes() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## [Unreleased]\n\n- x\n\n[l\u{7}\u{1b}(0]: https://x\n",
+    )
+    .unwrap();
+    let out = release(dir.path(), &["changelog", "lint"]);
+    let text = stdout(&out);
+    assert!(text.contains("link-unused"), "{text}");
+    assert!(
+        !text.contains('\u{7}') && !text.contains('\u{1b}'),
+        "raw control bytes in the report: {text:?}"
+    );
+    assert!(text.contains("`[l\\u{7}\\e(0]` is defined but never used"), "{text}");
+    assert!(text.ends_with("0 error(s), 1 warning(s)\n"), "{text:?}");
+    let out = release(dir.path(), &["--json", "changelog", "lint"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let message = json["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("[l\u{7}\u{1b}(0]"), "{message:?}");
+}
+
 #[test]
 fn lint_exit_codes_and_json() {
     let dir = setup();
