@@ -106,3 +106,62 @@ fn versions_that_cannot_be_ordered_take_the_section_below() {
     let base = doc.compare_base(0, Some("3.0.0"), None, false);
     assert_eq!(base.map(|b| b.version(text)), Some("2.8.0"));
 }
+
+/// (case, the file, stable only, the title of the base of its first section, or None)
+const FIRST_SECTION_BASES: &[(&str, &str, bool, Option<&str>)] = &[
+    (
+        "a minor release of an older line is no hotfix: a later date on it is a typo",
+        "## [0.3.0] - 2026-01-01\n\n## [0.2.0] - 2026-02-01\n\n## [0.1.0] - 2025-01-01\n",
+        false,
+        Some("[0.2.0] - 2026-02-01"),
+    ),
+    (
+        "a patch of the same line is its history, whatever its date",
+        "## [0.5.2] - 2020-01-01\n\n## [0.5.1] - 2021-01-01\n\n## [0.5.0] - 2019-01-01\n",
+        false,
+        Some("[0.5.1] - 2021-01-01"),
+    ),
+    (
+        "a hotfix of an older line released the same day is not released after it",
+        "## [0.3.0] - 2026-03-01\n\n## [0.2.1] - 2026-03-01\n\n## [0.2.0] - 2026-02-01\n",
+        false,
+        Some("[0.2.1] - 2026-03-01"),
+    ),
+    (
+        "a version listed twice (V5): the upper one, the first in file order",
+        "## [0.3.0] - 2026-03-01\n\n## [0.2.0] - 2026-02-02\n\n## [0.2.0] - 2026-02-01\n",
+        false,
+        Some("[0.2.0] - 2026-02-02"),
+    ),
+    (
+        "previous-stable with only candidates below: none (the first stable release)",
+        "## [1.0.0] - 2026-03-01\n\n## [1.0.0-rc.2] - 2026-02-01\n\n## [1.0.0-rc.1] - 2026-01-01\n",
+        true,
+        None,
+    ),
+    (
+        "the section below: the newest candidate",
+        "## [1.0.0] - 2026-03-01\n\n## [1.0.0-rc.2] - 2026-02-01\n\n## [1.0.0-rc.1] - 2026-01-01\n",
+        false,
+        Some("[1.0.0-rc.2] - 2026-02-01"),
+    ),
+    (
+        "only greater versions below (a file out of order): none, not the section below",
+        "## [0.1.0] - 2026-01-01\n\n## [0.2.0] - 2026-02-01\n",
+        false,
+        None,
+    ),
+];
+
+#[test]
+fn the_base_of_a_release_is_its_own_history() {
+    for (case, text, stable_only, want) in FIRST_SECTION_BASES {
+        let doc = Changelog::parse(*text);
+        let text = doc.text.as_str();
+        let s = &doc.sections[0];
+        let base = doc
+            .compare_base(0, Some(s.version(text)), s.date(text), *stable_only)
+            .map(|b| &text[b.heading.title.clone()]);
+        assert_eq!(base, *want, "C3: {case}");
+    }
+}

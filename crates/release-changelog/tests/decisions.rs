@@ -664,6 +664,49 @@ fn notes_are_the_body_and_the_links_it_uses() {
     }
 }
 
+/// (case, the file, its latest release)
+const LATEST_ONLY: &[(&str, &str, &str)] = &[
+    ("Unreleased above it", NOTES, "1.1.0"),
+    (
+        "pending sections above it are read past",
+        "# Changelog\n\n## [1.3.0-dev]\n\n- Dev.\n\n## [1.2.0] - TBD\n\n- Soon.\n\n## [1.1.0] - 2026-02-01\n\n### Added\n\n- Search.\n\n## [1.0.0] - 2026-01-05\n\n- First.\n\n## [0.9.0] - 2025-12-01\n\n- Older.\n\n[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n",
+        "1.1.0",
+    ),
+    (
+        "versions as H1 headings (RELEASES.md)",
+        "# 1.1.0 (2026-02-01)\n\n## Added\n\n- Search.\n\n# 1.0.0 (2026-01-05)\n\n- First.\n\n# 0.9.0 (2025-12-01)\n\n[x]: https://example.org\n",
+        "1.1.0",
+    ),
+];
+
+/// `notes --latest` reads a big file only as far as the release after the latest one
+/// (`Changelog::parse_latest`): the same notes, without reading the older sections or the
+/// link definitions at the end.
+#[test]
+fn the_latest_notes_read_no_further_than_the_release_below() {
+    for (case, text, latest) in LATEST_ONLY {
+        let full = Changelog::parse(*text);
+        let fast = Changelog::parse_latest(*text);
+        let want = notes(&full, &Which::Latest).unwrap();
+        let got = notes(&fast, &Which::Latest).unwrap();
+        assert_eq!(got.version, *latest, "C6: {case}");
+        assert_eq!(
+            (got.heading, got.body),
+            (want.heading, want.body),
+            "C6: {case}"
+        );
+        assert!(!fast.blocks.complete, "C6: {case}: the scan stops early");
+        assert!(
+            fast.blocks.links.is_empty(),
+            "C6: {case}: no definitions read"
+        );
+        assert!(
+            fast.sections.len() < full.sections.len(),
+            "C6: {case}: older sections are not read"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- C1-C3, V1: what lint finds
 
 const GOOD: &str = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Next.\n\n## [1.1.0] - 2026-02-01\n\n### Fixed\n\n- A bug.\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n\n[Unreleased]: https://g.com/o/r/compare/v1.1.0...HEAD\n[1.1.0]: https://g.com/o/r/compare/v1.0.0...v1.1.0\n[1.0.0]: https://g.com/o/r/releases/tag/v1.0.0\n";

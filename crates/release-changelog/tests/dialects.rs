@@ -424,10 +424,21 @@ fn old_history_keeps_the_names_it_was_released_under() {
     let invalid = rules(&diags, "version-invalid");
     assert_eq!(invalid.len(), 1, "{diags:#?}");
     assert_eq!(invalid[0].line, 10);
-    assert_eq!(
-        body(&doc, Which::Version("0.8.1".into())),
-        "- Three at once.\n"
-    );
+    // The heading of several versions is found by each of them, and by no other.
+    for v in ["0.8.0", "0.8.1", "0.8.2"] {
+        assert_eq!(
+            body(&doc, Which::Version(v.into())),
+            "- Three at once.\n",
+            "{v}"
+        );
+    }
+    for v in ["0.8.3", "0.8", "0.9.0"] {
+        let got = notes(&doc, &Which::Version(v.into()));
+        assert!(
+            matches!(got, Err(release_changelog::Error::NoSuchVersion { .. })),
+            "{v}: {got:?}"
+        );
+    }
     // The newest release is what gets tagged next: there it is an error.
     let newest = Changelog::parse("# Changelog\n\n## [1.2] - 2024-01-01\n\n- A.\n");
     assert_eq!(errors(&lint(&newest, &Policy::default())).len(), 1);

@@ -30,6 +30,19 @@ const ROWS: &[(&str, &str, &str)] = &[
         "- a\n\n### Notes\n\n- n",
     ),
     (
+        "a footer right under the last heading leaves them empty",
+        "# Changelog\n\n## [1.0.0] - 2026-01-01\n# Older releases\n\nSee x.\n",
+        "",
+    ),
+    (
+        // Only headings inside the releases count as repeated; the newest version heading is
+        // not one of them, even when the footer's title differs from it by a no-break space
+        // (so the footer is no version heading).
+        "a footer like the newest version heading still ends them",
+        "# Changelog\n\n## 2.0.0\n\n- b\n\n## 1.0.0 - 2026-01-01\n\n- a\n\n## 2.0.0\u{a0}\n\n- x\n",
+        "- a",
+    ),
+    (
         "nothing after them",
         "# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- a\n",
         "- a",
