@@ -168,7 +168,10 @@ fn lint_escapes_the_file_text_it_quotes() {
         !text.contains('\u{7}') && !text.contains('\u{1b}'),
         "raw control bytes in the report: {text:?}"
     );
-    assert!(text.contains("`[l\\u{7}\\e(0]` is defined but never used"), "{text}");
+    assert!(
+        text.contains("`[l\\u{7}\\e(0]` is defined but never used"),
+        "{text}"
+    );
     assert!(text.ends_with("0 error(s), 1 warning(s)\n"), "{text:?}");
     let out = release(dir.path(), &["--json", "changelog", "lint"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();

@@ -200,8 +200,8 @@ fn lint(ctx: &Context, args: FileArgs) -> CliResult {
     } else {
         // One write for the whole report (stdout is line-buffered: a large file's findings
         // were one system call each). The findings quote the file's text: escaped (untrusted).
-        use std::fmt::Write as _;
         use release_core::untrusted::escape;
+        use std::fmt::Write as _;
         let file = path.display().to_string();
         let file = escape(&file);
         let mut out = String::with_capacity(diags.len() * 160 + 40);
