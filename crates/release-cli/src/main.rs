@@ -108,6 +108,12 @@ enum Command {
     Check(Lazy<commands::check::CheckArgs>),
 }
 
+/// The allocator of the static musl binaries (see the `mimalloc` dependency in Cargo.toml: musl's
+/// own maps and unmaps pages for each size class it serves).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = match parse_args() {
