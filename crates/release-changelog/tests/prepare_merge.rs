@@ -82,3 +82,44 @@ fn new_definitions_go_before_the_first_version_definition() {
         "C3:\n{out}"
     );
 }
+
+#[test]
+fn what_is_not_an_entry_is_refused_not_dropped() {
+    let policy = Policy::default();
+    let tail = "\n## [2.0.0] - 2026-01-01\n\n### Fixed\n\n- Fix.\n";
+    // (case, the Unreleased body, the line the refusal names)
+    let rows = [
+        (
+            "a note above the categories",
+            "A note about this release.\n\n### Fixed\n\n- Late.\n",
+            5,
+        ),
+        (
+            "text above a category's first entry",
+            "### Fixed\n\nIntro text.\n\n- Late.\n",
+            7,
+        ),
+        (
+            "a link definition an entry uses",
+            "### Fixed\n\n- Late [#1].\n\n[#1]: https://example.org/1\n",
+            9,
+        ),
+        (
+            "a comment after the entries",
+            "### Fixed\n\n- Late.\n\n<!-- keep -->\n",
+            9,
+        ),
+    ];
+    for (case, body, line) in rows {
+        let text = format!("# Changelog\n\n## [Unreleased]\n\n{body}{tail}");
+        let mut opts = PrepareOptions::new("2.0.0", "2026-01-02", &policy);
+        opts.into_existing = true;
+        let err = prepare(&Changelog::parse(text), &opts).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!(
+                "line {line} of Unreleased is not part of an entry"
+            )),
+            "C2: {case}: {err}"
+        );
+    }
+}
