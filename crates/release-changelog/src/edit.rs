@@ -83,6 +83,25 @@ fn plan_merge_into(doc: &Changelog, section: &Section, date: &str) -> Result<Pla
             doc.line_of(section.heading.span.start)
         )));
     }
+    // Only the entries move (their categories are matched by name): a note, a link definition
+    // or a comment elsewhere in Unreleased would be dropped with its body, so it is refused.
+    let body = &unreleased.body;
+    let stray = doc
+        .blocks
+        .content
+        .iter()
+        .copied()
+        .chain(doc.blocks.links.iter().map(|d| d.span.start))
+        .chain(doc.blocks.comments.iter().map(|c| c.span.start))
+        .filter(|p| body.contains(p) && !unreleased.entries().any(|e| e.contains(p)))
+        .min();
+    if let Some(at) = stray {
+        return Err(Error::Usage(format!(
+            "line {} of Unreleased is not part of an entry: moving the entries into the prepared section of {} would drop it (C2); make it part of an entry or move it out of Unreleased first",
+            doc.line_of(at),
+            section.version(text)
+        )));
+    }
     let block = |r: &Range<usize>| -> String {
         let mut t = text[r.clone()].trim_end_matches(['\n', '\r']).to_string();
         t.push_str(nl);

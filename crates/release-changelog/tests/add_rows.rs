@@ -53,6 +53,24 @@ const ROWS: &[(&str, &str, &str, &str)] = &[
         "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- A.\n\n### Performance\n\n- A fix.\n\n## [1.0.0] - 2026-01-01\n",
     ),
     (
+        "Unreleased created in an empty file",
+        "",
+        "Fixed",
+        "## [Unreleased]\n\n### Fixed\n\n- A fix.\n",
+    ),
+    (
+        "Unreleased created at the end of a file without versions, one blank line above it",
+        "# Changelog\n\nAll notable changes.\n\n",
+        "Fixed",
+        "# Changelog\n\nAll notable changes.\n\n## [Unreleased]\n\n### Fixed\n\n- A fix.\n",
+    ),
+    (
+        "Unreleased created without a footer link where the headings are not links",
+        "# Changelog\n\n## 1.0.0 - 2026-01-01\n\n- Old.\n\n[1.0.0]: https://github.com/acme/w/compare/v0.9.0...v1.0.0\n",
+        "Fixed",
+        "# Changelog\n\n## Unreleased\n\n### Fixed\n\n- A fix.\n\n## 1.0.0 - 2026-01-01\n\n- Old.\n\n[1.0.0]: https://github.com/acme/w/compare/v0.9.0...v1.0.0\n",
+    ),
+    (
         "an empty Unreleased",
         "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n",
         "Fixed",
@@ -66,5 +84,26 @@ fn entries_land_where_keep_a_changelog_puts_them() {
         let doc = Changelog::parse(*text);
         let edit = add(&doc, category, "A fix.").unwrap();
         assert_eq!(edit.text, *want, "C1: {case}");
+    }
+}
+
+#[test]
+fn a_category_is_one_heading_text_and_an_entry_is_not_empty() {
+    let doc = Changelog::parse("# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n");
+    // (category, entry, part of the refusal)
+    let rows = [
+        ("", "A fix.", "not a heading text"),
+        ("   ", "A fix.", "not a heading text"),
+        ("Fixed\n### Added", "A fix.", "not a heading text"),
+        ("Fixed\r", "A fix.", "not a heading text"),
+        ("Fixed", "", "the entry text is empty"),
+        ("Fixed", " \n ", "the entry text is empty"),
+    ];
+    for (category, entry, want) in rows {
+        let err = add(&doc, category, entry).unwrap_err();
+        assert!(
+            err.to_string().contains(want),
+            "C1: {category:?} {entry:?}: {err}"
+        );
     }
 }

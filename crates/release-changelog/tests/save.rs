@@ -8,6 +8,8 @@
 use std::path::Path;
 
 use release_changelog::save::{save_atomic, save_atomic_with};
+use release_changelog::{plan_prepare, prepare, Changelog, PrepareOptions};
+use release_core::policy::Policy;
 
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -66,4 +68,21 @@ fn a_missing_folder_is_an_error_not_a_file_elsewhere() {
     let path = dir.path().join("no-such-folder").join("CHANGELOG.md");
     assert!(save_atomic(&path, "new\n").is_err());
     assert!(!path.exists());
+}
+
+#[test]
+fn a_planned_edit_written_straight_to_the_file_is_the_edited_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("CHANGELOG.md");
+    let text = "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [1.0.0] - 2025-01-01\n\n- Old.\n\n[Unreleased]: https://github.com/acme/w/compare/v1.0.0...HEAD\n[1.0.0]: https://github.com/acme/w/releases/tag/v1.0.0\n";
+    std::fs::write(&path, text).unwrap();
+    let policy = Policy::default();
+    let doc = Changelog::parse(text);
+    let opts = PrepareOptions::new("2.0.0", "2026-01-01", &policy);
+    let plan = plan_prepare(&doc, &opts).unwrap();
+    save_atomic_with(&path, |w| plan.write_to(text, w)).unwrap();
+    let want = prepare(&doc, &opts).unwrap().text;
+    assert_ne!(want, text, "the edit changes the file");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), want);
+    assert!(leftovers(dir.path()).is_empty());
 }
