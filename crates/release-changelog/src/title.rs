@@ -69,7 +69,7 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         }
         let start = i;
         let mut j = i;
-        let mut dots = 0;
+        let mut dotted = false;
         let digits = |j: usize| t[j..].iter().take_while(|b| b.is_ascii_digit()).count();
         let d = digits(j);
         if d == 0 {
@@ -79,9 +79,9 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         while t.get(j) == Some(&b'.') && t.get(j + 1).is_some_and(u8::is_ascii_digit) {
             j += 1;
             j += digits(j);
-            dots += 1;
+            dotted = true;
         }
-        if dots == 0 {
+        if !dotted {
             return None;
         }
         // PEP 440 (Python) pre-, post- and development releases written without a dash:
@@ -111,11 +111,8 @@ pub fn parse(title: &str) -> Option<TitleParts> {
             j = k;
         }
         for sep in [b'-', b'+'] {
-            if t.get(j) == Some(&sep)
-                && t.get(j + 1).is_some_and(|b| b.is_ascii_alphanumeric())
-                && (sep == b'+' || !t[j + 1..].starts_with(b" "))
-            {
-                // `1.2.3-rc.1` (but not `1.2.3 - date`).
+            // `1.2.3-rc.1`, `1.2.3+build.5`; not `1.2.3 - date` (a space follows the dash).
+            if t.get(j) == Some(&sep) && t.get(j + 1).is_some_and(|b| b.is_ascii_alphanumeric()) {
                 j += 1;
                 while t
                     .get(j)
@@ -123,8 +120,9 @@ pub fn parse(title: &str) -> Option<TitleParts> {
                 {
                     j += 1;
                 }
-                // A trailing dash or dot is not part of a version.
-                while j > start && matches!(t[j - 1], b'.' | b'-') {
+                // A trailing dash or dot is not part of a version (the digits before the
+                // separator stop the loop before `start`).
+                while matches!(t[j - 1], b'.' | b'-') {
                     j -= 1;
                 }
             }

@@ -241,6 +241,18 @@ const TITLES: &[(&str, &str, Option<Read>)] = &[
         Some((false, "1.2.3", Some("2024-01-02"), None, None, false)),
     ),
     ("C1", "<3 1.2.3", None),
+    // Only tags at the start are skipped: HTML after the version leaves it the version (a
+    // date inside such a tag is not read).
+    (
+        "C1",
+        "Version 1.2.3 <small>(2024-01-02)</small>",
+        Some((false, "1.2.3", None, None, None, false)),
+    ),
+    (
+        "C1",
+        "Unreleased <!-- release date -->",
+        Some((true, "", None, None, None, false)),
+    ),
 ];
 
 #[test]
