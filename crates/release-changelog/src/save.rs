@@ -63,12 +63,35 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A FIFO stands for every special file (`/dev/null`, `/dev/stdout`): written to, not
+    /// replaced. Not `/dev/null` itself: a broken `save_atomic` (a mutant, a regression) would
+    /// replace the machine's `/dev/null` with a regular file.
     #[cfg(unix)]
     #[test]
-    fn a_device_is_written_to_not_replaced() {
+    fn a_special_file_is_written_to_not_replaced() {
+        use std::io::Read;
         use std::os::unix::fs::FileTypeExt;
-        save_atomic(Path::new("/dev/null"), "notes\n").unwrap_or_else(|e| panic!("{e}"));
-        let meta = std::fs::metadata("/dev/null").unwrap_or_else(|e| panic!("{e}"));
-        assert!(meta.file_type().is_char_device());
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let fifo = dir.path().join("notes.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap_or_else(|e| panic!("mkfifo: {e}"));
+        assert!(made.success(), "mkfifo failed");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut got = String::new();
+                std::fs::File::open(&fifo)
+                    .and_then(|mut f| f.read_to_string(&mut got))
+                    .map(|_| got)
+            })
+        };
+        save_atomic(&fifo, "notes\n").unwrap_or_else(|e| panic!("{e}"));
+        let meta = std::fs::symlink_metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
+        // Checked before joining: a replaced FIFO leaves the reader waiting for a writer.
+        assert!(meta.file_type().is_fifo(), "the FIFO was replaced");
+        let got = reader.join().unwrap_or_else(|_| panic!("reader panicked"));
+        assert_eq!(got.unwrap_or_else(|e| panic!("{e}")), "notes\n");
     }
 }

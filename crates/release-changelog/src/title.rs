@@ -167,7 +167,13 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         // Widen to the marker's brackets and the space before it.
         let mut a = k + p;
         let mut b = a + 6;
-        if a > k && matches!(t[a - 1], b'[' | b'(') {
+        // `**YANKED**`, `_yanked_`: the emphasis is the marker's, not the date's. At `a == k`
+        // the byte before is the version's or its link's last: never emphasis or a bracket.
+        while matches!(t[a - 1], b'*' | b'_') && t.get(b) == Some(&t[a - 1]) {
+            a -= 1;
+            b += 1;
+        }
+        if matches!(t[a - 1], b'[' | b'(') {
             a -= 1;
             if matches!(t.get(b), Some(b']' | b')')) {
                 b += 1;

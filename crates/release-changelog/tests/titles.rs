@@ -241,6 +241,31 @@ const TITLES: &[(&str, &str, Option<Read>)] = &[
         Some((false, "1.2.3", Some("2024-01-02"), None, None, false)),
     ),
     ("C1", "<3 1.2.3", None),
+    // Emphasis around the marker is the marker's, not part of the date.
+    (
+        "R4",
+        "1.2.3 - 2024-01-02 **YANKED**",
+        Some((
+            false,
+            "1.2.3",
+            Some("2024-01-02"),
+            Some(" **YANKED**"),
+            None,
+            false,
+        )),
+    ),
+    (
+        "R4",
+        "[1.2.3] - 2024-01-02 _yanked_",
+        Some((
+            false,
+            "1.2.3",
+            Some("2024-01-02"),
+            Some(" _yanked_"),
+            None,
+            true,
+        )),
+    ),
     // Only tags at the start are skipped: HTML after the version leaves it the version (a
     // date inside such a tag is not read).
     (
