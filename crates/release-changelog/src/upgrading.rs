@@ -102,8 +102,9 @@ pub fn find_version(text: &str) -> Option<&str> {
                 }
             }
             if dots == 2 {
+                // A pre-release starts with an alphanumeric after the dash; the loop below
+                // takes the dash itself too.
                 if j + 1 < b.len() && b[j] == b'-' && b[j + 1].is_ascii_alphanumeric() {
-                    j += 1;
                     while j < b.len()
                         && (b[j].is_ascii_alphanumeric() || b[j] == b'.' || b[j] == b'-')
                     {
@@ -115,7 +116,8 @@ pub fn find_version(text: &str) -> Option<&str> {
                 }
                 return Some(&text[start..j]);
             }
-            i = j.max(i + 1);
+            // `b[i]` is a digit, so `j` is past it.
+            i = j;
         } else {
             i += 1;
         }
