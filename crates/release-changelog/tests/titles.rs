@@ -176,6 +176,12 @@ const TITLES: &[(&str, &str, Option<Read>)] = &[
         "1.2.3 - YANKED",
         Some((false, "1.2.3", None, Some(" - YANKED"), None, false)),
     ),
+    // Only the separator and spaces right before the marker are the marker's, not the date.
+    (
+        "R4",
+        "[1.2.3] - 2024-01-02 - YANKED",
+        Some((false, "1.2.3", Some("2024-01-02"), Some(" - YANKED"), None, true)),
+    ),
     (
         "R4",
         "1.2.3 yanked",
