@@ -24,10 +24,8 @@ pub fn save_atomic_with(
             return buffered.flush();
         }
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    // A bare file name's parent is the empty path, which names the current folder as `.` does.
+    let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".release-")
         .suffix(".tmp")
