@@ -24,10 +24,8 @@ pub fn save_atomic_with(
             return buffered.flush();
         }
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    // A bare file name's parent is the empty path, which names the current folder as `.` does.
+    let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".release-")
         .suffix(".tmp")
@@ -78,20 +76,31 @@ mod tests {
             .status()
             .unwrap_or_else(|e| panic!("mkfifo: {e}"));
         assert!(made.success(), "mkfifo failed");
+        let (sent, received) = std::sync::mpsc::channel();
         let reader = {
             let fifo = fifo.clone();
             std::thread::spawn(move || {
                 let mut got = String::new();
-                std::fs::File::open(&fifo)
+                let read = std::fs::File::open(&fifo)
                     .and_then(|mut f| f.read_to_string(&mut got))
-                    .map(|_| got)
+                    .map(|_| got);
+                let _ = sent.send(read);
             })
         };
         save_atomic(&fifo, "notes\n").unwrap_or_else(|e| panic!("{e}"));
         let meta = std::fs::symlink_metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
         // Checked before joining: a replaced FIFO leaves the reader waiting for a writer.
         assert!(meta.file_type().is_fifo(), "the FIFO was replaced");
-        let got = reader.join().unwrap_or_else(|_| panic!("reader panicked"));
+        // A save that never opened the FIFO leaves the reader waiting for a writer too: one of
+        // our own lets it read an empty end of file, so the test fails instead of hanging.
+        let got = received
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .or_else(|_| {
+                drop(std::fs::OpenOptions::new().write(true).open(&fifo));
+                received.recv()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        reader.join().unwrap_or_else(|_| panic!("reader panicked"));
         assert_eq!(got.unwrap_or_else(|e| panic!("{e}")), "notes\n");
     }
 }

@@ -209,27 +209,21 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         }
         break;
     }
-    let mut date = None;
-    if d < t.len() && yanked.as_ref().is_none_or(|y| y.start > d || y.end <= d) {
-        let mut end = t.len();
-        if let Some(y) = &yanked {
-            if y.start >= d {
-                end = end.min(y.start);
-            }
-        }
-        if let Some(p) = t[d..end]
-            .iter()
-            .position(|&b| matches!(b, b')' | b'[' | b'(' | b']' | b'<'))
-        {
-            end = d + p;
-        }
-        while end > d && matches!(t[end - 1], b' ' | b'\t' | b'-' | b',') {
-            end -= 1;
-        }
-        if end > d {
-            date = Some(d..end);
-        }
+    // A date stands before the yanked marker. The separators stop at the marker's first letter,
+    // so `d` never passes its end; when it is inside the marker (`1.2.3 - yanked`) there is no
+    // date.
+    let mut end = yanked.as_ref().map_or(t.len(), |y| y.start.max(d));
+    if let Some(p) = t[d..end]
+        .iter()
+        .position(|&b| matches!(b, b')' | b'[' | b'(' | b']' | b'<'))
+    {
+        end = d + p;
     }
+    // Trailing separators (`2024-01-02 -` before a marker) are not the date's.
+    let date = t[d..end]
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'-' | b','))
+        .map(|p| d..d + p + 1);
     Some(TitleParts {
         unreleased,
         version,
@@ -245,12 +239,12 @@ pub fn parse(title: &str) -> Option<TitleParts> {
 /// `Unreleased`, `upcoming`, `YYYY-MM-DD`, `ReleaseDate`). Such sections are never "the
 /// latest release" and their date is not checked.
 pub fn pending(version: &str, date: Option<&str>) -> bool {
-    let suffix = version
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
-        .to_ascii_lowercase();
+    // The words are letters only, so they can only be found in the version's suffix, never in
+    // its leading digits and dots.
+    let version = version.to_ascii_lowercase();
     if ["dev", "snapshot", "nightly", "unreleased"]
         .iter()
-        .any(|w| suffix.contains(w))
+        .any(|w| version.contains(w))
     {
         return true;
     }

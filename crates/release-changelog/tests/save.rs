@@ -34,6 +34,30 @@ fn the_new_text_replaces_the_old_and_nothing_is_left_behind() {
     assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "# Upgrading\n");
 }
 
+/// The new text is written beside the file, in its own folder: the rename that replaces the
+/// file is then atomic, and never crosses into another file system (where it would fail) as one
+/// from the current folder could.
+#[test]
+fn the_new_text_is_written_beside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("CHANGELOG.md");
+    std::fs::write(&path, "old\n").unwrap();
+    let mut seen = Vec::new();
+    save_atomic_with(&path, |w| {
+        seen = leftovers(dir.path());
+        w.write_all(b"new\n")
+    })
+    .unwrap();
+    assert_eq!(
+        seen.len(),
+        1,
+        "one temporary file beside the file: {seen:?}"
+    );
+    assert!(seen[0].ends_with(".tmp"), "{seen:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    assert!(leftovers(dir.path()).is_empty());
+}
+
 #[cfg(unix)]
 #[test]
 fn the_file_keeps_its_permissions() {

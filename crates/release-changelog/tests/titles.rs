@@ -318,6 +318,8 @@ const PENDING: &[(&str, Option<&str>, bool)] = &[
     ("1.0.0", Some("??"), true),
     ("1.0.0", Some("03 Jul 2023"), false),
     ("1.0.0-rc.1", Some("2026-01-01"), false),
+    // PEP 440 development releases, without a dash.
+    ("1.2.0.dev1", Some("2026-01-01"), true),
 ];
 
 #[test]
@@ -340,6 +342,14 @@ const DATES: &[(&str, bool)] = &[
     ("2024/01/02", false),
     ("2024-01-02x", false),
     ("", false),
+    // The separators are dashes, both of them: a digit in place of either is no ISO date.
+    ("2024-01102", false),
+    ("2024501-02", false),
+    // Every other place is a digit: a sign (which a number parser would take) is not one.
+    ("+024-01-02", false),
+    ("-024-01-02", false),
+    ("2024-+1-02", false),
+    ("2024-01-+2", false),
 ];
 
 #[test]
