@@ -168,7 +168,8 @@ pub fn parse(title: &str) -> Option<TitleParts> {
         let mut a = k + p;
         let mut b = a + 6;
         // `**YANKED**`, `_yanked_`: the emphasis is the marker's, not the date's. At `a == k`
-        // the byte before is the version's or its link's last: never emphasis or a bracket.
+        // the byte before ends the version, its bracket or its link: never emphasis or an
+        // opening bracket.
         while matches!(t[a - 1], b'*' | b'_') && t.get(b) == Some(&t[a - 1]) {
             a -= 1;
             b += 1;
@@ -179,13 +180,15 @@ pub fn parse(title: &str) -> Option<TitleParts> {
                 b += 1;
             }
         }
-        while a > k && matches!(t[a - 1], b' ' | b'\t') {
+        // None of these loops passes `k`: the byte before it ends the version (alphanumeric),
+        // its bracket or its link, never a space or a dash.
+        while matches!(t[a - 1], b' ' | b'\t') {
             a -= 1;
         }
         // `- YANKED` / `— yanked`
-        if a > k && matches!(t[a - 1], b'-') {
+        if t[a - 1] == b'-' {
             a -= 1;
-            while a > k && matches!(t[a - 1], b' ' | b'\t') {
+            while matches!(t[a - 1], b' ' | b'\t') {
                 a -= 1;
             }
         }

@@ -180,7 +180,14 @@ const TITLES: &[(&str, &str, Option<Read>)] = &[
     (
         "R4",
         "[1.2.3] - 2024-01-02 - YANKED",
-        Some((false, "1.2.3", Some("2024-01-02"), Some(" - YANKED"), None, true)),
+        Some((
+            false,
+            "1.2.3",
+            Some("2024-01-02"),
+            Some(" - YANKED"),
+            None,
+            true,
+        )),
     ),
     (
         "R4",
