@@ -193,3 +193,36 @@ fn version_sections_and_tables() {
         );
     }
 }
+
+/// A version-keyed table with no rows yet (its header and delimiter only): the first row goes
+/// right under the delimiter, whatever follows the table, also in a CRLF file and when the
+/// delimiter is the file's last line without a newline (C5).
+#[test]
+fn the_first_row_of_an_empty_table_goes_under_its_delimiter() {
+    let policy = release_core::policy::Policy::default();
+    let breaking = notes(&[("Dropped X", Some("Use Y"))], &[], &[], &[], false);
+    let head = "# Upgrading\n\n## Breaking changes\n\n| Version | Change | Migration |\n|---|---|---|\n";
+    let row = "| 2.0.0 | Dropped X. | Use Y. |\n";
+    for (case, text, want) in [
+        (
+            "text after the table",
+            format!("{head}\nMore.\n"),
+            format!("{head}{row}\nMore.\n"),
+        ),
+        ("the table ends the file", head.to_string(), format!("{head}{row}")),
+        (
+            "no final newline",
+            head.trim_end().to_string(),
+            format!("{}\n{}", head.trim_end(), row.trim_end()),
+        ),
+        (
+            "CRLF",
+            format!("{head}\nMore.\n").replace('\n', "\r\n"),
+            format!("{head}{row}\nMore.\n").replace('\n', "\r\n"),
+        ),
+    ] {
+        let edit = release_changelog::upgrading::add(&text, "2.0.0", &breaking, &policy)
+            .unwrap_or_else(|e| panic!("C5: {case}: {e}"));
+        assert_eq!(edit.text, want, "C5: {case}");
+    }
+}
