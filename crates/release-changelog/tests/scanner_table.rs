@@ -35,6 +35,7 @@ const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
     ),
     ("atx, only a closing sequence", "## ##\n", &[(1, 2, "")]),
     ("atx, empty", "##\n", &[(1, 2, "")]),
+    ("atx, empty level 1", "#\n", &[(1, 1, "")]),
     (
         "atx, tab after the marks",
         "##\t1.0.0\n",
