@@ -128,17 +128,20 @@ fn atx_level(rest: &[u8]) -> Option<u8> {
 fn atx_title(rest: &[u8], level: u8) -> Range<usize> {
     let mut start = level as usize;
     let mut end = rest.len();
-    while end > start && matches!(rest[end - 1], b' ' | b'\t') {
+    // The trims going backwards need no `end > start` bound: the last opening `#`, just before
+    // `start`, stops them.
+    while matches!(rest[end - 1], b' ' | b'\t') {
         end -= 1;
     }
     // A closing sequence of `#` counts only when preceded by a space (or is all there is).
+    // Without one (`j == end`) this changes nothing: `rest[end - 1]` is no space.
     let mut j = end;
     while j > start && rest[j - 1] == b'#' {
         j -= 1;
     }
-    if j < end && (j == start || matches!(rest[j - 1], b' ' | b'\t')) {
+    if j == start || matches!(rest[j - 1], b' ' | b'\t') {
         end = j;
-        while end > start && matches!(rest[end - 1], b' ' | b'\t') {
+        while matches!(rest[end - 1], b' ' | b'\t') {
             end -= 1;
         }
     }
@@ -351,7 +354,8 @@ fn html_start(rest: &[u8], in_paragraph: bool) -> Option<HtmlEnd> {
             .take_while(|&&b| b == b' ' || b == b'\t')
             .count();
     let body = &rest[..trimmed_len];
-    if !body.ends_with(b">") || body[1..body.len() - 1].contains(&b'<') {
+    // (`body[1..]` ends in that `>`, so searching it for `<` is searching the tag's inside.)
+    if !body.ends_with(b">") || body[1..].contains(&b'<') {
         return None;
     }
     if closing {

@@ -35,6 +35,7 @@ const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
     ),
     ("atx, only a closing sequence", "## ##\n", &[(1, 2, "")]),
     ("atx, empty", "##\n", &[(1, 2, "")]),
+    ("atx, empty level 1", "#\n", &[(1, 1, "")]),
     (
         "atx, tab after the marks",
         "##\t1.0.0\n",
@@ -134,6 +135,101 @@ const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
         "---\ntitle: x\n---\n# Changelog\n",
         &[(4, 1, "Changelog")],
     ),
+    // A list item holds the lines indented to its content column: the marker's width plus the
+    // spaces after it (one to four), or plus one when the item is empty or starts with indented
+    // code. A heading indented less is back at the top level.
+    (
+        "an item's content column is after the marker and its space",
+        "- a\n # x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "two spaces after the marker move the content column",
+        "-  a\n  # x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "four spaces after the marker move the content column",
+        "-    a\n  # x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "an empty item's content column is the marker's plus one",
+        "-\n # x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "an empty item with trailing spaces holds the next line",
+        "-  \n  # x\n",
+        &[],
+    ),
+    (
+        "five spaces after the marker are code inside the item",
+        "-     code\n  # x\n",
+        &[],
+    ),
+    (
+        "an item starting with code ends at a line indented less",
+        "-     code\n # x\n",
+        &[(2, 1, "x")],
+    ),
+    // HTML blocks (CommonMark types 1-7) and what is not one.
+    ("`<!` alone is text", "<!\n# x\n", &[(2, 1, "x")]),
+    (
+        "a tag name starts with a letter",
+        "<1a>\n# x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "a block tag needs no `>` on its line",
+        "<div\n# not\n\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "a block tag interrupts a paragraph",
+        "Text\n<div>\n# not\n\n# yes\n",
+        &[(5, 1, "yes")],
+    ),
+    (
+        "a complete tag followed by spaces",
+        "<a href=\"x\">  \n# not\n\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "an incomplete tag is text",
+        "<a title\n# x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "a closing tag alone on its line",
+        "</a>\n# not\n\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "an attribute name may start with a colon",
+        "<a :href=\"x\">\n# not\n\n# yes\n",
+        &[(4, 1, "yes")],
+    ),
+    (
+        "an unquoted attribute value cannot hold a quote",
+        "<a href=x\"y>\n# x\n",
+        &[(2, 1, "x")],
+    ),
+    (
+        "pre is raw html",
+        "<pre>\n# not\n\n# still\n</pre>\n# yes\n",
+        &[(6, 1, "yes")],
+    ),
+    (
+        "style is raw html",
+        "<style>\n# not\n\n# still\n</style>\n# yes\n",
+        &[(6, 1, "yes")],
+    ),
+    (
+        "textarea is raw html",
+        "<textarea>\n# not\n\n# still\n</textarea>\n# yes\n",
+        &[(6, 1, "yes")],
+    ),
 ];
 
 #[test]
@@ -227,6 +323,11 @@ const DEFINITIONS: &[(&str, &str, &[DefinitionRow])] = &[
         "inside fenced code",
         "```\n[a]: https://example.org/a\n```\n",
         &[],
+    ),
+    (
+        "an escaped bracket in the label",
+        "[a\\]b]: https://example.org/x\n",
+        &[("a\\]b", "https://example.org/x")],
     ),
     (
         "two in a row",
@@ -329,6 +430,47 @@ fn list_items_at_the_top_level() {
         assert_eq!(&ours, want, "{case}: {text:?}");
         assert_eq!(
             &reference_items(text),
+            want,
+            "{case}: the row disagrees with pulldown-cmark"
+        );
+    }
+}
+
+/// (case, markdown, the lines that start list items at any depth)
+const NESTED_ITEMS: &[(&str, &str, &[usize])] = &[
+    ("a nested item", "- a\n  - b\n", &[1, 2]),
+    // A tab advances to the next multiple of four columns: after two spaces it reaches column
+    // 4, two past the item's content column, so the line starts a nested item, not code.
+    ("two spaces and a tab of indent", "- a\n  \t- b\n", &[1, 2]),
+    (
+        "six columns past the content column is code",
+        "- a\n\n      - b\n",
+        &[1],
+    ),
+];
+
+/// List item lines at any depth according to pulldown-cmark.
+fn reference_items_at_any_depth(text: &str) -> Vec<usize> {
+    Parser::new_ext(text, Options::empty())
+        .into_offset_iter()
+        .filter(|(ev, _)| matches!(ev, Event::Start(Tag::Item)))
+        .map(|(_, range)| text[..range.start].matches('\n').count() + 1)
+        .collect()
+}
+
+#[test]
+fn list_items_at_any_depth() {
+    for (case, text, want) in NESTED_ITEMS {
+        let doc = Changelog::parse(*text);
+        let ours: Vec<usize> = doc
+            .blocks
+            .items
+            .iter()
+            .map(|i| doc.line_of(i.start))
+            .collect();
+        assert_eq!(&ours, want, "{case}: {text:?}");
+        assert_eq!(
+            &reference_items_at_any_depth(text),
             want,
             "{case}: the row disagrees with pulldown-cmark"
         );
