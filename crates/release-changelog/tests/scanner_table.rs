@@ -330,6 +330,26 @@ const DEFINITIONS: &[(&str, &str, &[DefinitionRow])] = &[
         &[("a\\]b", "https://example.org/x")],
     ),
     (
+        "a bracket in the label is text",
+        "[a[b]: https://example.org/a\n",
+        &[],
+    ),
+    (
+        "a label of spaces is text",
+        "[ \t]: https://example.org/a\n",
+        &[],
+    ),
+    (
+        "a title must be apart from the destination",
+        "[a]: <https://example.org/a>\"t\"\n",
+        &[],
+    ),
+    (
+        "a title apart from an angle-bracket destination",
+        "[a]: <https://example.org/a> \"t\"\n",
+        &[("a", "https://example.org/a")],
+    ),
+    (
         "two in a row",
         "[a]: https://a.example\n[b]: https://b.example\n",
         &[("a", "https://a.example"), ("b", "https://b.example")],
@@ -473,6 +493,22 @@ fn list_items_at_any_depth() {
             &reference_items_at_any_depth(text),
             want,
             "{case}: the row disagrees with pulldown-cmark"
+        );
+    }
+}
+
+/// A link label has at most 999 characters (CommonMark 0.31, "link label"): one more and the
+/// line is text. Not checked against pulldown-cmark, which takes longer labels in definitions.
+#[test]
+fn a_link_label_is_at_most_999_characters() {
+    for (len, defined) in [(998, true), (999, true), (1000, false), (1001, false)] {
+        let label = "a".repeat(len);
+        let text = format!("[{label}]: https://example.org/a\n");
+        let doc = Changelog::parse(text.as_str());
+        assert_eq!(
+            doc.blocks.links.len(),
+            usize::from(defined),
+            "a label of {len}"
         );
     }
 }

@@ -201,7 +201,8 @@ fn version_sections_and_tables() {
 fn the_first_row_of_an_empty_table_goes_under_its_delimiter() {
     let policy = release_core::policy::Policy::default();
     let breaking = notes(&[("Dropped X", Some("Use Y"))], &[], &[], &[], false);
-    let head = "# Upgrading\n\n## Breaking changes\n\n| Version | Change | Migration |\n|---|---|---|\n";
+    let head =
+        "# Upgrading\n\n## Breaking changes\n\n| Version | Change | Migration |\n|---|---|---|\n";
     let row = "| 2.0.0 | Dropped X. | Use Y. |\n";
     for (case, text, want) in [
         (
@@ -209,7 +210,11 @@ fn the_first_row_of_an_empty_table_goes_under_its_delimiter() {
             format!("{head}\nMore.\n"),
             format!("{head}{row}\nMore.\n"),
         ),
-        ("the table ends the file", head.to_string(), format!("{head}{row}")),
+        (
+            "the table ends the file",
+            head.to_string(),
+            format!("{head}{row}"),
+        ),
         (
             "no final newline",
             head.trim_end().to_string(),
