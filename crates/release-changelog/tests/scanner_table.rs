@@ -23,6 +23,20 @@ const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
         &[(1, 1, "Changelog"), (3, 2, "[1.0.0] - 2026-01-01")],
     ),
     ("atx, closing sequence", "## 1.0.0 ##\n", &[(1, 2, "1.0.0")]),
+    // A setext underline is the character repeated, then only whitespace; a bullet after a
+    // paragraph starts a list, not a heading.
+    ("text after an underline is text", "Text\n== x\n", &[]),
+    (
+        "a bullet after a paragraph is an item",
+        "Text\n- item\n",
+        &[],
+    ),
+    // A tilde fence's info may hold a backtick (a backtick fence's may not).
+    (
+        "a tilde fence with a backtick in its info",
+        "~~~ a`b\n# inside\n~~~\n# after\n",
+        &[(4, 1, "after")],
+    ),
     (
         "atx, closing sequence and spaces",
         "## 1.0.0 ##   \n",
