@@ -215,15 +215,8 @@ pub fn section_notes(doc: &Changelog, section: &Section) -> Notes {
         let mut buf = String::new();
         for d in &doc.blocks.links {
             let raw = &text[d.label.clone()];
-            // Lower-case into one buffer: no allocation per definition for ASCII labels.
-            let found = if crate::doc::simple_label(raw) {
-                buf.clear();
-                buf.extend(raw.chars().map(|c| c.to_ascii_lowercase()));
-                wanted.contains(buf.as_str())
-            } else {
-                wanted.contains(normalize_label(raw).as_str())
-            };
-            if found {
+            // One buffer for the labels that need lower-casing: no allocation per definition.
+            if wanted.contains(crate::doc::label_key_in(raw, &mut buf)) {
                 let line = text[d.span.clone()].trim_end_matches(['\r', '\n']);
                 if !links.iter().any(|l: &String| l == line) {
                     links.push(line.to_string());
