@@ -3,8 +3,9 @@
 # decision changed? Runs cargo-mutants (crates.io: `cargo install --locked cargo-mutants`) on
 #
 #   core       release-core (all of it: the policy)
-#   gate       release-git's gate decisions: tagobj.rs (the strict tag parser), trust.rs (the
-#              trust root and G6 reachability) and the pure judgements of verify.rs (`judge_*`)
+#   gate       release-git's gate: tagobj.rs (the strict tag parser), trust.rs (the trust root
+#              and G6 reachability), verify.rs (the order of the checks and their verdicts),
+#              openpgp.rs and sshsig.rs (the in-process signature verification) and armor.rs
 #   changelog  release-changelog
 #
 # and prints caught / missed / timeout / unviable per target. The missed list of each target is
@@ -65,7 +66,9 @@ for target in "${targets[@]}"; do
         -f crates/release-git/src/tagobj.rs
         -f crates/release-git/src/trust.rs
         -f crates/release-git/src/verify.rs
-        -F '^crates/release-git/src/(tagobj|trust)\.rs:|^crates/release-git/src/verify\.rs:.* in judge_')
+        -f crates/release-git/src/openpgp.rs
+        -f crates/release-git/src/sshsig.rs
+        -f crates/release-git/src/armor.rs)
       ;;
   esac
   out="$out_root/$target"
