@@ -78,4 +78,13 @@ mod tests {
         assert_eq!(dearmor_keys(b"\x99\x01").unwrap(), b"\x99\x01");
         assert!(dearmor_keys(b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nQQ==\n").is_err());
     }
+
+    #[test]
+    fn data_may_follow_the_begin_line_without_headers_or_blank_line() {
+        // Only `Key: value` lines are armor headers; the first other line is data, as some
+        // exporters write blocks without headers and without the blank line.
+        let text =
+            b"-----BEGIN PGP SIGNATURE-----\naGVsbG8g\nd29ybGQ=\n-----END PGP SIGNATURE-----\n";
+        assert_eq!(dearmor(text, "PGP SIGNATURE").unwrap(), b"hello world");
+    }
 }

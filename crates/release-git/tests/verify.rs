@@ -677,6 +677,22 @@ fn empty_trusted_key_file_is_refused() {
 }
 
 #[test]
+fn a_binary_trusted_key_file_is_read_as_a_keyring() {
+    // `gpg --export` without `--armor` writes the packets themselves; a trusted file may hold
+    // them as well as armor.
+    let repo = TestRepo::new();
+    gpg_tag(&repo, "v1.0.0", &keys().alice);
+    std::fs::write(
+        repo.path().join("keys/release-signers.asc"),
+        export_public_binary(&keys().alice),
+    )
+    .unwrap();
+    let v = verify(&repo, "v1.0.0");
+    assert!(v.ok, "{v:#?}");
+    assert_eq!(v.signer.as_deref(), Some(keys().alice.as_str()));
+}
+
+#[test]
 fn ssh_key_validity_is_judged_now_not_at_the_tagger_date() {
     let repo = TestRepo::new();
     // Tagged "in 2019", while eve's key was still valid (valid-before 2020-01-01).

@@ -463,6 +463,18 @@ pub fn export_public(key: &str) -> String {
     run(gpg(&keys().home).args(["--armor", "--export", key]))
 }
 
+/// The public key of `key` as binary packets (`gpg --export` without `--armor`), the other
+/// form a trusted key file may take.
+pub fn export_public_binary(key: &str) -> Vec<u8> {
+    let out = gpg(&keys().home).args(["--export", key]).output().unwrap();
+    assert!(
+        out.status.success() && !out.stdout.is_empty(),
+        "gpg --export {key}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// The public half of an SSH key file, as an allowed-signers line for `principal`.
 pub fn allowed_signer_line(principal: &str, key: &Path) -> String {
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
