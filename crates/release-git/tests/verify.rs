@@ -322,7 +322,12 @@ fn expired_key_is_refused() {
         &["--faked-system-time", "20200101T120000!"],
     );
     repo.raw_tag("v1.0.0", format!("{p}{sig}").as_bytes());
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "expired");
+    // The refusal says when: eve's key was made on 2020-01-01 to last one day.
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "which has expired (on 2020-01-02) (G2)",
+    );
 }
 
 #[test]
@@ -519,7 +524,12 @@ fn ssh_key_expired_in_allowed_signers_is_refused() {
         "Eve Expired <eve@example.org>",
         "git",
     );
-    refused(&verify(&repo, "v1.0.0"), CheckId::Signature, "expired");
+    // The refusal names the line and the day it ended (valid-before="20200101").
+    refused(
+        &verify(&repo, "v1.0.0"),
+        CheckId::Signature,
+        "(eve@example.org) expired on 2020-01-01 (valid-before)",
+    );
 }
 
 #[test]
