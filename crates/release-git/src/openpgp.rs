@@ -209,13 +209,24 @@ fn names(sig: &Signature, key: &impl PublicKeyTrait) -> bool {
 }
 
 /// The newest self-signature of the primary key that verifies: a user ID certification or a
-/// direct-key signature.
+/// direct-key signature. A user ID revocation (class 30) is not one: rPGP counts it among the
+/// certifications, but it states no key validity, so it must not replace the self-signature
+/// that does (a later revocation would otherwise lift an expiry or a flag).
 fn primary_binding(key: &SignedPublicKey) -> Option<&Signature> {
     let primary = &key.primary_key;
     let mut best: Option<&Signature> = None;
     for user in &key.details.users {
         for sig in &user.signatures {
-            if !sig.is_certification() || !names_or_anonymous(sig, primary) {
+            let certifies = matches!(
+                sig.typ(),
+                Some(
+                    SignatureType::CertGeneric
+                        | SignatureType::CertPersona
+                        | SignatureType::CertCasual
+                        | SignatureType::CertPositive
+                )
+            );
+            if !certifies || !names_or_anonymous(sig, primary) {
                 continue;
             }
             if sig
@@ -365,3 +376,6 @@ fn subkey_state(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
