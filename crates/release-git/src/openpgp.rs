@@ -226,7 +226,8 @@ fn primary_binding(key: &SignedPublicKey) -> Option<&Signature> {
                         | SignatureType::CertPositive
                 )
             );
-            if !certifies || !names_or_anonymous(sig, primary) {
+            // rPGP's verification checks the issuer subpackets name the key (or are absent).
+            if !certifies {
                 continue;
             }
             if sig
@@ -240,7 +241,6 @@ fn primary_binding(key: &SignedPublicKey) -> Option<&Signature> {
     }
     for sig in &key.details.direct_signatures {
         if sig.typ() == Some(SignatureType::Key)
-            && names_or_anonymous(sig, primary)
             && sig.verify_key(primary).is_ok()
             && newer(sig, best)
         {
@@ -248,10 +248,6 @@ fn primary_binding(key: &SignedPublicKey) -> Option<&Signature> {
         }
     }
     best
-}
-
-fn names_or_anonymous(sig: &Signature, key: &impl PublicKeyTrait) -> bool {
-    (sig.issuer().is_empty() && sig.issuer_fingerprint().is_empty()) || names(sig, key)
 }
 
 fn newer(sig: &Signature, than: Option<&Signature>) -> bool {

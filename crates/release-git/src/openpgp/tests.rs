@@ -7,11 +7,12 @@
 use chrono::{DateTime, Duration, Utc};
 use pgp::composed::{
     DetachedSignature, KeyType, SecretKeyParamsBuilder, SignedPublicKey, SignedSecretKey,
+    SubkeyParamsBuilder,
 };
 use pgp::crypto::hash::HashAlgorithm;
-use pgp::packet::{Signature, SignatureConfig, SignatureType, Subpacket, SubpacketData};
+use pgp::packet::{KeyFlags, Signature, SignatureConfig, SignatureType, Subpacket, SubpacketData};
 use pgp::ser::Serialize;
-use pgp::types::{KeyDetails, KeyVersion, Password, Tag};
+use pgp::types::{KeyDetails, KeyVersion, Password, SecretKeyTrait, Tag};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -28,16 +29,33 @@ fn at(secs: i64) -> DateTime<Utc> {
 
 /// An Ed25519 signing key made at [`BORN`] (the user ID's self-signature is [`public`]'s).
 fn key(seed: u64, uid: &str) -> SignedSecretKey {
+    key_with(seed, uid, false)
+}
+
+/// [`key`], with a signing subkey made a day later when `subkey` (its binding is
+/// [`bound`]'s).
+fn key_with(seed: u64, uid: &str, subkey: bool) -> SignedSecretKey {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let params = SecretKeyParamsBuilder::default()
+    let mut params = SecretKeyParamsBuilder::default();
+    params
         .version(KeyVersion::V4)
         .key_type(KeyType::Ed25519Legacy)
         .can_certify(true)
         .can_sign(true)
         .primary_user_id(uid.into())
-        .created_at(at(BORN))
-        .build()
-        .unwrap();
+        .created_at(at(BORN));
+    if subkey {
+        params.subkey(
+            SubkeyParamsBuilder::default()
+                .version(KeyVersion::V4)
+                .key_type(KeyType::Ed25519Legacy)
+                .can_sign(true)
+                .created_at(at(BORN + DAY))
+                .build()
+                .unwrap(),
+        );
+    }
+    let params = params.build().unwrap();
     params
         .generate(&mut rng)
         .unwrap()
@@ -49,26 +67,36 @@ fn key(seed: u64, uid: &str) -> SignedSecretKey {
 /// certify and sign), valid for `days` (`None`: for ever).
 fn public(key: &SignedSecretKey, days: Option<i64>) -> SignedPublicKey {
     let mut public = key.signed_public_key();
-    let uid = public.details.users[0].id.clone();
-    let flags = public.details.users[0].signatures[0].key_flags();
-    let mut c = config(SignatureType::CertPositive, key, BORN);
+    public.details.users[0].signatures = vec![self_sig(key, BORN, flags(true), days)];
+    public
+}
+
+fn flags(sign: bool) -> KeyFlags {
+    let mut f = KeyFlags::default();
+    f.set_certify(true);
+    f.set_sign(sign);
+    f
+}
+
+/// A self-signature of the key's user ID made at `created` with key flags `flags` and a key
+/// lifetime of `days` (`None`: no expiry; `Some(0)`: an expiry subpacket of zero).
+fn self_sig(key: &SignedSecretKey, created: i64, flags: KeyFlags, days: Option<i64>) -> Signature {
+    let uid = key.signed_public_key().details.users[0].id.clone();
+    let mut c = config(SignatureType::CertPositive, key, created);
     c.hashed_subpackets
         .push(sub(SubpacketData::KeyFlags(flags)));
     if let Some(days) = days {
         c.hashed_subpackets
             .push(sub(SubpacketData::KeyExpirationTime(Duration::days(days))));
     }
-    let sig = c
-        .sign_certification(
-            &key.primary_key,
-            &key.primary_key.public_key(),
-            &Password::empty(),
-            Tag::UserId,
-            &uid,
-        )
-        .unwrap();
-    public.details.users[0].signatures = vec![sig];
-    public
+    c.sign_certification(
+        &key.primary_key,
+        &key.primary_key.public_key(),
+        &Password::empty(),
+        Tag::UserId,
+        &uid,
+    )
+    .unwrap()
 }
 
 fn sub(data: SubpacketData) -> Subpacket {
@@ -78,23 +106,26 @@ fn sub(data: SubpacketData) -> Subpacket {
 /// A configuration for a v4 signature of `typ` by `key`, made at `created`, naming its issuer
 /// by fingerprint (hashed) and key id (unhashed), as gpg does.
 fn config(typ: SignatureType, key: &SignedSecretKey, created: i64) -> SignatureConfig {
-    let mut c = SignatureConfig::v4(typ, key.primary_key.algorithm(), HashAlgorithm::Sha256);
+    config_by(typ, &key.primary_key, created)
+}
+
+fn config_by(typ: SignatureType, key: &impl KeyDetails, created: i64) -> SignatureConfig {
+    let mut c = SignatureConfig::v4(typ, key.algorithm(), HashAlgorithm::Sha256);
     c.hashed_subpackets = vec![
         sub(SubpacketData::SignatureCreationTime(at(created))),
-        sub(SubpacketData::IssuerFingerprint(
-            key.primary_key.fingerprint(),
-        )),
+        sub(SubpacketData::IssuerFingerprint(key.fingerprint())),
     ];
-    c.unhashed_subpackets = vec![sub(SubpacketData::Issuer(key.primary_key.key_id()))];
+    c.unhashed_subpackets = vec![sub(SubpacketData::Issuer(key.key_id()))];
     c
 }
 
 /// The armored detached signature of [`PAYLOAD`] made with `config` by `key`.
 fn sign(config: SignatureConfig, key: &SignedSecretKey) -> Vec<u8> {
-    let sig = config
-        .sign(&key.primary_key, &Password::empty(), PAYLOAD)
-        .unwrap();
-    armored(sig)
+    sign_by(config, &key.primary_key)
+}
+
+fn sign_by(config: SignatureConfig, key: &impl SecretKeyTrait) -> Vec<u8> {
+    armored(config.sign(key, &Password::empty(), PAYLOAD).unwrap())
 }
 
 fn armored(sig: Signature) -> Vec<u8> {
@@ -311,4 +342,256 @@ fn a_newer_self_signature_by_the_key_extends_it() {
         verify(PAYLOAD, &sig, &keyring(&[direct]), now),
         Ok(fingerprint(&alice))
     );
+}
+
+/// Alice's key with `sigs` as its user ID's self-signatures, in that order.
+fn alice_with(alice: &SignedSecretKey, sigs: Vec<Signature>) -> Keyring {
+    let mut public = alice.signed_public_key();
+    public.details.users[0].signatures = sigs;
+    keyring(&[public])
+}
+
+#[test]
+fn the_newest_self_signature_that_verifies_states_the_primary_keys_validity() {
+    let alice = key(1, "Alice <alice@example.org>");
+    let mallory = key(2, "Mallory <mallory@example.org>");
+    // Signed ten days after the key was made, verified twenty days after.
+    let sig = sign(
+        config(SignatureType::Binary, &alice, BORN + 10 * DAY),
+        &alice,
+    );
+    let now = BORN + 20 * DAY;
+    let own =
+        |created: i64, sign: bool, days: Option<i64>| self_sig(&alice, created, flags(sign), days);
+    // A self-signature made by mallory in alice's name: it does not verify.
+    let forged = {
+        let mut c = config(SignatureType::CertPositive, &mallory, BORN + 5 * DAY);
+        c.hashed_subpackets = vec![
+            sub(SubpacketData::SignatureCreationTime(at(BORN + 5 * DAY))),
+            sub(SubpacketData::IssuerFingerprint(
+                alice.primary_key.fingerprint(),
+            )),
+            sub(SubpacketData::KeyFlags(flags(true))),
+        ];
+        let uid = alice.signed_public_key().details.users[0].id.clone();
+        c.sign_certification_third_party(
+            &mallory.primary_key,
+            &Password::empty(),
+            &alice.primary_key.public_key(),
+            Tag::UserId,
+            &uid,
+        )
+        .unwrap()
+    };
+    let rows: Vec<(&str, Vec<Signature>, Option<&str>)> = vec![
+        (
+            "valid for ten years, signed within them",
+            vec![own(BORN, true, Some(3650))],
+            None,
+        ),
+        (
+            "a key lifetime of zero is no expiry",
+            vec![own(BORN, true, Some(0))],
+            None,
+        ),
+        (
+            "key flags without sign",
+            vec![own(BORN, false, None)],
+            Some("whose self-signature does not allow signing"),
+        ),
+        (
+            "the newest wins when it comes first in the file",
+            vec![own(BORN + 5 * DAY, true, None), own(BORN, true, Some(1))],
+            None,
+        ),
+        (
+            "the newest wins when it comes last",
+            vec![own(BORN, true, Some(1)), own(BORN + 5 * DAY, true, None)],
+            None,
+        ),
+        (
+            "a newer self-signature may shorten the key's life",
+            vec![own(BORN + 5 * DAY, true, Some(15)), own(BORN, true, None)],
+            Some("which has expired (on 2024-01-16) (G2)"),
+        ),
+        (
+            "a forged self-signature alone",
+            vec![forged.clone()],
+            Some("whose trusted key has no valid self-signature"),
+        ),
+        (
+            "a forged newer self-signature beside a genuine expired one",
+            vec![own(BORN, true, Some(1)), forged],
+            Some("which has expired (on 2024-01-02) (G2)"),
+        ),
+    ];
+    for (what, sigs, want) in rows {
+        let verdict = verify(PAYLOAD, &sig, &alice_with(&alice, sigs), now);
+        match want {
+            None => assert_eq!(verdict, Ok(fingerprint(&alice)), "{what}"),
+            Some(needle) => match verdict {
+                Err(e) => assert!(e.contains(needle), "{what}: {e}"),
+                Ok(_) => panic!("{what}: accepted, wanted {needle:?}"),
+            },
+        }
+    }
+}
+
+#[test]
+fn only_a_revocation_that_verifies_revokes_the_key() {
+    let alice = key(1, "Alice <alice@example.org>");
+    let mallory = key(2, "Mallory <mallory@example.org>");
+    let sig = sign(config(SignatureType::Binary, &alice, BORN + DAY), &alice);
+    let revocation = |by: &SignedSecretKey| {
+        let mut c = config(SignatureType::KeyRevocation, by, BORN + 2 * DAY);
+        c.hashed_subpackets[1] = sub(SubpacketData::IssuerFingerprint(
+            alice.primary_key.fingerprint(),
+        ));
+        c.sign_key(
+            &by.primary_key,
+            &Password::empty(),
+            &alice.primary_key.public_key(),
+        )
+        .unwrap()
+    };
+    let mut forged = public(&alice, None);
+    forged.details.revocation_signatures = vec![revocation(&mallory)];
+    assert_eq!(
+        verify(PAYLOAD, &sig, &keyring(&[forged]), BORN + 3 * DAY),
+        Ok(fingerprint(&alice))
+    );
+    let mut revoked = public(&alice, None);
+    revoked.details.revocation_signatures = vec![revocation(&alice)];
+    refused(
+        verify(PAYLOAD, &sig, &keyring(&[revoked]), BORN + 3 * DAY),
+        "which has been revoked (G2)",
+    );
+}
+
+/// A binding of alice's subkey made at `created`: with the sign flag when `sign`, the
+/// subkey's back-signature when `back`, a lifetime of `days`; made by `by` in alice's name.
+fn bound(
+    alice: &SignedSecretKey,
+    by: &SignedSecretKey,
+    created: i64,
+    sign: bool,
+    back: bool,
+    days: Option<i64>,
+) -> Signature {
+    let subkey = &alice.secret_subkeys[0].key;
+    let sub_public = subkey.public_key();
+    let mut c = config(SignatureType::SubkeyBinding, alice, created);
+    let mut f = KeyFlags::default();
+    f.set_sign(sign);
+    c.hashed_subpackets.push(sub(SubpacketData::KeyFlags(f)));
+    if let Some(days) = days {
+        c.hashed_subpackets
+            .push(sub(SubpacketData::KeyExpirationTime(Duration::days(days))));
+    }
+    if back {
+        let embedded = config_by(SignatureType::KeyBinding, subkey, created)
+            .sign_primary_key_binding(
+                subkey,
+                &sub_public,
+                &Password::empty(),
+                &alice.primary_key.public_key(),
+            )
+            .unwrap();
+        c.hashed_subpackets
+            .push(sub(SubpacketData::EmbeddedSignature(Box::new(embedded))));
+    }
+    c.sign_subkey_binding(
+        &by.primary_key,
+        &by.primary_key.public_key(),
+        &Password::empty(),
+        &sub_public,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_subkey_signs_only_when_bound_as_a_signing_subkey_and_valid() {
+    let alice = key_with(3, "Alice <alice@example.org>", true);
+    let mallory = key(2, "Mallory <mallory@example.org>");
+    let subkey = &alice.secret_subkeys[0].key;
+    // The subkey was made a day after the primary key.
+    let signed = |created: i64| sign_by(config_by(SignatureType::Binary, subkey, created), subkey);
+    let good = || bound(&alice, &alice, BORN + DAY, true, true, None);
+    let rows: Vec<(&str, Vec<Signature>, i64, Option<&str>)> = vec![
+        (
+            "bound, sign flag, back-signature",
+            vec![good()],
+            BORN + 10 * DAY,
+            None,
+        ),
+        (
+            "no back-signature",
+            vec![bound(&alice, &alice, BORN + DAY, true, false, None)],
+            BORN + 10 * DAY,
+            Some("which is not a signing subkey of its primary key"),
+        ),
+        (
+            "no sign flag",
+            vec![bound(&alice, &alice, BORN + DAY, false, true, None)],
+            BORN + 10 * DAY,
+            Some("which is not a signing subkey of its primary key"),
+        ),
+        (
+            "no binding",
+            vec![],
+            BORN + 10 * DAY,
+            Some("which no valid binding signature ties to its primary key"),
+        ),
+        (
+            "a binding forged by another key",
+            vec![bound(&alice, &mallory, BORN + DAY, true, true, None)],
+            BORN + 10 * DAY,
+            Some("which no valid binding signature ties to its primary key"),
+        ),
+        (
+            "a forged newer binding without the sign flag beside the genuine one",
+            vec![
+                good(),
+                bound(&alice, &mallory, BORN + 5 * DAY, false, true, None),
+            ],
+            BORN + 10 * DAY,
+            None,
+        ),
+        (
+            "the newest genuine binding wins, wherever it is",
+            vec![
+                bound(&alice, &alice, BORN + 5 * DAY, false, true, None),
+                good(),
+            ],
+            BORN + 10 * DAY,
+            Some("which is not a signing subkey of its primary key"),
+        ),
+        (
+            "bound for two days",
+            vec![bound(&alice, &alice, BORN + DAY, true, true, Some(2))],
+            BORN + 10 * DAY,
+            Some("which has expired (on 2024-01-04) (G2)"),
+        ),
+        (
+            "a signature dated before the subkey existed",
+            vec![good()],
+            BORN + 3600,
+            Some("predates its key (made 2024-01-01, key created 2024-01-02)"),
+        ),
+    ];
+    let ring = |sigs: Vec<Signature>| {
+        let mut public = public(&alice, None);
+        public.public_subkeys[0].signatures = sigs;
+        keyring(&[public])
+    };
+    for (what, sigs, made, want) in rows {
+        let verdict = verify(PAYLOAD, &signed(made), &ring(sigs), BORN + 20 * DAY);
+        match want {
+            None => assert_eq!(verdict, Ok(fingerprint(&alice)), "{what}"),
+            Some(needle) => match verdict {
+                Err(e) => assert!(e.contains(needle), "{what}: {e}"),
+                Ok(_) => panic!("{what}: accepted, wanted {needle:?}"),
+            },
+        }
+    }
 }
