@@ -166,6 +166,9 @@ fn is_key_type(token: &str) -> bool {
         || token.starts_with("sk-ecdsa-sha2-")
 }
 
+/// What a signer line holds, for the refusal of one that does not.
+const EXPECTED: &str = "expected `PRINCIPALS [OPTIONS] KEYTYPE BASE64-KEY`";
+
 fn parse_line(line: &str, number: usize) -> Result<Line, String> {
     let (principals, rest) = field(line);
     let principals = principals.trim_matches('"').to_string();
@@ -174,6 +177,9 @@ fn parse_line(line: &str, number: usize) -> Result<Line, String> {
     }
     let (mut token, mut rest) = field(rest);
     let mut options = Options::default();
+    if token.is_empty() {
+        return Err(EXPECTED.into());
+    }
     if !is_key_type(token) {
         options = parse_options(token)?;
         (token, rest) = field(rest);
@@ -185,7 +191,7 @@ fn parse_line(line: &str, number: usize) -> Result<Line, String> {
     }
     let (base64, _comment) = field(rest);
     if token.is_empty() || base64.is_empty() {
-        return Err("expected `PRINCIPALS [OPTIONS] KEYTYPE BASE64-KEY`".into());
+        return Err(EXPECTED.into());
     }
     let key = PublicKey::from_openssh(&format!("{token} {base64}"))
         .map_err(|e| format!("cannot read the {token} key: {e}"))?;
@@ -365,5 +371,118 @@ mod tests {
         assert!(err.contains("line 1"), "{err}");
         let err = parse(b"a@x ssh-ed25519-cert-v01@openssh.com AAAA\n").unwrap_err();
         assert!(err.contains("certificate"), "{err}");
+    }
+
+    /// 2024-01-01T00:00:00Z.
+    const T0: i64 = 1_704_067_200;
+    const PAYLOAD: &[u8] = b"object 0123\ntype commit\ntag v1.0.0\n\nRelease\n";
+
+    fn private(seed: u8) -> ssh_key::PrivateKey {
+        ssh_key::private::Ed25519Keypair::from_seed(&[seed; 32]).into()
+    }
+
+    fn signed(seed: u8, namespace: &str, payload: &[u8]) -> Vec<u8> {
+        private(seed)
+            .sign(namespace, HashAlg::Sha512, payload)
+            .and_then(|sig| sig.to_pem(ssh_key::LineEnding::LF))
+            .map(String::into_bytes)
+            .unwrap_or_default()
+    }
+
+    fn openssh(seed: u8) -> String {
+        private(seed).public_key().to_openssh().unwrap_or_default()
+    }
+
+    /// Alice's signature (seed 1, namespace git) judged against `file` at `now`; `{A}` and
+    /// `{M}` in the file are alice's and mallory's public keys.
+    fn judged(file: &str, now: i64) -> Result<String, String> {
+        let file = file.replace("{A}", &openssh(1)).replace("{M}", &openssh(2));
+        verify(
+            PAYLOAD,
+            &signed(1, "git", PAYLOAD),
+            "alice@example.org",
+            file.as_bytes(),
+            ".github/allowed_signers",
+            "main",
+            now,
+        )
+    }
+
+    #[test]
+    fn allowed_signers_lines_are_judged_as_ssh_keygen_judges_them() {
+        // (allowed-signers file, verified at, Ok or a piece of the refusal)
+        let rows: &[(&str, i64, Result<(), &str>)] = &[
+            ("alice@example.org {A}\n", T0, Ok(())),
+            ("# signers\n\n  alice@example.org {A} alice's laptop\n", T0, Ok(())),
+            ("*@example.org {A}\n", T0, Ok(())),
+            ("\"bob@example.org,alice@example.org\" {A}\n", T0, Ok(())),
+            ("NAMESPACES=\"git\" alice@example.org {A}\n", T0, Err("line 1: the option")),
+            ("alice@example.org NAMESPACES=\"git\" {A}\n", T0, Ok(())),
+            // valid-after: from that second on.
+            ("alice@example.org valid-after=\"20240101\" {A}\n", T0 - 1, Err("line 1 (alice@example.org) is not valid yet (valid-after 2024-01-01)")),
+            ("alice@example.org valid-after=\"20240101\" {A}\n", T0, Ok(())),
+            ("alice@example.org valid-after=\"20240101\" {A}\n", T0 + 1, Ok(())),
+            // valid-before: up to that second.
+            ("alice@example.org valid-before=\"20240101\" {A}\n", T0 - 1, Ok(())),
+            ("alice@example.org valid-before=\"20240101\" {A}\n", T0, Ok(())),
+            ("alice@example.org valid-before=\"20240101\" {A}\n", T0 + 1, Err("line 1 (alice@example.org) expired on 2024-01-01 (valid-before)")),
+            // namespaces: a pattern list, which must allow "git".
+            ("alice@example.org namespaces=\"file\" {A}\n", T0, Err("line 1 (alice@example.org) allows the namespaces \"file\", not \"git\"")),
+            ("alice@example.org namespaces=\"file,git\",valid-after=\"20200101\" {A}\n", T0, Ok(())),
+            ("alice@example.org namespaces=\"*,!git\" {A}\n", T0, Err("allows the namespaces")),
+            ("alice@example.org namespaces=git {A}\n", T0, Err("line 1: the value of namespaces must be in double quotes")),
+            // The key must be listed as a plain key for a principal.
+            ("alice@example.org cert-authority {A}\n", T0, Err("it is not listed")),
+            ("alice@example.org {M}\n", T0, Err("it is not listed")),
+            ("bob@example.org {A}\n", T0, Err("SSH principal mismatch: the key is allowed for bob@example.org but the tagger is alice@example.org")),
+            ("*@example.org,!alice@* {A}\n", T0, Err("SSH principal mismatch")),
+            // A line that no longer holds is left out of the principals that could match.
+            ("alice@example.org valid-before=\"20200101\" {A}\nbob@example.org {A}\n", T0, Err("the key is allowed for bob@example.org but")),
+            ("alice@example.org valid-before=\"20200101\" {A}\n", T0, Err("is not allowed for any principal at this time in .github/allowed_signers (main): line 1")),
+            // A file that cannot be read is refused whole, with the line.
+            ("alice@example.org {A}\nbob@example.org ssh-rsa {M}\n", T0, Err("cannot be used: line 2")),
+            ("alice@example.org\n", T0, Err("cannot be used: line 1: expected `PRINCIPALS [OPTIONS] KEYTYPE BASE64-KEY`")),
+        ];
+        for (file, now, want) in rows {
+            let got = judged(file, *now);
+            match want {
+                Ok(()) => assert!(
+                    got.as_deref()
+                        .is_ok_and(|who| who.starts_with("alice@example.org (SHA256:")),
+                    "{file:?} at {now}: {got:?}"
+                ),
+                Err(needle) => assert!(
+                    got.as_ref().is_err_and(|e| e.contains(needle)),
+                    "{file:?} at {now}: {got:?}, wanted {needle:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn the_signature_itself_must_be_for_git_and_this_payload() {
+        let file = format!("alice@example.org {}\n", openssh(1));
+        let judge = |block: &[u8], payload: &[u8]| {
+            verify(
+                payload,
+                block,
+                "alice@example.org",
+                file.as_bytes(),
+                "f",
+                "main",
+                T0,
+            )
+        };
+        assert!(judge(&signed(1, "git", PAYLOAD), PAYLOAD).is_ok());
+        let e = judge(&signed(1, "file", PAYLOAD), PAYLOAD).unwrap_err();
+        assert!(e.contains("wrong SSH signature namespace"), "{e}");
+        let e = judge(&signed(1, "git", b"other"), PAYLOAD).unwrap_err();
+        assert!(e.contains("bad SSH signature for alice@example.org"), "{e}");
+        let e = judge(
+            b"-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n",
+            PAYLOAD,
+        )
+        .unwrap_err();
+        assert!(e.contains("the SSH signature block cannot be read"), "{e}");
     }
 }
