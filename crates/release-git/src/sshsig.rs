@@ -415,7 +415,9 @@ mod tests {
             ("alice@example.org {A}\n", T0, Ok(())),
             ("# signers\n\n  alice@example.org {A} alice's laptop\n", T0, Ok(())),
             ("*@example.org {A}\n", T0, Ok(())),
-            ("\"bob@example.org,alice@example.org\" {A}\n", T0, Ok(())),
+            // Double quotes keep a principal list with blanks in one field.
+            ("\"bob@example.org, alice@example.org\" {A}\n", T0, Err("the key is allowed for bob@example.org, alice@example.org but")),
+            ("\"alice@example.org, bob@example.org\" {A}\n", T0, Ok(())),
             ("NAMESPACES=\"git\" alice@example.org {A}\n", T0, Err("line 1: the option")),
             ("alice@example.org NAMESPACES=\"git\" {A}\n", T0, Ok(())),
             // valid-after: from that second on.
