@@ -299,22 +299,25 @@ fn matches_list(subject: &str, list: &str) -> bool {
 /// `*` is any run of bytes, `?` any one byte.
 fn matches_pattern(subject: &[u8], pattern: &[u8]) -> bool {
     let (mut s, mut p) = (0, 0);
+    // The last `*` seen: the pattern position after it, and where in the subject its run
+    // ended at the last try. On a mismatch the run takes one more byte and the rest is tried
+    // again from there.
     let mut star: Option<(usize, usize)> = None;
     while s < subject.len() {
         match pattern.get(p) {
             Some(b'*') => {
-                star = Some((p, s));
                 p += 1;
+                star = Some((p, s));
             }
             Some(&c) if c == b'?' || c == subject[s] => {
                 p += 1;
                 s += 1;
             }
             _ => match star {
-                Some((sp, ss)) => {
-                    p = sp + 1;
-                    s = ss + 1;
-                    star = Some((sp, ss + 1));
+                Some((after, tried)) => {
+                    let next = tried + 1;
+                    (p, s) = (after, next);
+                    star = Some((after, next));
                 }
                 None => return false,
             },
@@ -344,6 +347,8 @@ mod tests {
         assert_eq!(parse_time("20200101000001"), Ok(1_577_836_801));
         assert!(parse_time("2020-01-01").is_err());
         assert!(parse_time("20201301").is_err());
+        // Every character a digit: Rust's integer parsing would take "+1" for a month.
+        assert!(parse_time("2024+101").is_err());
     }
 
     #[test]
@@ -393,10 +398,35 @@ mod tests {
         private(seed).public_key().to_openssh().unwrap_or_default()
     }
 
+    /// An ECDSA P-256 public key (`ecdsa-sha2-nistp256`).
+    fn ecdsa_p256() -> String {
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let curve = ssh_key::EcdsaCurve::NistP256;
+        ssh_key::PrivateKey::random(&mut rng, ssh_key::Algorithm::Ecdsa { curve })
+            .and_then(|k| k.public_key().to_openssh())
+            .unwrap_or_default()
+    }
+
+    /// A FIDO security-key Ed25519 public key (`sk-ssh-ed25519@openssh.com`).
+    fn sk_ed25519() -> String {
+        let ed = ssh_key::public::Ed25519PublicKey::from(
+            &ssh_key::private::Ed25519Keypair::from_seed(&[3; 32]),
+        );
+        let data = ssh_key::public::KeyData::SkEd25519(ssh_key::public::SkEd25519::new(ed, "ssh:"));
+        ssh_key::PublicKey::new(data, "")
+            .to_openssh()
+            .unwrap_or_default()
+    }
+
     /// Alice's signature (seed 1, namespace git) judged against `file` at `now`; `{A}` and
     /// `{M}` in the file are alice's and mallory's public keys.
     fn judged(file: &str, now: i64) -> Result<String, String> {
-        let file = file.replace("{A}", &openssh(1)).replace("{M}", &openssh(2));
+        let file = file
+            .replace("{A}", &openssh(1))
+            .replace("{M}", &openssh(2))
+            .replace("{P256}", &ecdsa_p256())
+            .replace("{SK}", &sk_ed25519());
         verify(
             PAYLOAD,
             &signed(1, "git", PAYLOAD),
@@ -444,6 +474,9 @@ mod tests {
             // A file that cannot be read is refused whole, with the line.
             ("alice@example.org {A}\nbob@example.org ssh-rsa {M}\n", T0, Err("cannot be used: line 2")),
             ("alice@example.org\n", T0, Err("cannot be used: line 1: expected `PRINCIPALS [OPTIONS] KEYTYPE BASE64-KEY`")),
+            ("alice@example.org ssh-ed25519\n", T0, Err("cannot be used: line 1: expected `PRINCIPALS [OPTIONS] KEYTYPE BASE64-KEY`")),
+            // Every key type ssh-keygen lists is read as a key, not as options.
+            ("bob@example.org {P256}\ncarol@example.org {SK}\nalice@example.org {A}\n", T0, Ok(())),
         ];
         for (file, now, want) in rows {
             let got = judged(file, *now);
