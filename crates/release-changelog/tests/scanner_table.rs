@@ -634,8 +634,9 @@ fn content_lines_and_comments() {
     }
 }
 
-/// A scan asked to stop (the light scan of `notes`, which reads no further than the section it
-/// needs) says so; a scan that read the whole file says that.
+/// A scan asked to stop after a heading (`Changelog::parse_latest`, which `notes --latest` uses
+/// on big files, reads no further than the first release's section) says so; a scan that read
+/// the whole file says that.
 #[test]
 fn a_scan_says_whether_it_read_the_whole_file() {
     use release_changelog::scan::{scan, scan_until};
