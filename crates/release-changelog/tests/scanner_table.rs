@@ -244,6 +244,43 @@ const HEADINGS: &[(&str, &str, &[HeadingRow])] = &[
         "<textarea>\n# not\n\n# still\n</textarea>\n# yes\n",
         &[(6, 1, "yes")],
     ),
+    // A setext heading's title is its text without the indentation and trailing spaces.
+    (
+        "setext, the title is trimmed",
+        "  Changelog \t\n=========\n",
+        &[(1, 1, "Changelog")],
+    ),
+    // TOML front matter (`+++`, Hugo) is skipped like YAML's: a `#` comment in it is no
+    // heading.
+    (
+        "toml front matter is skipped",
+        "+++\n# a TOML comment\n+++\n# Changelog\n",
+        &[(4, 1, "Changelog")],
+    ),
+    // What ends a list item's lazy paragraph: a line that starts another block (a thematic
+    // break, an HTML block) closes the item, so a line indented to the item's content column
+    // after it is back at the top level; other text continues the paragraph and keeps the item
+    // open, and so does a thematic break inside the item.
+    (
+        "a thematic break ends a list item",
+        "- a\n***\n  # x\n",
+        &[(3, 1, "x")],
+    ),
+    (
+        "a thematic break inside an item keeps it open",
+        "- a\n  ***\n  # x\n",
+        &[],
+    ),
+    (
+        "an html block ends a list item",
+        "- a\n<div>\n\n  # x\n",
+        &[(4, 1, "x")],
+    ),
+    (
+        "a lazy line starting with emphasis continues the item",
+        "- a\n_b_ c\n  # x\n",
+        &[],
+    ),
 ];
 
 #[test]
@@ -368,6 +405,11 @@ const DEFINITIONS: &[(&str, &str, &[DefinitionRow])] = &[
         "[a]: https://a.example\n[b]: https://b.example\n",
         &[("a", "https://a.example"), ("b", "https://b.example")],
     ),
+    (
+        "a definition cannot interrupt a paragraph",
+        "Text\n[a]: https://example.org/a\n",
+        &[],
+    ),
 ];
 
 #[test]
@@ -481,6 +523,13 @@ const NESTED_ITEMS: &[(&str, &str, &[usize])] = &[
         "- a\n\n      - b\n",
         &[1],
     ),
+    // A fence inside an item is closed by a fence indented to the item's content column (up
+    // to three more); what follows is the item's again.
+    (
+        "a fence inside an item closes at the item's column",
+        "- a\n\n  ```\n  - not an item\n  ```\n  - b\n",
+        &[1, 6],
+    ),
 ];
 
 /// List item lines at any depth according to pulldown-cmark.
@@ -524,5 +573,108 @@ fn a_link_label_is_at_most_999_characters() {
             usize::from(defined),
             "a label of {len}"
         );
+    }
+}
+
+/// An HTML comment: (first line, last line).
+type CommentRow = (usize, usize);
+
+/// (case, markdown, the lines that carry content, the HTML comments)
+///
+/// Content lines decide whether a section is empty, and a comment is none (a template's
+/// `<!-- note -->` leaves Unreleased empty); comments are trimmed from the end of release
+/// notes. An HTML block other than a comment is content on every line. A comment (CommonMark
+/// HTML block type 2) ends at the line holding `-->`, or runs to the end of the file.
+const CONTENT: &[(&str, &str, &[usize], &[CommentRow])] = &[
+    (
+        "a one-line comment",
+        "<!-- next-header -->\n- a\n",
+        &[2],
+        &[(1, 1)],
+    ),
+    (
+        "a comment over several lines is no content",
+        "<!--\nnote\n-->\n- a\n",
+        &[4],
+        &[(1, 3)],
+    ),
+    (
+        "an unclosed comment runs to the end of the file",
+        "- a\n<!--\nnote\n",
+        &[1],
+        &[(2, 3)],
+    ),
+    (
+        "a processing instruction is content on every line",
+        "<?php\nnote\n?>\n",
+        &[1, 2, 3],
+        &[],
+    ),
+    (
+        "an unclosed processing instruction is no comment",
+        "<?php\nnote\n",
+        &[1, 2],
+        &[],
+    ),
+];
+
+#[test]
+fn content_lines_and_comments() {
+    for (case, text, content, comments) in CONTENT {
+        let doc = Changelog::parse(*text);
+        let lines: Vec<usize> = doc.blocks.content.iter().map(|&s| doc.line_of(s)).collect();
+        assert_eq!(&lines, content, "{case}: content lines of {text:?}");
+        let spans: Vec<(usize, usize)> = doc
+            .blocks
+            .comments
+            .iter()
+            .map(|c| (doc.line_of(c.span.start), doc.line_of(c.span.end - 1)))
+            .collect();
+        assert_eq!(&spans, comments, "{case}: comments of {text:?}");
+    }
+}
+
+/// A scan asked to stop after a heading (`Changelog::parse_latest`, which `notes --latest` uses
+/// on big files, reads no further than the first release's section) says so; a scan that read
+/// the whole file says that.
+#[test]
+fn a_scan_says_whether_it_read_the_whole_file() {
+    use release_changelog::scan::{scan, scan_until};
+    let text = "# Changelog\n\n## [1.0.0]\n\nSet\n---\n\n## [0.9.0]\n";
+    assert!(scan(text).complete);
+    assert!(scan_until(text, false, |_, _| false).complete);
+    for stop_at in 1..=3 {
+        let stopped = scan_until(text, false, |_, h| h.len() == stop_at);
+        assert!(!stopped.complete, "stopped at heading {stop_at}");
+        assert_eq!(stopped.headings.len(), stop_at);
+    }
+}
+
+/// (case, text, byte offset, (line, column)): where lint's diagnostics point. Lines and
+/// columns count from 1, columns in characters; a byte order mark is no column; an offset
+/// inside a character (no parsed span ends there) falls back to counting bytes.
+const POSITIONS: &[(&str, &str, usize, (usize, usize))] = &[
+    ("the first byte", "# a\n", 0, (1, 1)),
+    ("the first byte of a line", "# a\n## b\n", 4, (2, 1)),
+    ("columns are characters", "# é b\n", 5, (1, 5)),
+    ("a byte order mark is no column", "\u{feff}# a\n", 3, (1, 1)),
+    ("after a byte order mark", "\u{feff}# a\n", 5, (1, 3)),
+    ("the byte order mark itself", "\u{feff}# a\n", 0, (1, 1)),
+    (
+        "a byte order mark counts on the first line only",
+        "\u{feff}# a\n# b\n",
+        9,
+        (2, 3),
+    ),
+    ("inside a character", "ab\n€\n", 5, (2, 3)),
+];
+
+#[test]
+fn line_and_column_of_an_offset() {
+    use release_changelog::scan::LineIndex;
+    for (case, text, offset, want) in POSITIONS {
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, *offset), *want, "{case}: {text:?}");
+        assert_eq!(index.line(*offset), want.0, "{case}: line of {offset}");
     }
 }

@@ -194,6 +194,19 @@ const TITLES: &[(&str, &str, Option<Read>)] = &[
         "1.2.3 yanked",
         Some((false, "1.2.3", None, Some(" yanked"), None, false)),
     ),
+    // A note after the marker is not the marker's: only emphasis closed on both sides widens it.
+    (
+        "R4",
+        "[1.2.3] - 2024-01-02 - YANKED - use 1.2.4",
+        Some((
+            false,
+            "1.2.3",
+            Some("2024-01-02"),
+            Some(" - YANKED"),
+            None,
+            true,
+        )),
+    ),
     // Dates in other shapes, and what ends them.
     (
         "C2",

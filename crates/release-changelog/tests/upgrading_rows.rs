@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
-use release_changelog::upgrading::{check, find_version, read, UpgradeNotes};
+use release_changelog::upgrading::{
+    add, check, find_version, read, version_notes, Topic, UpgradeNotes,
+};
 
 /// (text, the first `X.Y.Z[-pre]` in it)
 const VERSIONS: &[(&str, Option<&str>)] = &[
@@ -230,4 +232,179 @@ fn the_first_row_of_an_empty_table_goes_under_its_delimiter() {
             .unwrap_or_else(|e| panic!("C5: {case}: {e}"));
         assert_eq!(edit.text, want, "C5: {case}");
     }
+}
+
+/// (the heading above a version-keyed table, the table's topic): a heading naming breaking
+/// changes, the environment or variables makes the table below it one of the guide's (C5).
+const TABLE_TOPICS: &[(&str, Option<Topic>)] = &[
+    ("Breaking Changes", Some(Topic::Breaking)),
+    ("Environment Variable Changes", Some(Topic::Environment)),
+    ("Environment", Some(Topic::Environment)),
+    ("Configuration variables", Some(Topic::Environment)),
+    ("Notes", None),
+];
+
+#[test]
+fn a_table_is_about_what_its_heading_names() {
+    for (heading, want) in TABLE_TOPICS {
+        let text = format!("# Upgrading\n\n## {heading}\n\n| Version | A | B |\n|---|---|---|\n| 1.0.0 | a | b |\n");
+        let topics: Vec<Topic> = read(&text).tables.iter().map(|t| t.topic).collect();
+        assert_eq!(
+            topics,
+            want.iter().copied().collect::<Vec<_>>(),
+            "C5: {heading:?}"
+        );
+    }
+}
+
+/// (case, the table's header and delimiter, the notes, the row `add` puts on top): a row has as
+/// many cells as the table has columns, the change and its details merged in a two-column
+/// table, and the environment cell names every kind of change given (C5).
+#[test]
+fn a_new_table_row_fills_the_tables_columns() {
+    let policy = release_core::policy::Policy::default();
+    let breaking = notes(&[("Dropped X", Some("Use Y"))], &[], &[], &[], false);
+    let three = "| Version | Change | Migration |\n|---|---|---|";
+    let rows: Vec<(&str, &str, &str, UpgradeNotes, &str)> = vec![
+        (
+            "three columns",
+            "Breaking changes",
+            three,
+            breaking.clone(),
+            "| 2.0.0 | Dropped X. | Use Y. |",
+        ),
+        (
+            "two columns",
+            "Breaking changes",
+            "| Version | Change |\n|---|---|",
+            breaking.clone(),
+            "| 2.0.0 | Dropped X. Use Y. |",
+        ),
+        (
+            "four columns",
+            "Breaking changes",
+            "| Version | Change | Migration | Issue |\n|---|---|---|---|",
+            breaking,
+            "| 2.0.0 | Dropped X. | Use Y. |  |",
+        ),
+        (
+            "one kind of variable change",
+            "Environment variables",
+            three,
+            notes(&[], &["APP_PORT"], &[], &[], false),
+            "| 2.0.0 | New environment variables. | New: `APP_PORT` — what it does. |",
+        ),
+        (
+            "two kinds",
+            "Environment variables",
+            three,
+            notes(&[], &[], &["OLD"], &[("A", "B")], false),
+            "| 2.0.0 | Removed and renamed environment variables. | Removed: `OLD`. Renamed: `A` → `B`. |",
+        ),
+        (
+            "three kinds",
+            "Environment variables",
+            three,
+            notes(&[], &["APP_PORT"], &["OLD"], &[("A", "B")], false),
+            "| 2.0.0 | New, removed and renamed environment variables. | New: `APP_PORT` — what it does. Removed: `OLD`. Renamed: `A` → `B`. |",
+        ),
+    ];
+    for (case, heading, head, n, want) in rows {
+        let text = format!("# Upgrading\n\n## {heading}\n\n{head}\n| 1.0.0 | a | b |\n");
+        let edit = add(&text, "2.0.0", &n, &policy).unwrap_or_else(|e| panic!("C5: {case}: {e}"));
+        let expected = text.replace("| 1.0.0", &format!("{want}\n| 1.0.0"));
+        assert_eq!(edit.text, expected, "C5: {case}");
+    }
+}
+
+/// A guide of version sections: the new section goes on top of the others, or after what the
+/// guide holds with one blank line between; a version that already has its section is refused,
+/// naming the line (C5).
+#[test]
+fn a_new_section_goes_on_top_or_after_the_guide() {
+    let policy = release_core::policy::Policy::default();
+    let n = notes(&[("Dropped X", Some("Use Y"))], &[], &[], &[], false);
+    let section = "## Upgrading to 2.0.0\n\n### Breaking changes\n\n- Dropped X.\n  Migration: Use Y.\n\n### Environment variables\n\nNone recorded.\n";
+    for (case, text, want) in [
+        ("an empty guide", String::new(), section.to_string()),
+        (
+            "a title and a blank line",
+            "# Upgrading\n\n".to_string(),
+            format!("# Upgrading\n\n{section}"),
+        ),
+        (
+            "a title",
+            "# Upgrading\n".to_string(),
+            format!("# Upgrading\n\n{section}"),
+        ),
+        (
+            "a title without a newline",
+            "# Upgrading".to_string(),
+            format!("# Upgrading\n\n{section}"),
+        ),
+        (
+            "on top of the sections",
+            "# Upgrading\n\n## Upgrading to 1.0.0\n\nSteps.\n".to_string(),
+            format!("# Upgrading\n\n{section}\n## Upgrading to 1.0.0\n\nSteps.\n"),
+        ),
+    ] {
+        let edit = add(&text, "2.0.0", &n, &policy).unwrap_or_else(|e| panic!("C5: {case}: {e}"));
+        assert_eq!(edit.text, want, "C5: {case}");
+    }
+    let twice = add(
+        "# Upgrading\n\nIntro.\n\n## Upgrading to 2.0.0\n\nSteps.\n",
+        "2.0.0",
+        &n,
+        &policy,
+    )
+    .unwrap_err();
+    assert_eq!(
+        twice.to_string(),
+        "the guide already has a section for 2.0.0 at line 5 (C5)"
+    );
+}
+
+/// (case, guide, the anchor an announcement links for 2.0.0): the version's section, else the
+/// heading of the first table with a row for it, a breaking-changes table before an
+/// environment one (C5, N1).
+const ANCHORS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "two breaking tables: the first",
+        "## Breaking changes\n\n| Version | Change | Migration |\n|---|---|---|\n| 2.0.0 | A | B |\n\n## Breaking changes in the API\n\n| Version | Change | Migration |\n|---|---|---|\n| 2.0.0 | C | D |\n",
+        Some("breaking-changes"),
+    ),
+    (
+        "two environment tables: the first",
+        "## Environment\n\n| Version | Change | Details |\n|---|---|---|\n| 2.0.0 | New | `A` |\n\n## Environment variables\n\n| Version | Change | Details |\n|---|---|---|\n| 2.0.0 | New | `B` |\n",
+        Some("environment"),
+    ),
+    (
+        "a breaking table below an environment table",
+        "## Environment\n\n| Version | Change | Details |\n|---|---|---|\n| 2.0.0 | New | `A` |\n\n## Breaking changes\n\n| Version | Change | Migration |\n|---|---|---|\n| 2.0.0 | A | B |\n",
+        Some("breaking-changes"),
+    ),
+    (
+        "an environment table below a breaking table without the row",
+        "## Breaking changes\n\n| Version | Change | Migration |\n|---|---|---|\n| 1.0.0 | A | B |\n\n## Environment\n\n| Version | Change | Details |\n|---|---|---|\n| 2.0.0 | New | `A` |\n",
+        Some("environment"),
+    ),
+];
+
+#[test]
+fn an_announcement_links_the_first_table_with_the_versions_row() {
+    for (case, guide, want) in ANCHORS {
+        assert_eq!(
+            version_notes(guide, "2.0.0").anchor.as_deref(),
+            *want,
+            "C5: {case}"
+        );
+    }
+    // Both breaking tables' rows are the version's breaking changes.
+    assert_eq!(
+        version_notes(ANCHORS[0].1, "2.0.0").breaking,
+        [
+            ("A".to_string(), "B".to_string()),
+            ("C".to_string(), "D".to_string())
+        ]
+    );
 }

@@ -12,7 +12,8 @@ pub fn headings(text: &str) -> Vec<(usize, u8)> {
     };
     let mut depth = 0i32;
     let mut out = Vec::new();
-    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
         match ev {
             Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => depth += 1,
