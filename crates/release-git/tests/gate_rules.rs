@@ -485,6 +485,31 @@ fn signature_kinds_have_report_names() {
     );
 }
 
+#[test]
+fn checks_have_report_names() {
+    use release_git::verify::CheckId;
+    let names: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "name",
+            "ref",
+            "annotated",
+            "size",
+            "headers",
+            "tag-name",
+            "type",
+            "target",
+            "tagger-date",
+            "armor",
+            "signature",
+            "reachable",
+            "expected-commit"
+        ],
+        "the gate's checks in order, as reports and CI logs name them"
+    );
+}
+
 // ---------------------------------------------------------------- G2/G3: tagger dates
 
 const DAY: i64 = 24 * 3600;

@@ -70,6 +70,11 @@ fn good_openpgp_stable_tag_passes() {
     assert!(v.ok, "{v:#?}");
     assert_eq!(v.signer.as_deref(), Some(keys().alice.as_str()));
     assert_eq!(v.format, Some("openpgp"));
+    assert_eq!(v.stage, Some("stable"));
+    assert_eq!(
+        v.check(CheckId::Name).map(|c| c.detail.as_str()),
+        Some("v1.0.0 is a stable release tag")
+    );
     assert_eq!(v.commit.as_deref(), Some(repo.head().as_str()));
     assert!(
         v.checks.iter().all(|c| c.result == GateResult::Pass),
@@ -127,6 +132,7 @@ fn unsigned_candidate_passes_with_a_warning() {
     );
     let v = verify(&repo, "v1.0.0-rc.1");
     assert!(v.ok, "{v:#?}");
+    assert_eq!(v.stage, Some("candidate"));
     let warning = v.warnings().next().expect("a warning");
     assert_eq!(warning.id, CheckId::Signature);
     assert!(warning.detail.contains("unsigned release candidate"));
@@ -605,6 +611,46 @@ fn oversized_tag_is_refused() {
         payload(&repo.head(), "commit", "v1.0.0", &format!("{big}\n")).as_bytes(),
     );
     refused(&verify(&repo, "v1.0.0"), CheckId::Size, "the limit is");
+}
+
+#[test]
+fn a_tag_object_of_exactly_the_size_limit_is_read() {
+    let repo = TestRepo::new();
+    let head = payload(&repo.head(), "commit", "v1.0.0", "");
+    let limit = release_git::tagobj::MAX_TAG_SIZE;
+    // Unsigned, so refused later: by the signature check, not by its size.
+    let fill = "x".repeat(limit - head.len() - 1);
+    repo.raw_tag("v1.0.0", format!("{head}{fill}\n").as_bytes());
+    let v = verify(&repo, "v1.0.0");
+    assert_eq!(
+        v.check(CheckId::Size).map(|c| (c.result, c.detail.clone())),
+        Some((GateResult::Pass, format!("{limit} bytes")))
+    );
+    refused(&v, CheckId::Signature, "unsigned stable tag");
+}
+
+#[test]
+fn a_ref_that_cannot_be_read_is_an_error_not_a_missing_tag() {
+    let repo = TestRepo::new();
+    gpg_tag(&repo, "v1.0.0", &keys().alice);
+    std::fs::write(
+        repo.path().join(".git/refs/tags/v1.0.0"),
+        "not an object id\n",
+    )
+    .unwrap();
+    hide_verifiers_from_path();
+    let policy = policy_of(&repo);
+    let trust = Trust::from_files(
+        &policy,
+        &repo.path().join("release-policy.toml"),
+        repo.path(),
+    );
+    let r = Repo::discover(repo.path()).unwrap();
+    let err = verify::verify_tag(&r, "v1.0.0", &policy, &trust, None).unwrap_err();
+    assert!(
+        err.to_string().contains("cannot read refs/tags/v1.0.0"),
+        "{err}"
+    );
 }
 
 #[test]
