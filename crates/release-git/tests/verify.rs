@@ -547,7 +547,20 @@ fn ssh_on_a_stable_tag_is_refused_when_the_policy_wants_openpgp() {
     refused(
         &verify_with(&repo, "v1.0.0", &policy, None),
         CheckId::Signature,
-        "ssh signatures are not accepted on stable tags",
+        "ssh signatures are not accepted on stable tags (signing.stable = [\"openpgp\"])",
+    );
+}
+
+#[test]
+fn openpgp_on_a_candidate_is_refused_when_the_policy_wants_ssh() {
+    let repo = TestRepo::new();
+    gpg_tag(&repo, "v1.0.0-rc.1", &keys().alice);
+    let mut policy = policy_of(&repo);
+    policy.signing.candidate = vec![release_core::policy::SignatureFormat::Ssh];
+    refused(
+        &verify_with(&repo, "v1.0.0-rc.1", &policy, None),
+        CheckId::Signature,
+        "openpgp signatures are not accepted on candidate tags (signing.candidate = [\"ssh\"])",
     );
 }
 
