@@ -573,6 +573,12 @@ fn a_subkey_signs_only_when_bound_as_a_signing_subkey_and_valid() {
             Some("which has expired (on 2024-01-04) (G2)"),
         ),
         (
+            "a signature made the second the subkey was",
+            vec![good()],
+            BORN + DAY,
+            None,
+        ),
+        (
             "a signature dated before the subkey existed",
             vec![good()],
             BORN + 3600,
