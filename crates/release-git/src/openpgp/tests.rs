@@ -155,6 +155,19 @@ fn refused(verdict: super::Verdict, needle: &str) {
     }
 }
 
+/// Asserts a row's verdict: a good signature by `signer`'s primary key (`want` is `None`), or a
+/// refusal containing `want`.
+#[track_caller]
+fn judged(what: &str, verdict: super::Verdict, want: Option<&str>, signer: &SignedSecretKey) {
+    match want {
+        None => assert_eq!(verdict, Ok(fingerprint(signer)), "{what}"),
+        Some(needle) => match verdict {
+            Err(e) => assert!(e.contains(needle), "{what}: {e}"),
+            Ok(_) => panic!("{what}: accepted, wanted {needle:?}"),
+        },
+    }
+}
+
 #[test]
 fn an_issuer_named_by_key_id_alone_is_found() {
     // Signers before RFC 4880bis (gpg 1.4, some libraries) write only the 8-byte key id.
@@ -210,14 +223,8 @@ fn a_signature_expires_at_its_own_expiration_time() {
     ];
     for &(lifetime, later, want) in rows {
         let verdict = verify(PAYLOAD, &expiring(lifetime), &ring, made + later);
-        match want {
-            None => assert_eq!(
-                verdict,
-                Ok(fingerprint(&alice)),
-                "{lifetime} s, {later} s later"
-            ),
-            Some(needle) => refused(verdict, needle),
-        }
+        let what = format!("{lifetime} s, {later} s later");
+        judged(&what, verdict, want, &alice);
     }
 }
 
@@ -427,13 +434,7 @@ fn the_newest_self_signature_that_verifies_states_the_primary_keys_validity() {
     ];
     for (what, sigs, want) in rows {
         let verdict = verify(PAYLOAD, &sig, &alice_with(&alice, sigs), now);
-        match want {
-            None => assert_eq!(verdict, Ok(fingerprint(&alice)), "{what}"),
-            Some(needle) => match verdict {
-                Err(e) => assert!(e.contains(needle), "{what}: {e}"),
-                Ok(_) => panic!("{what}: accepted, wanted {needle:?}"),
-            },
-        }
+        judged(what, verdict, want, &alice);
     }
 }
 
@@ -592,12 +593,6 @@ fn a_subkey_signs_only_when_bound_as_a_signing_subkey_and_valid() {
     };
     for (what, sigs, made, want) in rows {
         let verdict = verify(PAYLOAD, &signed(made), &ring(sigs), BORN + 20 * DAY);
-        match want {
-            None => assert_eq!(verdict, Ok(fingerprint(&alice)), "{what}"),
-            Some(needle) => match verdict {
-                Err(e) => assert!(e.contains(needle), "{what}: {e}"),
-                Ok(_) => panic!("{what}: accepted, wanted {needle:?}"),
-            },
-        }
+        judged(what, verdict, want, &alice);
     }
 }
