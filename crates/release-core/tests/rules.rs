@@ -1093,6 +1093,19 @@ fn reconcile_puts_aliases_where_t6_and_the_yanks_say_latest_last() {
 }
 
 #[test]
+fn reconcile_actions_are_printed_as_json_names_them() {
+    use release_core::rollback::FixAction;
+    for (action, name) in [
+        (FixAction::Ok, "ok"),
+        (FixAction::Create, "create"),
+        (FixAction::Move, "move"),
+    ] {
+        assert_eq!(action.as_str(), name);
+        assert_eq!(serde_json::to_value(action).ok(), Some(name.into()));
+    }
+}
+
+#[test]
 fn a_version_named_bad_by_a_rollback_is_not_called_yanked() {
     let p = policy();
     let history = History::from_tags(["v0.1.1", "v0.2.0"], &p);
