@@ -16,6 +16,16 @@ fn policy_of(repo: &TestRepo) -> Policy {
 }
 
 fn verify_with(repo: &TestRepo, name: &str, policy: &Policy, expect: Option<&str>) -> Verification {
+    try_verify(repo, name, policy, expect).unwrap()
+}
+
+/// The gate's answer, or the error when it could not give one.
+fn try_verify(
+    repo: &TestRepo,
+    name: &str,
+    policy: &Policy,
+    expect: Option<&str>,
+) -> Result<Verification, release_git::GitError> {
     hide_verifiers_from_path();
     let trust = Trust::from_files(
         policy,
@@ -23,7 +33,7 @@ fn verify_with(repo: &TestRepo, name: &str, policy: &Policy, expect: Option<&str
         repo.path(),
     );
     let r = Repo::discover(repo.path()).unwrap();
-    verify::verify_tag(&r, name, policy, &trust, expect).unwrap()
+    verify::verify_tag(&r, name, policy, &trust, expect)
 }
 
 fn verify(repo: &TestRepo, name: &str) -> Verification {
@@ -651,15 +661,7 @@ fn a_ref_that_cannot_be_read_is_an_error_not_a_missing_tag() {
         "not an object id\n",
     )
     .unwrap();
-    hide_verifiers_from_path();
-    let policy = policy_of(&repo);
-    let trust = Trust::from_files(
-        &policy,
-        &repo.path().join("release-policy.toml"),
-        repo.path(),
-    );
-    let r = Repo::discover(repo.path()).unwrap();
-    let err = verify::verify_tag(&r, "v1.0.0", &policy, &trust, None).unwrap_err();
+    let err = try_verify(&repo, "v1.0.0", &policy_of(&repo), None).unwrap_err();
     assert!(
         err.to_string().contains("cannot read refs/tags/v1.0.0"),
         "{err}"
